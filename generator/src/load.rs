@@ -1,0 +1,213 @@
+//! Reading a spec file: YAML or JSON text into a JSON value, and JSON pointers back to line and
+//! column for diagnostics.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diag::{Diagnostic, LineCol, Severity, escape_token};
+
+/// The text of a spec and the name it is reported under.
+pub struct SpecSource {
+    name: String,
+    text: String,
+    index: OnceLock<HashMap<String, LineCol>>,
+}
+
+impl SpecSource {
+    /// Wraps spec text; `name` is what diagnostics call the file (a path relative to the
+    /// workspace keeps messages and snapshots free of machine-specific paths).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The name diagnostics use for this file.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The raw text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Parses the text (YAML 1.2, which includes JSON) into a JSON value.
+    pub fn parse(&self) -> Result<Value, Box<Diagnostic>> {
+        if self.text.trim().is_empty() {
+            return Err(Box::new(self.diag(Severity::Error, "", "the file is empty")));
+        }
+        serde_yaml_ng::from_str::<Value>(&self.text).map_err(|err| {
+            let position = err.location().map(|loc| LineCol {
+                line: loc.line(),
+                column: loc.column(),
+            });
+            let mut message = err.to_string();
+            // serde_yaml_ng appends " at line X column Y"; the position is reported separately.
+            if let Some(cut) = message.find(" at line ") {
+                message.truncate(cut);
+            }
+            Box::new(Diagnostic {
+                severity: Severity::Error,
+                file: self.name.clone(),
+                pointer: String::new(),
+                position,
+                message: format!("not valid YAML or JSON: {message}"),
+            })
+        })
+    }
+
+    /// Line and column of the node a JSON pointer names, or of its nearest located ancestor.
+    pub fn locate(&self, pointer: &str) -> Option<LineCol> {
+        let index = self.index.get_or_init(|| build_index(&self.text));
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = index.get(p) {
+                return Some(*pos);
+            }
+            match p.rfind('/') {
+                Some(cut) => p = &p[..cut],
+                None => return None,
+            }
+        }
+    }
+
+    /// A diagnostic at `pointer` in this file.
+    pub fn diag(&self, severity: Severity, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: self.name.clone(),
+            pointer: pointer.to_string(),
+            position: self.locate(pointer),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where each node of the document starts, keyed by JSON pointer. A mapping value is located at
+/// its key, which is where a reader looks for it.
+fn build_index(text: &str) -> HashMap<String, LineCol> {
+    let mut builder = IndexBuilder::default();
+    let mut parser = Parser::new_from_str(text);
+    // A document that does not parse has no index; its diagnostics then carry no position.
+    if parser.load(&mut builder, false).is_err() {
+        return HashMap::new();
+    }
+    builder.index
+}
+
+enum Frame {
+    Map { pointer: String, key: Option<(String, LineCol)> },
+    Seq { pointer: String, next: usize },
+}
+
+#[derive(Default)]
+struct IndexBuilder {
+    stack: Vec<Frame>,
+    index: HashMap<String, LineCol>,
+}
+
+impl IndexBuilder {
+    /// The pointer and position of the node that starts now, advancing the parent's state.
+    /// Returns `None` when the node is a mapping key (recorded for the value that follows).
+    fn place(&mut self, mark: LineCol, key_text: Option<&str>) -> Option<(String, LineCol)> {
+        match self.stack.last_mut() {
+            None => Some((String::new(), mark)),
+            Some(Frame::Seq { pointer, next }) => {
+                let p = format!("{pointer}/{next}");
+                *next += 1;
+                Some((p, mark))
+            }
+            Some(Frame::Map { pointer, key }) => match key.take() {
+                Some((k, at)) => Some((format!("{pointer}/{}", escape_token(&k)), at)),
+                None => {
+                    *key = Some((key_text.unwrap_or_default().to_string(), mark));
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for IndexBuilder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = LineCol {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
+        match ev {
+            Event::Scalar(value, ..) => {
+                if let Some((p, pos)) = self.place(at, Some(&value)) {
+                    self.index.entry(p).or_insert(pos);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some((p, pos)) = self.place(at, Some("")) {
+                    self.index.entry(p).or_insert(pos);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(ev, Event::MappingStart(..));
+                // A collection used as a mapping key cannot be named by a pointer; give it a
+                // placeholder so the value after it still lines up.
+                let (p, pos) = self
+                    .place(at, Some(""))
+                    .unwrap_or_else(|| (String::from("\u{0}"), at));
+                self.index.entry(p.clone()).or_insert(pos);
+                self.stack.push(if is_map {
+                    Frame::Map { pointer: p, key: None }
+                } else {
+                    Frame::Seq { pointer: p, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "openapi: 3.0.3\npaths:\n  /contacts/{id}:\n    get:\n      operationId: ShowContact\n      tags: [a, b]\n";
+
+    #[test]
+    fn locates_keys_by_pointer() {
+        let src = SpecSource::new("x.yaml", DOC);
+        assert_eq!(src.locate("/openapi"), Some(LineCol { line: 1, column: 1 }));
+        assert_eq!(
+            src.locate("/paths/~1contacts~1{id}/get/operationId"),
+            Some(LineCol { line: 5, column: 7 })
+        );
+        assert_eq!(
+            src.locate("/paths/~1contacts~1{id}/get/tags/1"),
+            Some(LineCol { line: 6, column: 17 })
+        );
+    }
+
+    #[test]
+    fn unknown_pointer_falls_back_to_nearest_ancestor() {
+        let src = SpecSource::new("x.yaml", DOC);
+        assert_eq!(
+            src.locate("/paths/~1contacts~1{id}/get/responses/200"),
+            Some(LineCol { line: 4, column: 5 })
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_reports_line_and_column() {
+        let src = SpecSource::new("x.yaml", "openapi: 3.0.3\npaths: [\n");
+        let err = src.parse().unwrap_err();
+        assert!(err.position.is_some(), "{err}");
+        assert!(err.to_string().starts_with("error: x.yaml:"), "{err}");
+    }
+}
