@@ -41,7 +41,11 @@ impl SpecSource {
     /// Parses the text (YAML 1.2, which includes JSON) into a JSON value.
     pub fn parse(&self) -> Result<Value, Box<Diagnostic>> {
         if self.text.trim().is_empty() {
-            return Err(Box::new(self.diag(Severity::Error, "", "the file is empty")));
+            return Err(Box::new(self.diag(
+                Severity::Error,
+                "",
+                "the file is empty",
+            )));
         }
         serde_yaml_ng::from_str::<Value>(&self.text).map_err(|err| {
             let position = err.location().map(|loc| LineCol {
@@ -79,7 +83,12 @@ impl SpecSource {
     }
 
     /// A diagnostic at `pointer` in this file.
-    pub fn diag(&self, severity: Severity, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn diag(
+        &self,
+        severity: Severity,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity,
             file: self.name.clone(),
@@ -103,8 +112,14 @@ fn build_index(text: &str) -> HashMap<String, LineCol> {
 }
 
 enum Frame {
-    Map { pointer: String, key: Option<(String, LineCol)> },
-    Seq { pointer: String, next: usize },
+    Map {
+        pointer: String,
+        key: Option<(String, LineCol)>,
+    },
+    Seq {
+        pointer: String,
+        next: usize,
+    },
 }
 
 #[derive(Default)]
@@ -161,9 +176,15 @@ impl MarkedEventReceiver for IndexBuilder {
                     .unwrap_or_else(|| (String::from("\u{0}"), at));
                 self.index.entry(p.clone()).or_insert(pos);
                 self.stack.push(if is_map {
-                    Frame::Map { pointer: p, key: None }
+                    Frame::Map {
+                        pointer: p,
+                        key: None,
+                    }
                 } else {
-                    Frame::Seq { pointer: p, next: 0 }
+                    Frame::Seq {
+                        pointer: p,
+                        next: 0,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -190,7 +211,10 @@ mod tests {
         );
         assert_eq!(
             src.locate("/paths/~1contacts~1{id}/get/tags/1"),
-            Some(LineCol { line: 6, column: 17 })
+            Some(LineCol {
+                line: 6,
+                column: 17
+            })
         );
     }
 

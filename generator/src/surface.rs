@@ -1,0 +1,189 @@
+//! The public API surface of generated code, one line per operation, model field, enum value,
+//! constant and region: what a reviewer reads when the spec changes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use quote::ToTokens;
+use syn::{Fields, File, ImplItem, Item, Visibility};
+
+use crate::prepare::ApiFacts;
+use crate::rewrite::json_name;
+
+/// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`) to
+/// its signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// Item key → signature.
+    pub items: BTreeMap<String, String>,
+}
+
+impl Surface {
+    /// Reads the surface off generated code.
+    pub fn of(file: &File, facts: &ApiFacts) -> Self {
+        let mut items = BTreeMap::new();
+        items.insert(
+            "const API_VERSION".to_string(),
+            format!("{:?}", facts.api_version),
+        );
+        items.insert(
+            "const VERSION_HEADER".to_string(),
+            format!("{:?}", facts.version_header),
+        );
+        for s in &facts.servers {
+            items.insert(format!("region {}", s.variant), s.url.clone());
+        }
+        for item in &file.items {
+            match item {
+                Item::Impl(imp) if imp.trait_.is_none() => {
+                    let self_ty = type_text(&imp.self_ty);
+                    if self_ty != "Client" {
+                        continue;
+                    }
+                    for it in &imp.items {
+                        let ImplItem::Fn(f) = it else { continue };
+                        if !matches!(f.vis, Visibility::Public(_)) || f.sig.asyncness.is_none() {
+                            continue;
+                        }
+                        let params: Vec<String> = f
+                            .sig
+                            .inputs
+                            .iter()
+                            .filter_map(|a| match a {
+                                syn::FnArg::Typed(p) => Some(format!(
+                                    "{}: {}",
+                                    p.pat.to_token_stream(),
+                                    type_text(&p.ty)
+                                )),
+                                syn::FnArg::Receiver(_) => None,
+                            })
+                            .collect();
+                        let ret = match &f.sig.output {
+                            syn::ReturnType::Type(_, t) => type_text(t),
+                            syn::ReturnType::Default => "()".into(),
+                        };
+                        items.insert(
+                            format!("op {}", f.sig.ident),
+                            format!("({}) -> {ret}", params.join(", ")),
+                        );
+                    }
+                }
+                Item::Mod(m) if m.ident == "types" => {
+                    let Some((_, types)) = &m.content else {
+                        continue;
+                    };
+                    for t in types {
+                        model_lines(t, &mut items);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Surface { items }
+    }
+}
+
+fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
+    match item {
+        Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => match &s.fields {
+            Fields::Named(named) => {
+                items.insert(format!("model {}", s.ident), "struct".into());
+                for f in &named.named {
+                    let name = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let json = json_name(f);
+                    let rename = if json != name.trim_start_matches("r#") {
+                        format!(" (json `{json}`)")
+                    } else {
+                        String::new()
+                    };
+                    items.insert(
+                        format!("field {}.{name}", s.ident),
+                        format!("{}{rename}", type_text(&f.ty)),
+                    );
+                }
+            }
+            Fields::Unnamed(unnamed) => {
+                let inner: Vec<String> = unnamed.unnamed.iter().map(|f| type_text(&f.ty)).collect();
+                items.insert(
+                    format!("model {}", s.ident),
+                    format!("newtype({})", inner.join(", ")),
+                );
+            }
+            Fields::Unit => {
+                items.insert(format!("model {}", s.ident), "unit".into());
+            }
+        },
+        Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
+            items.insert(format!("model {}", e.ident), "enum".into());
+            for v in &e.variants {
+                let sig = match &v.fields {
+                    Fields::Unit => {
+                        let mut json = v.ident.to_string();
+                        for attr in &v.attrs {
+                            let _ = attr.parse_nested_meta(|meta| {
+                                if meta.path.is_ident("rename") {
+                                    let lit: syn::LitStr = meta.value()?.parse()?;
+                                    json = lit.value();
+                                }
+                                Ok(())
+                            });
+                        }
+                        format!("{json:?}")
+                    }
+                    Fields::Unnamed(u) => {
+                        let inner: Vec<String> =
+                            u.unnamed.iter().map(|f| type_text(&f.ty)).collect();
+                        format!("({})", inner.join(", "))
+                    }
+                    Fields::Named(_) => "{ .. }".into(),
+                };
+                items.insert(format!("variant {}::{}", e.ident, v.ident), sig);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A type as a reader writes it: no leading `::std::…` paths, no token spacing.
+pub(crate) fn type_text(ty: &syn::Type) -> String {
+    let mut s = ty.to_token_stream().to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        ("& '", "&'"),
+        ("& ", "&"),
+    ] {
+        s = s.replace(from, to);
+    }
+    for prefix in [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::collections::",
+        "::std::boxed::",
+        "::serde_json::",
+        "types::",
+        "crate::runtime::",
+    ] {
+        s = s.replace(prefix, "");
+    }
+    s = s.replace("'a ", "");
+    s.trim_start_matches("::").to_string()
+}
+
+impl fmt::Display for Surface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, v) in &self.items {
+            writeln!(f, "{k}: {v}")?;
+        }
+        Ok(())
+    }
+}
