@@ -55,30 +55,14 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Joins reference tokens into a JSON pointer.
-pub fn pointer<I, S>(tokens: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    let mut out = String::new();
-    for token in tokens {
-        out.push('/');
-        out.push_str(&escape_token(token.as_ref()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn pointer_escapes_slash_and_tilde() {
-        assert_eq!(
-            pointer(["paths", "/contacts/{id}", "a~b"]),
-            "/paths/~1contacts~1{id}/a~0b"
-        );
+    fn escape_token_escapes_slash_and_tilde() {
+        assert_eq!(escape_token("/contacts/{id}"), "~1contacts~1{id}");
+        assert_eq!(escape_token("a~b"), "a~0b");
     }
 
     #[test]

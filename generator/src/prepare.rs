@@ -435,14 +435,14 @@ fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 "`type: array` without `items`; elements typed as free-form JSON values",
             )?;
         }
-        if let Some(values) = node.get("enum").and_then(Value::as_array) {
-            if let Some(reason) = enum_problem(values) {
-                node.remove("enum");
-                ctx.warn(
-                    &format!("{at}/enum"),
-                    format!("{reason}; typed as a plain value without the enum"),
-                )?;
-            }
+        if let Some(values) = node.get("enum").and_then(Value::as_array)
+            && let Some(reason) = enum_problem(values)
+        {
+            node.remove("enum");
+            ctx.warn(
+                &format!("{at}/enum"),
+                format!("{reason}; typed as a plain value without the enum"),
+            )?;
         }
     }
     Ok(())
@@ -605,10 +605,10 @@ fn check_path_params(ctx: &Ctx<'_>, doc: &Value, ops: &[Op]) -> R<()> {
             };
             for (i, p) in list.iter().enumerate() {
                 let Some(p) = resolve(doc, p) else { continue };
-                if p.get("in").and_then(Value::as_str) == Some("path") {
-                    if let Some(name) = p.get("name").and_then(Value::as_str) {
-                        declared.insert(name.to_string(), format!("{list_ptr}/{i}"));
-                    }
+                if p.get("in").and_then(Value::as_str) == Some("path")
+                    && let Some(name) = p.get("name").and_then(Value::as_str)
+                {
+                    declared.insert(name.to_string(), format!("{list_ptr}/{i}"));
                 }
             }
         }

@@ -107,19 +107,17 @@ fn rewrite_operation(ctx: &Ctx<'_>, f: &mut syn::ImplItemFn, pointer: &str) -> R
         if text.starts_with("self . pre (") || text.starts_with("self . post (") {
             continue;
         }
-        if text.starts_with("let mut header_map") {
-            if let Stmt::Local(local) = &mut stmt {
-                local.attrs.push(parse_quote!(#[allow(unused_mut)]));
-            }
+        if text.starts_with("let mut header_map")
+            && let Stmt::Local(local) = &mut stmt
+        {
+            local.attrs.push(parse_quote!(#[allow(unused_mut)]));
         }
-        if text.starts_with("let url = format !") {
-            if let Stmt::Local(local) = &mut stmt {
-                if let Some(init) = &mut local.init {
-                    if let Expr::Macro(m) = init.expr.as_mut() {
-                        m.mac.tokens = encode_path_calls(std::mem::take(&mut m.mac.tokens));
-                    }
-                }
-            }
+        if text.starts_with("let url = format !")
+            && let Stmt::Local(local) = &mut stmt
+            && let Some(init) = &mut local.init
+            && let Expr::Macro(m) = init.expr.as_mut()
+        {
+            m.mac.tokens = encode_path_calls(std::mem::take(&mut m.mac.tokens));
         }
         let mut fixer = ResponseArms { unsupported: None };
         fixer.visit_stmt_mut(&mut stmt);
@@ -163,22 +161,22 @@ fn encode_path_calls(tokens: TokenStream) -> TokenStream {
     while let Some(tt) = iter.next() {
         match &tt {
             TokenTree::Ident(id) if id == "encode_path" => {
-                if let Some(TokenTree::Group(g)) = iter.peek() {
-                    if g.delimiter() == Delimiter::Parenthesis {
-                        let arg = g.stream();
-                        let name = arg
-                            .clone()
-                            .into_iter()
-                            .find_map(|t| match t {
-                                TokenTree::Ident(i) => Some(i.to_string()),
-                                _ => None,
-                            })
-                            .unwrap_or_default();
-                        iter.next();
-                        let call = quote!(crate::runtime::encode_path_segment(#name, #arg)?);
-                        out.extend(call);
-                        continue;
-                    }
+                if let Some(TokenTree::Group(g)) = iter.peek()
+                    && g.delimiter() == Delimiter::Parenthesis
+                {
+                    let arg = g.stream();
+                    let name = arg
+                        .clone()
+                        .into_iter()
+                        .find_map(|t| match t {
+                            TokenTree::Ident(i) => Some(i.to_string()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    iter.next();
+                    let call = quote!(crate::runtime::encode_path_segment(#name, #arg)?);
+                    out.extend(call);
+                    continue;
                 }
                 out.push(tt);
             }
@@ -222,7 +220,7 @@ impl VisitMut for ResponseArms {
                 self.unsupported = Some("streamed or upgraded");
                 continue;
             };
-            arm.body = Box::new(new);
+            *arm.body = new;
         }
     }
 }
