@@ -276,28 +276,8 @@ pub mod types {
         }
     }
     ///An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct ContactTags(pub ::std::option::Option<ContactTagsInner>);
-    impl ::std::ops::Deref for ContactTags {
-        type Target = ::std::option::Option<ContactTagsInner>;
-        fn deref(&self) -> &::std::option::Option<ContactTagsInner> {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactTags> for ::std::option::Option<ContactTagsInner> {
-        fn from(value: ContactTags) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::option::Option<ContactTagsInner>> for ContactTags {
-        fn from(value: ::std::option::Option<ContactTagsInner>) -> Self {
-            Self(value)
-        }
-    }
-    ///An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ContactTagsInner {
+    pub struct ContactTags {
         ///References to the tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<AddressableList>,
@@ -361,28 +341,8 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///A pointer to another object by its type and id; null when there is nothing to point to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct Reference(pub ::std::option::Option<ReferenceInner>);
-    impl ::std::ops::Deref for Reference {
-        type Target = ::std::option::Option<ReferenceInner>;
-        fn deref(&self) -> &::std::option::Option<ReferenceInner> {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Reference> for ::std::option::Option<ReferenceInner> {
-        fn from(value: Reference) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::option::Option<ReferenceInner>> for Reference {
-        fn from(value: ::std::option::Option<ReferenceInner>) -> Self {
-            Self(value)
-        }
-    }
-    ///A pointer to another object by its type and id; null when there is nothing to point to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ReferenceInner {
+    pub struct Reference {
         ///The identifier of the object referred to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,

@@ -86,6 +86,7 @@ type R<T> = Result<T, Box<Diagnostic>>;
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     check_version(ctx, doc)?;
     check_refs(ctx, doc)?;
+    relax_nullable_components(doc);
     let ops = operations(ctx, doc)?;
     fix_schemas(ctx, doc)?;
     fix_responses(ctx, doc, &ops)?;
@@ -218,6 +219,55 @@ fn collect_refs(v: &Value, at: &mut String, out: &mut Vec<(String, String)>) {
             }
         }
         _ => {}
+    }
+}
+
+/// A `nullable` component schema referenced only from optional properties gains nothing from
+/// `nullable`: the optional field is already an `Option` and decodes `null` as `None`. Dropping
+/// it spares callers an `Option` of a newtype of an `Option`.
+fn relax_nullable_components(doc: &mut Value) {
+    let Some(names) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+    else {
+        return;
+    };
+    let mut refs = Vec::new();
+    collect_refs(doc, &mut String::new(), &mut refs);
+    for name in names {
+        let at = format!("/components/schemas/{}", escape_token(&name));
+        let is_nullable_object = doc.pointer(&at).is_some_and(|s| {
+            s.get("nullable").and_then(Value::as_bool) == Some(true)
+                && (s.get("type").and_then(Value::as_str) == Some("object")
+                    || s.get("properties").is_some())
+        });
+        if !is_nullable_object {
+            continue;
+        }
+        let target = format!("#{at}");
+        let all_optional = refs.iter().filter(|(_, t)| *t == target).all(|(ptr, _)| {
+            let Some(prop_ptr) = ptr.strip_suffix("/$ref") else {
+                return false;
+            };
+            let Some((props_ptr, prop)) = prop_ptr.rsplit_once('/') else {
+                return false;
+            };
+            let Some(schema_ptr) = props_ptr.strip_suffix("/properties") else {
+                return false;
+            };
+            let prop = prop.replace("~1", "/").replace("~0", "~");
+            let required = doc
+                .pointer(&format!("{schema_ptr}/required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(prop.as_str())));
+            !required
+        });
+        if all_optional {
+            if let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+                schema.remove("nullable");
+            }
+        }
     }
 }
 

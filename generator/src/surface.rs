@@ -148,21 +148,17 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
     }
 }
 
-/// A type as a reader writes it: no leading `::std::…` paths, no token spacing.
+/// A type as a reader writes it: formatted by prettyplease, without leading `::std::…` paths.
 pub(crate) fn type_text(ty: &syn::Type) -> String {
-    let mut s = ty.to_token_stream().to_string();
-    for (from, to) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" < ", "<"),
-        ("< ", "<"),
-        (" >", ">"),
-        (" ,", ","),
-        ("& '", "&'"),
-        ("& ", "&"),
-    ] {
-        s = s.replace(from, to);
-    }
+    let file: File = syn::parse_quote!(type T = #ty;);
+    let mut s = prettyplease::unparse(&file);
+    s = s
+        .trim()
+        .trim_start_matches("type T = ")
+        .trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for prefix in [
         "::std::option::",
         "::std::string::",
@@ -175,8 +171,7 @@ pub(crate) fn type_text(ty: &syn::Type) -> String {
     ] {
         s = s.replace(prefix, "");
     }
-    s = s.replace("'a ", "");
-    s.trim_start_matches("::").to_string()
+    s.replace("&'a ", "&").replace("< ", "<").replace(" >", ">")
 }
 
 impl fmt::Display for Surface {

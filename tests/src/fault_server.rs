@@ -1,0 +1,1 @@
+//! A local HTTP server that misbehaves on purpose, for fault-injection tests.
