@@ -263,10 +263,8 @@ fn relax_nullable_components(doc: &mut Value) {
                 .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(prop.as_str())));
             !required
         });
-        if all_optional {
-            if let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
-                schema.remove("nullable");
-            }
+        if all_optional && let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+            schema.remove("nullable");
         }
     }
 }
