@@ -11,11 +11,13 @@ mod load;
 mod prepare;
 mod progen;
 mod rewrite;
+mod standalone;
 mod surface;
 
 pub use diag::{Diagnostic, LineCol, Severity};
 pub use load::SpecSource;
 pub use prepare::{ApiFacts, Server};
+pub use standalone::crate_files;
 pub use surface::Surface;
 
 /// How to generate.

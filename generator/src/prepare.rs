@@ -90,8 +90,11 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     let ops = operations(ctx, doc)?;
     fix_schemas(ctx, doc)?;
     fix_responses(ctx, doc, &ops)?;
+    unify_error_responses(doc, &ops);
     check_bodies(ctx, doc, &ops)?;
     check_path_params(ctx, doc, &ops)?;
+    // Last of the schema passes, so that their warnings name the schemas as the file does.
+    rename_colliding_components(ctx, doc)?;
     let (version_header, header_default) = strip_version_header(doc, &ops);
     let info = doc.get("info");
     let title = info
@@ -218,6 +221,68 @@ fn collect_refs(v: &Value, at: &mut String, out: &mut Vec<(String, String)>) {
                 at.truncate(len);
             }
         }
+        _ => {}
+    }
+}
+
+/// Component schemas whose names give the same Rust type name (`contact_tags`, `ContactTags`)
+/// would become one type twice; later ones are renamed with a numeric suffix and every `$ref`
+/// to them follows.
+fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    let Some(names) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+    else {
+        return Ok(());
+    };
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut renames = Vec::new();
+    for name in &names {
+        let rust = pascal_case(name);
+        if taken.insert(rust.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while taken.contains(&format!("{rust}{n}")) || names.contains(&format!("{name}_{n}")) {
+            n += 1;
+        }
+        taken.insert(format!("{rust}{n}"));
+        renames.push((name.clone(), format!("{name}_{n}")));
+    }
+    for (old, new) in renames {
+        let at = format!("/components/schemas/{}", escape_token(&old));
+        ctx.warn(
+            &at,
+            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", pascal_case(&new)),
+        )?;
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            if let Some(schema) = schemas.remove(&old) {
+                schemas.insert(new.clone(), schema);
+            }
+        }
+        let from = format!("#/components/schemas/{}", escape_token(&old));
+        let to = format!("#/components/schemas/{}", escape_token(&new));
+        retarget_refs(doc, &from, &to);
+    }
+    Ok(())
+}
+
+fn retarget_refs(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "$ref" && child.as_str() == Some(from) {
+                    *child = Value::String(to.to_string());
+                } else {
+                    retarget_refs(child, from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|c| retarget_refs(c, from, to)),
         _ => {}
     }
 }
@@ -465,6 +530,8 @@ fn walk_schema(doc: &Value, at: &str, out: &mut Vec<String>) {
 
 /// Schema-level work-arounds.
 ///
+/// - `format: uuid` and the date formats are dropped: the values stay strings.
+/// - `format: uuid` and the date formats are dropped: the values stay strings.
 /// - `title` is dropped: types are named after their component or their place, so a title can
 ///   neither collide with another name nor make progenitor emit a `nullable` schema twice.
 /// - `type: array` without `items` gets `items: {}` (free-form elements).
@@ -475,6 +542,14 @@ fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
             continue;
         };
         node.remove("title");
+        // These formats map to types of crates the client does not depend on (uuid, chrono);
+        // the values stay strings, which also keeps ids that are not really UUIDs decodable.
+        if matches!(
+            node.get("format").and_then(Value::as_str),
+            Some("uuid" | "date-time" | "date" | "time")
+        ) {
+            node.remove("format");
+        }
         if node.get("type").and_then(Value::as_str) == Some("array") && !node.contains_key("items")
         {
             node.insert("items".into(), Value::Object(Map::new()));
@@ -565,6 +640,37 @@ fn fix_responses(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &[Op]) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// progenitor needs one type for all error responses of an operation. The runtime decodes every
+/// error body itself (as Intercom's error list, else an excerpt), so where an operation's error
+/// responses disagree their bodies are dropped from what progenitor sees.
+fn unify_error_responses(doc: &mut Value, ops: &[Op]) {
+    for op in ops {
+        let at = format!("{}/responses", op.pointer);
+        let Some(responses) = doc.pointer(&at).and_then(Value::as_object) else {
+            continue;
+        };
+        let mut kinds = BTreeSet::new();
+        for (status, r) in responses {
+            if status.starts_with('2') {
+                continue;
+            }
+            let r = resolve(doc, r).unwrap_or(r);
+            kinds.insert(r.get("content").map(Value::to_string).unwrap_or_default());
+        }
+        if kinds.len() <= 1 {
+            continue;
+        }
+        let Some(responses) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (status, r) in responses.iter_mut() {
+            if !status.starts_with('2') {
+                *r = serde_json::json!({ "description": "error" });
+            }
+        }
+    }
 }
 
 fn is_json(media: &str) -> bool {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use intercom_generator::{Options, SpecSource, generate};
+use intercom_generator::{Options, SpecSource, crate_files, generate};
 
 const SPEC: &str = "spec/intercom-2.10.yaml";
 const GENERATED: &str = "generated-client/src/generated.rs";
@@ -12,12 +12,17 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   regen [--check]   regenerate generated-client/src/generated.rs from spec/intercom-2.10.yaml;
-                    with --check, write nothing and fail with a diff if it is stale";
+                    with --check, write nothing and fail with a diff if it is stale
+  generate --spec PATH --out DIR [--name CRATE] [--strict]
+                    write a standalone client crate for any OpenAPI 3.0 spec; problems the
+                    generator works around are warnings (errors with --strict); on error
+                    nothing is written";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("generate") => generate_crate(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -75,6 +80,88 @@ fn regen(args: &[String]) -> Result<(), String> {
             eprintln!("{GENERATED} unchanged");
             Ok(())
         }
+    }
+}
+
+fn generate_crate(args: &[String]) -> Result<(), String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut name = None;
+    let mut strict = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("generate: {flag} needs a value\n\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--spec" => spec = Some(value("--spec")?),
+            "--out" => out = Some(value("--out")?),
+            "--name" => name = Some(value("--name")?),
+            "--strict" => strict = true,
+            other => return Err(format!("generate: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let spec = spec.ok_or_else(|| format!("generate: --spec is required\n\n{USAGE}"))?;
+    let out = PathBuf::from(out.ok_or_else(|| format!("generate: --out is required\n\n{USAGE}"))?);
+    let name = match name {
+        Some(n) => n,
+        None => crate_name_for(&out),
+    };
+    let text =
+        std::fs::read_to_string(&spec).map_err(|e| format!("error: cannot read {spec}: {e}"))?;
+    let started = std::time::Instant::now();
+    let options = Options {
+        strict,
+        command: "cargo xtask generate".to_string(),
+    };
+    let generated = generate(&SpecSource::new(spec.clone(), text), &options)
+        .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
+    let elapsed = started.elapsed();
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+    let files = crate_files(&name, &generated);
+    for (rel, contents) in &files {
+        write_atomically(&out.join(rel), contents)
+            .map_err(|e| format!("error: cannot write {}: {e}", out.join(rel).display()))?;
+    }
+    let ops = generated
+        .surface
+        .items
+        .keys()
+        .filter(|k| k.starts_with("op "))
+        .count();
+    eprintln!(
+        "wrote crate `{name}` to {} ({ops} operations, {} warnings, generated in {} ms)",
+        out.display(),
+        generated.warnings.len(),
+        elapsed.as_millis()
+    );
+    Ok(())
+}
+
+/// A crate name from the output folder's name.
+fn crate_name_for(out: &Path) -> String {
+    let base = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api-client");
+    let name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api-{name}")
     }
 }
 
