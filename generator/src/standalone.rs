@@ -53,6 +53,9 @@ pub use runtime::{{
     ApiError, AttemptEvent, ClientBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, Error,
     ErrorDetail, RateLimit, Response, RetryPolicy, Runtime, TOKEN_ENV,
 }};
+
+#[doc(hidden)]
+pub use runtime::{{decode_response, empty_response, encode_path_segment, error_response}};
 "#
     );
     vec![

@@ -1,0 +1,114 @@
+//! `cargo xtask generate` end to end: failed generation writes nothing, leaves existing files
+//! as they were and exits non-zero with a located message; a good spec writes a crate.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target/xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    dir
+}
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+#[test]
+fn broken_spec_writes_nothing_and_keeps_existing_files() {
+    let out = scratch("broken");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(
+        out.join("src/generated.rs"),
+        "// the previous, good output\n",
+    )
+    .unwrap();
+    let broken = root().join("tests/fixtures/broken/duplicate_operation_id.yaml");
+    let result = xtask(&[
+        "generate",
+        "--spec",
+        broken.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains(
+            "duplicate_operation_id.yaml:11:7: #/paths/~1contacts~1search/post/operationId"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/generated.rs")).unwrap(),
+        "// the previous, good output\n"
+    );
+    assert!(!out.join("Cargo.toml").exists());
+    assert!(!out.join("src/runtime.rs").exists());
+}
+
+#[test]
+fn strict_mode_refuses_what_lenient_mode_works_around() {
+    let out = scratch("strict");
+    let lenient = root().join("tests/fixtures/constructs/lenient.yaml");
+    let result = xtask(&[
+        "generate",
+        "--strict",
+        "--spec",
+        lenient.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!result.status.success());
+    assert!(!out.exists(), "strict failure created the output folder");
+
+    let result = xtask(&[
+        "generate",
+        "--spec",
+        lenient.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/generated.rs",
+        "src/runtime.rs",
+    ] {
+        assert!(out.join(file).exists(), "{file} missing");
+    }
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .count(),
+        6,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_command_is_a_usage_error() {
+    let result = xtask(&["frobnicate"]);
+    assert!(!result.status.success());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("unknown command `frobnicate`"));
+}
