@@ -8,6 +8,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 pub mod types {
     ///A reference to another object, with the path to fetch it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AddressableList {
         ///The identifier of the object referred to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21,6 +22,7 @@ pub mod types {
     }
     ///A contact is a person known to the workspace: either a user (someone who signed up to your product) or a lead.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Contact {
         ///The name of the Android app which the contact is using.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -183,6 +185,7 @@ pub mod types {
     }
     ///An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactCompanies {
         ///References to the companies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -202,6 +205,7 @@ pub mod types {
     }
     ///An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactNotes {
         ///References to the notes.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -231,6 +235,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ContactRole {
         ///The value `user`.
         #[serde(rename = "user")]
@@ -277,6 +282,7 @@ pub mod types {
     }
     ///An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactTags {
         ///References to the tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -296,6 +302,7 @@ pub mod types {
     }
     ///The body Intercom sends with an unsuccessful response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Error {
         ///What went wrong, one entry per problem.
         pub errors: ::std::vec::Vec<ErrorItem>,
@@ -308,6 +315,7 @@ pub mod types {
     }
     ///A single problem reported in an error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorItem {
         ///A machine-readable name for the kind of problem.
         pub code: ::std::string::String,
@@ -320,6 +328,7 @@ pub mod types {
     }
     ///Where the contact is, as far as Intercom has been able to tell.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Location {
         ///The city name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -342,6 +351,7 @@ pub mod types {
     }
     ///A pointer to another object by its type and id; null when there is nothing to point to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Reference {
         ///The identifier of the object referred to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -352,6 +362,7 @@ pub mod types {
     }
     ///One social network profile of a contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SocialProfile {
         ///The name of the social network.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -365,6 +376,7 @@ pub mod types {
     }
     ///The social network profiles linked to the contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SocialProfiles {
         ///One entry per linked profile.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -375,6 +387,7 @@ pub mod types {
     }
     ///A page of references to subscription types.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriptionTypeList {
         ///References to the subscription types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -394,6 +407,7 @@ pub mod types {
     }
     ///A label that can be applied to contacts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Tag {
         ///(UNIX timestamp) When the tag was applied to the object.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -733,6 +747,7 @@ pub const VERSION_HEADER: ::std::option::Option<&str> = ::std::option::Option::S
 pub const BEARER_AUTH: bool = true;
 /// A server of the API, one per entry of the spec's `servers`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Region {
     ///The production API server (`https://api.intercom.io`).
     #[default]

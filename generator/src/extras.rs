@@ -64,6 +64,7 @@ pub(crate) fn append(file: &mut File, facts: &ApiFacts) {
     file.items.push(parse_quote! {
         /// A server of the API, one per entry of the spec's `servers`.
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Region {
             #(#variants)*
         }

@@ -5,6 +5,7 @@
 //! The generator reads nothing but the text it is given and writes no files: callers (the
 //! `xtask` crate, tests) decide where the output goes.
 
+mod api_diff;
 mod diag;
 mod extras;
 mod load;
@@ -14,6 +15,7 @@ mod rewrite;
 mod standalone;
 mod surface;
 
+pub use api_diff::{ApiDiff, Change, Impact, diff};
 pub use diag::{Diagnostic, LineCol, Severity};
 pub use load::SpecSource;
 pub use prepare::{ApiFacts, Server};

@@ -259,10 +259,9 @@ fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         if let Some(schemas) = doc
             .pointer_mut("/components/schemas")
             .and_then(Value::as_object_mut)
+            && let Some(schema) = schemas.remove(&old)
         {
-            if let Some(schema) = schemas.remove(&old) {
-                schemas.insert(new.clone(), schema);
-            }
+            schemas.insert(new.clone(), schema);
         }
         let from = format!("#/components/schemas/{}", escape_token(&old));
         let to = format!("#/components/schemas/{}", escape_token(&new));

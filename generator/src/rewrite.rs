@@ -24,11 +24,12 @@ pub(crate) fn rewrite(ctx: &mut Ctx<'_>, file: &mut File, facts: &ApiFacts) -> R
         #[allow(unused_imports)]
         use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
     });
+    let request_roots = request_words(file);
     for item in std::mem::take(&mut file.items) {
         match item {
             Item::Use(_) => {}
             Item::Mod(mut m) if m.ident == "types" => {
-                types_pass(ctx, &mut m, facts)?;
+                types_pass(ctx, &mut m, facts, &request_roots)?;
                 items.push(Item::Mod(m));
             }
             Item::Mod(m) if m.ident == "prelude" => {}
@@ -225,10 +226,89 @@ impl VisitMut for ResponseArms {
     }
 }
 
-fn types_pass(ctx: &mut Ctx<'_>, m: &mut ItemMod, facts: &ApiFacts) -> R<()> {
+/// Every identifier in the parameter types of the operations: the roots of the types callers
+/// build themselves.
+fn request_words(file: &File) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if !is_inherent_client_impl(imp) {
+            continue;
+        }
+        for it in &imp.items {
+            let ImplItem::Fn(f) = it else { continue };
+            for input in &f.sig.inputs {
+                if let syn::FnArg::Typed(p) = input {
+                    out.extend(words(&p.ty.to_token_stream().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+}
+
+/// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
+/// so a field added to the API is an additive change. Types reachable from a parameter stay
+/// exhaustive, so callers can build them with a struct literal.
+fn mark_response_only(items: &mut [Item], roots: &BTreeSet<String>) {
+    let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items.iter() {
+        match item {
+            Item::Struct(s) => {
+                let text = s.fields.to_token_stream().to_string();
+                refs.insert(s.ident.to_string(), words(&text).collect());
+            }
+            Item::Enum(e) => {
+                let text = e.variants.to_token_stream().to_string();
+                refs.insert(e.ident.to_string(), words(&text).collect());
+            }
+            _ => {}
+        }
+    }
+    let mut reachable: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = roots
+        .iter()
+        .filter(|r| refs.contains_key(*r))
+        .cloned()
+        .collect();
+    while let Some(t) = todo.pop() {
+        if !reachable.insert(t.clone()) {
+            continue;
+        }
+        if let Some(next) = refs.get(&t) {
+            todo.extend(
+                next.iter()
+                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n))
+                    .cloned(),
+            );
+        }
+    }
+    for item in items.iter_mut() {
+        if let Item::Struct(s) = item
+            && matches!(s.fields, Fields::Named(_))
+            && !reachable.contains(&s.ident.to_string())
+        {
+            s.attrs.push(parse_quote!(#[non_exhaustive]));
+        }
+    }
+}
+
+fn types_pass(
+    ctx: &mut Ctx<'_>,
+    m: &mut ItemMod,
+    facts: &ApiFacts,
+    request_roots: &BTreeSet<String>,
+) -> R<()> {
     let Some((_, items)) = &mut m.content else {
         return Ok(());
     };
+    mark_response_only(items, request_roots);
     let open: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {
@@ -313,6 +393,8 @@ fn open_enum(e: &mut ItemEnum) -> Item {
             }
         }
     }
+    // Values the API adds later are additive changes: callers' matches need a wildcard arm.
+    e.attrs.push(parse_quote!(#[non_exhaustive]));
     e.variants.push(parse_quote! {
         /// A value this version of the client does not know, kept as received.
         #[serde(untagged)]

@@ -19,6 +19,23 @@ pub struct Surface {
 }
 
 impl Surface {
+    /// Reads a surface back from its text form (`key: signature` lines), as written by
+    /// `Display` or stored in an insta snapshot (whose `---` header is skipped).
+    pub fn parse(text: &str) -> Self {
+        let mut body = text;
+        if let Some(rest) = text.strip_prefix("---\n")
+            && let Some(end) = rest.find("\n---\n")
+        {
+            body = &rest[end + 5..];
+        }
+        let items = body
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Surface { items }
+    }
+
     /// Reads the surface off generated code.
     pub fn of(file: &File, facts: &ApiFacts) -> Self {
         let mut items = BTreeMap::new();
@@ -87,7 +104,12 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
     match item {
         Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => match &s.fields {
             Fields::Named(named) => {
-                items.insert(format!("model {}", s.ident), "struct".into());
+                let kind = if is_non_exhaustive(&s.attrs) {
+                    "struct, non_exhaustive"
+                } else {
+                    "struct"
+                };
+                items.insert(format!("model {}", s.ident), kind.into());
                 for f in &named.named {
                     let name = f
                         .ident
@@ -118,7 +140,12 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
             }
         },
         Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
-            items.insert(format!("model {}", e.ident), "enum".into());
+            let kind = if is_non_exhaustive(&e.attrs) {
+                "enum, non_exhaustive"
+            } else {
+                "enum"
+            };
+            items.insert(format!("model {}", e.ident), kind.into());
             for v in &e.variants {
                 let sig = match &v.fields {
                     Fields::Unit => {
@@ -146,6 +173,10 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
         }
         _ => {}
     }
+}
+
+fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
 }
 
 /// A type as a reader writes it: formatted by prettyplease, without leading `::std::…` paths.

@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use intercom_generator::{Options, SpecSource, crate_files, generate};
+use intercom_generator::{Options, SpecSource, Surface, crate_files, diff, generate};
 
 const SPEC: &str = "spec/intercom-2.10.yaml";
 const GENERATED: &str = "generated-client/src/generated.rs";
+/// The reviewed API surface: the snapshot the surface test compares against.
+const SURFACE: &str = "tests/tests/snapshots/surface__surface.snap";
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -17,6 +19,10 @@ commands:
                     write a standalone client crate for any OpenAPI 3.0 spec; problems the
                     generator works around are warnings (errors with --strict); on error
                     nothing is written
+  diff-api OLD.yaml NEW.yaml [--fail-on-breaking]
+                    print a Markdown report of the change in the generated crate's public API,
+                    each item marked breaking or additive; --fail-on-breaking exits 1 when any
+                    change is breaking
   build-generated   generate a crate from Intercom's published spec (../shared/upstream) and from
                     each fixture in tests/fixtures/constructs, under target/generated/, and
                     compile each with warnings denied";
@@ -27,6 +33,7 @@ fn main() -> ExitCode {
         Some("regen") => regen(&args[1..]),
         Some("generate") => generate_crate(&args[1..]),
         Some("build-generated") => build_generated(),
+        Some("diff-api") => diff_api(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -66,6 +73,9 @@ fn regen(args: &[String]) -> Result<(), String> {
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
+    let reviewed = std::fs::read_to_string(root.join(SURFACE)).unwrap_or_default();
+    let report = diff(&Surface::parse(&reviewed), &generated.surface);
+    eprintln!("API change against {SURFACE}:\n{}", report.to_markdown());
     let mode = if check { Mode::Check } else { Mode::Write };
     let stale = ensure_file_contents(&root, GENERATED, &generated.source, mode)?;
     match (mode, stale) {
@@ -143,6 +153,36 @@ fn generate_crate(args: &[String]) -> Result<(), String> {
         generated.warnings.len(),
         elapsed.as_millis()
     );
+    Ok(())
+}
+
+fn diff_api(args: &[String]) -> Result<(), String> {
+    let mut fail_on_breaking = false;
+    let mut specs = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--fail-on-breaking" => fail_on_breaking = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("diff-api: unknown argument `{flag}`\n\n{USAGE}"));
+            }
+            path => specs.push(path.to_string()),
+        }
+    }
+    let [old, new] = specs.as_slice() else {
+        return Err(format!("diff-api: needs OLD.yaml and NEW.yaml\n\n{USAGE}"));
+    };
+    let surface = |path: &str| -> Result<Surface, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
+        let out = generate(&SpecSource::new(path, text), &Options::default())
+            .map_err(|e| e.to_string())?;
+        Ok(out.surface)
+    };
+    let report = diff(&surface(old)?, &surface(new)?);
+    print!("{}", report.to_markdown());
+    if fail_on_breaking && report.breaking() > 0 {
+        return Err(format!("error: {} breaking change(s)", report.breaking()));
+    }
     Ok(())
 }
 

@@ -112,3 +112,25 @@ fn unknown_command_is_a_usage_error() {
     assert!(!result.status.success());
     assert!(String::from_utf8_lossy(&result.stderr).contains("unknown command `frobnicate`"));
 }
+
+#[test]
+fn diff_api_fails_on_breaking_changes_only_when_asked() {
+    let case = root().join("tests/fixtures/api-diff/field_removed");
+    let old = case.join("old.yaml");
+    let new = case.join("new.yaml");
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let report = xtask(&["diff-api", old, new]);
+    assert!(report.status.success());
+    let stdout = String::from_utf8_lossy(&report.stdout);
+    assert!(stdout.contains("1 breaking, 0 additive"), "{stdout}");
+    let strict = xtask(&["diff-api", old, new, "--fail-on-breaking"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let additive = root().join("tests/fixtures/api-diff/field_added");
+    let ok = xtask(&[
+        "diff-api",
+        additive.join("old.yaml").to_str().unwrap(),
+        additive.join("new.yaml").to_str().unwrap(),
+        "--fail-on-breaking",
+    ]);
+    assert!(ok.status.success());
+}
