@@ -134,3 +134,47 @@ fn diff_api_fails_on_breaking_changes_only_when_asked() {
     ]);
     assert!(ok.status.success());
 }
+
+/// Consumers of the client compile serde and reqwest, not the generator: none of the generator
+/// crates may appear in the client's normal dependency tree (syn and quote appear only beneath
+/// proc-macro crates such as serde_derive).
+#[test]
+fn client_does_not_depend_on_the_generator() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "intercom-client",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("progenitor-client"), "{tree}");
+    for generator_crate in [
+        "progenitor-impl",
+        "progenitor-macro",
+        "typify",
+        "prettyplease",
+        "openapiv3",
+        "intercom-generator",
+    ] {
+        assert!(
+            !tree
+                .lines()
+                .any(|l| l.starts_with(&format!("{generator_crate} "))),
+            "{generator_crate} is in the client's dependency tree"
+        );
+    }
+}
