@@ -62,6 +62,7 @@ pub mod types {
         pub created_at: ::std::option::Option<i64>,
         ///Workspace-defined attributes of the contact, keyed by attribute name.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub custom_attributes: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -189,6 +190,7 @@ pub mod types {
     pub struct ContactCompanies {
         ///References to the companies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub data: ::std::vec::Vec<AddressableList>,
         ///Whether there are more companies than are shown in `data`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -209,6 +211,7 @@ pub mod types {
     pub struct ContactNotes {
         ///References to the notes.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub data: ::std::vec::Vec<AddressableList>,
         ///Whether there are more notes than are shown in `data`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -286,6 +289,7 @@ pub mod types {
     pub struct ContactTags {
         ///References to the tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub data: ::std::vec::Vec<AddressableList>,
         ///Whether there are more tags than are shown in `data`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -380,6 +384,7 @@ pub mod types {
     pub struct SocialProfiles {
         ///One entry per linked profile.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub data: ::std::vec::Vec<SocialProfile>,
         ///The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -391,6 +396,7 @@ pub mod types {
     pub struct SubscriptionTypeList {
         ///References to the subscription types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::runtime::null_as_default")]
         pub data: ::std::vec::Vec<AddressableList>,
         ///Whether there are more entries than are shown in `data`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -46,4 +46,6 @@ pub use runtime::{
 };
 
 #[doc(hidden)]
-pub use runtime::{decode_response, empty_response, encode_path_segment, error_response};
+pub use runtime::{
+    decode_response, empty_response, encode_path_segment, error_response, null_as_default,
+};

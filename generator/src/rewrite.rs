@@ -253,6 +253,42 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_string)
 }
 
+/// A list or map field that may be absent decodes `null` as empty too: APIs send `null` where
+/// their spec promises an empty container, and one such member must not fail a whole response.
+fn null_as_default(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(named) = &mut s.fields else {
+            continue;
+        };
+        for field in named.named.iter_mut() {
+            let ty = field.ty.to_token_stream().to_string();
+            if ty.starts_with(":: std :: option :: Option") {
+                continue;
+            }
+            let defaulted = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && {
+                    let mut found = false;
+                    let _ = a.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("default") {
+                            found = true;
+                        } else if meta.input.peek(syn::Token![=]) {
+                            let _: syn::Expr = meta.value()?.parse()?;
+                        }
+                        Ok(())
+                    });
+                    found
+                }
+            });
+            if defaulted {
+                field.attrs.push(
+                    parse_quote!(#[serde(deserialize_with = "crate::runtime::null_as_default")]),
+                );
+            }
+        }
+    }
+}
+
 /// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
 /// so a field added to the API is an additive change. Types reachable from a parameter stay
 /// exhaustive, so callers can build them with a struct literal.
@@ -309,6 +345,7 @@ fn types_pass(
         return Ok(());
     };
     mark_response_only(items, request_roots);
+    null_as_default(items);
     let open: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {

@@ -1,0 +1,470 @@
+//! Tests of the `intercom` command-line program: what it sends, what it prints, how it exits.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the program with `args` and, when given, `stdin`. The token variable is set to a known
+/// value and proxy variables are removed, so the host environment does not leak in.
+async fn intercom(args: &[&str], stdin: Option<&str>) -> Run {
+    intercom_with_env_token(args, stdin, None).await
+}
+
+async fn intercom_with_env_token(args: &[&str], stdin: Option<&str>, token: Option<&str>) -> Run {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.map(str::to_string);
+    let token = token.map(str::to_string);
+    // The mock server runs on this runtime's other threads while the process blocks one.
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
+        cmd.args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match &token {
+            Some(t) => cmd.env("INTERCOM_API_KEY", t),
+            None => cmd.env_remove("INTERCOM_API_KEY"),
+        };
+        for proxy in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            cmd.env_remove(proxy);
+        }
+        let mut child = cmd.spawn().expect("the intercom binary runs");
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        if let Some(text) = &stdin {
+            pipe.write_all(text.as_bytes())
+                .expect("stdin takes the body");
+        }
+        drop(pipe);
+        let out = child.wait_with_output().expect("the program ends");
+        Run {
+            code: out.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        }
+    })
+    .await
+    .expect("the blocking task finishes")
+}
+
+async fn serve(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header"))
+}
+
+/// A contact as the documentation page shows one, plus a member this client does not model.
+fn contact() -> Value {
+    json!({
+        "type": "contact",
+        "id": "6657ac5f6abd0166b52ae242",
+        "external_id": "70",
+        "role": "user",
+        "email": "joe@bloggs.com",
+        "phone": null,
+        "name": "Joe Bloggs",
+        "custom_attributes": {},
+        "created_at": 1717021791,
+        "tags": {"type": "list", "data": [], "url": "/contacts/6657ac5f6abd0166b52ae242/tags",
+                 "total_count": 0, "has_more": false},
+        "added_in_a_later_version": {"nested": [1, 2, 3]}
+    })
+}
+
+fn not_found() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({
+        "type": "error.list",
+        "request_id": "0f2b7c1e-cli-404",
+        "errors": [{"code": "not_found", "message": "User Not Found"}]
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn show_contact_prints_the_body_as_received() {
+    let served = contact();
+    let server = serve(ResponseTemplate::new(200).set_body_json(&served)).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "show-contact",
+            "--id",
+            "6657ac5f6abd0166b52ae242",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(printed, served);
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method.as_str(), "GET");
+    assert_eq!(reqs[0].url.path(), "/contacts/6657ac5f6abd0166b52ae242");
+    assert_eq!(header(&reqs[0], "authorization"), Some("Bearer test-token"));
+    assert_eq!(header(&reqs[0], "intercom-version"), Some("2.10"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_comes_from_the_environment_when_not_given() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom_with_env_token(
+        &["--base-url", &server.uri(), "show-contact", "--id", "c1"],
+        None,
+        Some("env-token"),
+    )
+    .await;
+
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let reqs = requests(&server).await;
+    assert_eq!(header(&reqs[0], "authorization"), Some("Bearer env-token"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_error_is_one_line_on_stderr() {
+    let server = serve(not_found()).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "show-contact",
+            "--id",
+            "missing",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+    for part in ["404", "not_found", "0f2b7c1e-cli-404"] {
+        assert!(run.stderr.contains(part), "{:?} lacks {part:?}", run.stderr);
+    }
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(requests(&server).await.len(), 1, "a 404 is not retried");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_json_body_from_stdin_is_sent_member_for_member() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "update-contact",
+            "--id",
+            "c1",
+            "--json-body",
+            "-",
+        ],
+        Some(r#"{"phone": null}"#),
+    )
+    .await;
+
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method.as_str(), "PUT");
+    assert_eq!(reqs[0].url.path(), "/contacts/c1");
+    assert_eq!(
+        std::str::from_utf8(&reqs[0].body).unwrap(),
+        r#"{"phone":null}"#
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn field_options_send_only_the_fields_given() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "update-contact",
+            "--id",
+            "c1",
+            "--email",
+            "joebloggs@intercom.io",
+            "--name",
+            "joe bloggs",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let reqs = requests(&server).await;
+    let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"email": "joebloggs@intercom.io", "name": "joe bloggs"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_json_body_cannot_be_combined_with_field_options() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "update-contact",
+            "--id",
+            "c1",
+            "--json-body",
+            "-",
+            "--email",
+            "a@example.com",
+        ],
+        Some(r#"{"phone": null}"#),
+    )
+    .await;
+
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("--email"), "{}", run.stderr);
+    assert_eq!(requests(&server).await.len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_json_body_with_a_member_the_model_lacks_is_refused() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "update-contact",
+            "--id",
+            "c1",
+            "--json-body",
+            "-",
+        ],
+        Some(r#"{"phone": null, "nickname": "jo"}"#),
+    )
+    .await;
+
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+    assert!(run.stderr.contains("nickname"), "{}", run.stderr);
+    assert_eq!(requests(&server).await.len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_shows_each_attempt_but_never_the_token() {
+    let secret = "secret-token-123";
+    for (status, code) in [(200, 0), (401, 1)] {
+        let server = serve(
+            ResponseTemplate::new(status).set_body_json(if status == 200 {
+                contact()
+            } else {
+                json!({"type": "error.list", "request_id": "r-401",
+                   "errors": [{"code": "unauthorized", "message": "Access Token Invalid"}]})
+            }),
+        )
+        .await;
+
+        let run = intercom(
+            &[
+                "--verbose",
+                "--base-url",
+                &server.uri(),
+                "--token",
+                secret,
+                "show-contact",
+                "--id",
+                "c1",
+            ],
+            None,
+        )
+        .await;
+
+        assert_eq!(run.code, code, "stderr: {}", run.stderr);
+        let url = format!("{}/contacts/c1", server.uri());
+        assert!(
+            run.stderr.contains(&format!("GET {url}")),
+            "{:?} lacks the method and URL",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("< {status}")),
+            "{:?} lacks the status",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(secret), "{}", run.stderr);
+        assert!(!run.stdout.contains(secret), "{}", run.stdout);
+        // The token was in use, so its absence from the output is not an accident.
+        let reqs = requests(&server).await;
+        assert_eq!(
+            header(&reqs[0], "authorization"),
+            Some("Bearer secret-token-123")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn base_url_wins_over_region() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let uri = server.uri();
+    for args in [
+        ["--region", "eu", "--base-url", &uri],
+        ["--base-url", &uri, "--region", "eu"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--token", "test-token", "show-contact", "--id", "c1"]);
+        let run = intercom(&args, None).await;
+        assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    }
+
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_region_is_a_usage_error() {
+    let run = intercom(
+        &[
+            "--region",
+            "mars",
+            "--token",
+            "t",
+            "show-contact",
+            "--id",
+            "c1",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("mars"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_id_that_cannot_be_a_path_segment_is_refused_without_sending() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    for id in ["..", "."] {
+        let run = intercom(
+            &[
+                "--base-url",
+                &server.uri(),
+                "--token",
+                "test-token",
+                "show-contact",
+                "--id",
+                id,
+            ],
+            None,
+        )
+        .await;
+
+        assert_ne!(run.code, 0, "{id:?}");
+        assert_eq!(run.stdout, "");
+        assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    assert_eq!(requests(&server).await.len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_intercom_version_option_is_sent() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "test-token",
+            "--intercom-version",
+            "2.11",
+            "show-contact",
+            "--id",
+            "c1",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let reqs = requests(&server).await;
+    let versions: Vec<&str> = reqs[0]
+        .headers
+        .get_all("intercom-version")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2.11"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_over_plain_http_to_another_host_is_a_usage_error() {
+    let run = intercom(
+        &[
+            "--base-url",
+            "http://example.com",
+            "--token",
+            "secret-token-123",
+            "show-contact",
+            "--id",
+            "c1",
+        ],
+        None,
+    )
+    .await;
+
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+    assert!(!run.stderr.contains("secret-token-123"), "{}", run.stderr);
+}
