@@ -577,7 +577,10 @@ fn wait_from_headers(headers: &HeaderMap, policy: &RetryPolicy) -> Option<Durati
         .get("x-ratelimit-reset")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())?;
-    let reset = UNIX_EPOCH + Duration::from_secs(reset);
+    // A reset too far in the future for `SystemTime` to hold means "wait as long as allowed".
+    let Some(reset) = UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
+        return Some(policy.max_wait);
+    };
     // A reset already past says nothing about how long to wait: fall back to backoff.
     let wait = reset.duration_since(now).ok().filter(|d| !d.is_zero())?;
     Some(wait.min(policy.max_wait))
@@ -688,9 +691,6 @@ async fn read_limited(
     resp: &mut reqwest::Response,
     limit: usize,
 ) -> reqwest::Result<Result<Bytes, Bytes>> {
-    if resp.content_length().is_some_and(|n| n > limit as u64) {
-        return Ok(Err(Bytes::new()));
-    }
     let mut buf = BytesMut::new();
     while let Some(chunk) = resp.chunk().await? {
         if buf.len() + chunk.len() > limit {
@@ -725,6 +725,11 @@ pub async fn decode_response<T: DeserializeOwned>(
 ) -> Result<Response<T>, Error> {
     let status = resp.status();
     let limit = rt.config.max_body_bytes;
+    // A body announced as too large is refused unread. (Error bodies are still read up to
+    // their limit, since their start is the excerpt.)
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Error::BodyTooLarge { status, limit });
+    }
     let body = match read_limited(&mut resp, limit)
         .await
         .map_err(Error::from_transport)?
@@ -829,6 +834,17 @@ struct WireError {
     message: Option<String>,
     #[serde(default)]
     field: Option<String>,
+}
+
+/// Decodes `null` as the type's default (an empty list or map); used by generated models.
+#[doc(hidden)]
+pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    use serde::Deserialize as _;
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1101,6 +1117,17 @@ mod tests {
             wait <= Duration::from_secs(5) && wait > Duration::from_secs(3),
             "{wait:?}"
         );
+    }
+
+    #[test]
+    fn rate_limit_reset_beyond_system_time_is_capped_not_a_panic() {
+        let policy = RetryPolicy::default();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(wait_from_headers(&h, &policy), Some(policy.max_wait));
     }
 
     #[test]
