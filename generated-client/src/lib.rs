@@ -49,3 +49,8 @@ pub use runtime::{
 pub use runtime::{
     decode_response, empty_response, encode_path_segment, error_response, null_as_default,
 };
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

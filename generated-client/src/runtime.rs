@@ -34,7 +34,8 @@ const EXCERPT_CHARS: usize = 200;
 
 /// When and how long to wait before retrying a failed attempt.
 ///
-/// Retried: connection failures, timeouts, and the statuses 408, 429, 500, 502, 503 and 504,
+/// Retried: connection failures, timeouts, connections closed before a response, and the
+/// statuses 408, 429, 500, 502, 503 and 504,
 /// for idempotent methods (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`); a 429 or a failure to
 /// connect is retried for any method, since the server did not act on the request. Other 4xx
 /// statuses are never retried.
@@ -533,7 +534,9 @@ impl Runtime {
                             .unwrap_or_else(|| backoff(policy, attempt))
                     })
                 }
-                Err(e) => (e.is_connect() || (idempotent && e.is_timeout()))
+                // A refused connection never reached the server; a timeout or a connection
+                // dropped before any response may have, so only idempotent requests repeat.
+                Err(e) => (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())))
                     .then(|| backoff(policy, attempt)),
             };
             match (delay, next) {

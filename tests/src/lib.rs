@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "../../generated-client/tests/support/fault_server.rs"]
 pub mod fault_server;
 
 /// The workspace root.

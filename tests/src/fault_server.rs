@@ -1,1 +1,0 @@
-//! A local HTTP server that misbehaves on purpose, for fault-injection tests.
