@@ -266,20 +266,7 @@ fn null_as_default(items: &mut [Item]) {
             if ty.starts_with(":: std :: option :: Option") {
                 continue;
             }
-            let defaulted = field.attrs.iter().any(|a| {
-                a.path().is_ident("serde") && {
-                    let mut found = false;
-                    let _ = a.parse_nested_meta(|meta| {
-                        if meta.path.is_ident("default") {
-                            found = true;
-                        } else if meta.input.peek(syn::Token![=]) {
-                            let _: syn::Expr = meta.value()?.parse()?;
-                        }
-                        Ok(())
-                    });
-                    found
-                }
-            });
+            let defaulted = serde_arg(&field.attrs, "default").is_some();
             if defaulted {
                 field.attrs.push(
                     parse_quote!(#[serde(deserialize_with = "crate::runtime::null_as_default")]),
@@ -451,24 +438,36 @@ fn open_enum(e: &mut ItemEnum) -> Item {
     }
 }
 
-fn variant_json_name(v: &syn::Variant) -> String {
-    for attr in &v.attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let mut found = None;
+pub(crate) fn variant_json_name(v: &syn::Variant) -> String {
+    serde_arg(&v.attrs, "rename")
+        .flatten()
+        .unwrap_or_else(|| v.ident.to_string())
+}
+
+/// Looks `key` up in `#[serde(...)]` attributes: `Some(Some(v))` for `key = "v"`, `Some(None)`
+/// for a bare `key`, `None` when absent.
+pub(crate) fn serde_arg(attrs: &[syn::Attribute], key: &str) -> Option<Option<String>> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
+            let is_key = meta.path.is_ident(key);
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::Expr = meta.value()?.parse()?;
+                if is_key
+                    && let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = value
+                {
+                    found = Some(Some(s.value()));
+                }
+            } else if is_key {
+                found = Some(None);
             }
             Ok(())
         });
-        if let Some(f) = found {
-            return f;
-        }
     }
-    v.ident.to_string()
+    found
 }
 
 fn open_enum_impl(imp: &mut ItemImpl) {
@@ -540,29 +539,15 @@ fn three_state_fields(s: &mut ItemStruct, json_names: &BTreeSet<String>) {
 
 /// The JSON name of a struct field: its `rename`, else its identifier.
 pub(crate) fn json_name(field: &Field) -> String {
-    for attr in &field.attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let mut found = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        if let Some(f) = found {
-            return f;
-        }
-    }
-    field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string().trim_start_matches("r#").to_string())
-        .unwrap_or_default()
+    serde_arg(&field.attrs, "rename")
+        .flatten()
+        .unwrap_or_else(|| {
+            field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string().trim_start_matches("r#").to_string())
+                .unwrap_or_default()
+        })
 }
 
 /// Fills the doc gaps progenitor leaves: a field whose schema is a `$ref` (OpenAPI 3.0 ignores

@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Item, Visibility};
 
 use crate::prepare::ApiFacts;
-use crate::rewrite::json_name;
+use crate::rewrite::{json_name, variant_json_name};
 
 /// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`) to
 /// its signature.
@@ -148,19 +148,7 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
             items.insert(format!("model {}", e.ident), kind.into());
             for v in &e.variants {
                 let sig = match &v.fields {
-                    Fields::Unit => {
-                        let mut json = v.ident.to_string();
-                        for attr in &v.attrs {
-                            let _ = attr.parse_nested_meta(|meta| {
-                                if meta.path.is_ident("rename") {
-                                    let lit: syn::LitStr = meta.value()?.parse()?;
-                                    json = lit.value();
-                                }
-                                Ok(())
-                            });
-                        }
-                        format!("{json:?}")
-                    }
+                    Fields::Unit => format!("{:?}", variant_json_name(v)),
                     Fields::Unnamed(u) => {
                         let inner: Vec<String> =
                             u.unnamed.iter().map(|f| type_text(&f.ty)).collect();
