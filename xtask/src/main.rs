@@ -1,5 +1,7 @@
 //! Developer commands for the workspace, run as `cargo xtask <command>`.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +27,11 @@ commands:
                     change is breaking
   build-generated   generate a crate from Intercom's published spec (../shared/upstream) and from
                     each fixture in tests/fixtures/constructs, under target/generated/, and
-                    compile each with warnings denied";
+                    compile each with warnings denied
+  bench [--json]    run the benchmarks of benches/ (decoding, requests over loopback, generation)
+                    and measure intercom-client's compile time and dependency count; prints each
+                    figure beside its baseline as a Markdown table, or with --json one JSON object
+                    (cargo's and the benches' own output goes to stderr)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +40,7 @@ fn main() -> ExitCode {
         Some("generate") => generate_crate(&args[1..]),
         Some("build-generated") => build_generated(),
         Some("diff-api") => diff_api(&args[1..]),
+        Some("bench") => bench::run(&args[1..], &workspace_root(), USAGE),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

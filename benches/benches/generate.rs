@@ -1,0 +1,71 @@
+//! The generator in-process: `intercom_generator::generate` for the seed spec (`gen_seed`) and for
+//! Intercom's published spec (`gen_full`), each from a fresh `SpecSource`, after warm-up.
+//!
+//! Criterion measures; afterwards the medians of this run are copied from criterion's
+//! `estimates.json` files into `target/bench/generate.json` for `cargo xtask bench`.
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+use criterion::{BatchSize, Criterion, SamplingMode};
+use intercom_benches::{
+    SPEC, UPSTREAM_SPEC, criterion_median_ns, load_average, read_workspace_file, round,
+    write_result,
+};
+use intercom_generator::{Options, SpecSource, generate};
+use serde_json::{Value, json};
+
+fn main() {
+    let started = SystemTime::now();
+    let load_start = load_average();
+    let specs = [
+        ("seed", SPEC, read_workspace_file(SPEC)),
+        ("full", UPSTREAM_SPEC, read_workspace_file(UPSTREAM_SPEC)),
+    ];
+    let options = Options::default();
+    let mut warnings = serde_json::Map::new();
+    for (id, name, text) in &specs {
+        // A spec that does not generate would time the error path.
+        let generated = generate(&SpecSource::new(*name, text.clone()), &options)
+            .unwrap_or_else(|e| panic!("{name} does not generate: {e}"));
+        warnings.insert(
+            format!("gen_{id}_warnings"),
+            json!(generated.warnings.len()),
+        );
+    }
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("generate");
+    // One run of the full spec takes long enough that criterion's default of 100 growing
+    // samples would take minutes; ten equal samples of a few iterations give a stable median.
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(8));
+    for (id, name, text) in &specs {
+        group.bench_function(*id, |b| {
+            // The `SpecSource` caches a line index, so each iteration gets a fresh one, as a real
+            // run does; building it (a copy of the text) is outside the timing.
+            b.iter_batched(
+                || SpecSource::new(*name, text.clone()),
+                |source| generate(black_box(&source), &options).expect("spec generates"),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+    c.final_summary();
+
+    let mut figures = warnings;
+    for (id, _, _) in &specs {
+        let median = criterion_median_ns("generate", id, started);
+        figures.insert(
+            format!("gen_{id}_ms"),
+            json!(median.map(|ns| round(ns / 1e6, 2))),
+        );
+    }
+    figures.insert("gen_load_start".into(), json!(load_start));
+    figures.insert("gen_load_end".into(), json!(load_average()));
+    write_result("generate", &Value::Object(figures));
+}
