@@ -613,8 +613,6 @@ Arguments:
             crate ::runtime::encode_path_segment("tag_id", & tag_id.to_string()) ?,
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .delete(url)
@@ -622,7 +620,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "detach_tag_from_contact",
@@ -661,8 +658,6 @@ Arguments:
             id.to_string()) ?,
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -670,7 +665,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "show_contact",
@@ -711,8 +705,6 @@ Arguments:
             id.to_string()) ?,
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)
@@ -721,7 +713,6 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_contact",

@@ -132,6 +132,8 @@ struct Config {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeout: Duration,
+    /// Whether `timeout` is already set on the `reqwest::Client`.
+    timeout_in_client: bool,
     max_body_bytes: usize,
     observer: Option<Observer>,
 }
@@ -145,6 +147,7 @@ impl fmt::Debug for Config {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("timeout_in_client", &self.timeout_in_client)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("observer", &self.observer.as_ref().map(|_| "<fn>"))
             .finish()
@@ -344,10 +347,14 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&ua).map_err(|_| {
             Error::Config("the user-agent suffix is not a valid header value".to_string())
         })?;
+        // The client built here carries the timeout itself, which spares each request a timer
+        // of its own; a caller's client gets the timeout on every request instead.
+        let timeout_in_client = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.timeout)
+                .timeout(self.timeout)
                 .redirect(same_origin_redirects())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
@@ -362,6 +369,7 @@ impl ClientBuilder {
                 user_agent,
                 retry: self.retry,
                 timeout: self.timeout,
+                timeout_in_client,
                 max_body_bytes: self.max_body_bytes,
                 observer: self.observer,
             }),
@@ -500,7 +508,11 @@ impl Runtime {
         headers
             .entry(ACCEPT)
             .or_insert(HeaderValue::from_static("application/json"));
-        *request.timeout_mut() = Some(self.timeout.unwrap_or(config.timeout));
+        match self.timeout {
+            Some(t) => *request.timeout_mut() = Some(t),
+            None if !config.timeout_in_client => *request.timeout_mut() = Some(config.timeout),
+            None => {}
+        }
 
         let policy = &config.retry;
         let idempotent = is_idempotent(request.method());

@@ -127,8 +127,44 @@ fn rewrite_operation(ctx: &Ctx<'_>, f: &mut syn::ImplItemFn, pointer: &str) -> R
         }
         stmts.push(stmt);
     }
+    drop_empty_header_map(&mut stmts);
     f.block.stmts = stmts;
     Ok(())
+}
+
+/// With the API-version header gone, most operations add no header of their own; building and
+/// merging an empty `HeaderMap` on every call is then wasted work.
+fn drop_empty_header_map(stmts: &mut Vec<Stmt>) {
+    let appends = stmts
+        .iter()
+        .map(|s| s.to_token_stream().to_string())
+        .filter(|t| t.contains("header_map . append"))
+        .count();
+    if appends > 0 {
+        return;
+    }
+    stmts.retain(|s| {
+        !s.to_token_stream()
+            .to_string()
+            .contains("let mut header_map")
+    });
+    struct DropHeaders;
+    impl VisitMut for DropHeaders {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            if let Expr::MethodCall(call) = e
+                && call.method == "headers"
+                && call.args.to_token_stream().to_string() == "header_map"
+            {
+                *e = (*call.receiver).clone();
+                self.visit_expr_mut(e);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, e);
+        }
+    }
+    for stmt in stmts.iter_mut() {
+        DropHeaders.visit_stmt_mut(stmt);
+    }
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` → `T`.
