@@ -100,6 +100,9 @@ fn run(
     options: &Options,
 ) -> Result<(String, ApiFacts, Surface), Box<Diagnostic>> {
     let mut doc = ctx.src.parse()?;
+    // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
+    // be switched on elsewhere in a build), so the output does not depend on the build.
+    doc.sort_all_objects();
     let facts = prepare::prepare(ctx, &mut doc)?;
     let spec = progen::typed_spec(ctx, doc)?;
     let tokens = progen::run_progenitor(ctx, &spec, &facts)?;

@@ -236,15 +236,19 @@ fn print_attempt(event: &AttemptEvent<'_>) {
     }
 }
 
-/// The body as received, pretty-printed, so that members the model does not know survive.
+/// The body as received, pretty-printed member by member in the order it arrived, so that
+/// members the model does not know survive.
 fn output<T>(response: Response<T>) -> Result<String, Failure> {
-    let value: serde_json::Value = serde_json::from_slice(response.raw_body()).map_err(|e| {
+    let mut out = Vec::with_capacity(response.raw_body().len() * 2);
+    let mut from = serde_json::Deserializer::from_slice(response.raw_body());
+    let mut to = serde_json::Serializer::pretty(&mut out);
+    serde_transcode::transcode(&mut from, &mut to).map_err(|e| {
         Failure::Usage(format!(
             "HTTP {}: response is not JSON: {e}",
             response.status()
         ))
     })?;
-    serde_json::to_string_pretty(&value).map_err(|e| Failure::Usage(e.to_string()))
+    String::from_utf8(out).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn update_body(args: UpdateArgs) -> Result<UpdateContactRequest, Failure> {
