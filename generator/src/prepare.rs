@@ -344,7 +344,7 @@ pub(crate) struct Op {
 /// snake_case conversion that names the generated methods).
 fn operations(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<Vec<Op>> {
     let mut ops = Vec::new();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|m| m.keys().cloned().collect())
@@ -389,16 +389,31 @@ fn operations(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<Vec<Op>> {
                     made
                 }
             };
+            let mut id = id;
             let key = snake_case(&id);
-            if let Some(first) = seen.get(&key) {
-                return Err(ctx.error(
+            if let Some((first_id, first)) = seen.get(&key) {
+                if *first_id == id {
+                    return Err(ctx.error(
+                        &format!("{pointer}/operationId"),
+                        format!("operationId `{id}` is used again; it is first used at #{first}"),
+                    ));
+                }
+                // Different ids that sanitise alike: a suffix keeps both operations.
+                let mut n = 2;
+                while seen.contains_key(&format!("{key}_{n}")) {
+                    n += 1;
+                }
+                let renamed = format!("{key}_{n}");
+                ctx.warn(
                     &format!("{pointer}/operationId"),
                     format!(
-                        "operationId `{id}` names the same method as the operation at #{first}"
+                        "operationId `{id}` names the same method as `{first_id}` (#{first}); generated as `{renamed}`"
                     ),
-                ));
+                )?;
+                op.insert("operationId".into(), Value::String(renamed.clone()));
+                id = renamed;
             }
-            seen.insert(key, pointer.clone());
+            seen.insert(snake_case(&id), (id.clone(), pointer.clone()));
             ops.push(Op {
                 id,
                 path: path.clone(),
@@ -556,6 +571,32 @@ fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 &at,
                 "`type: array` without `items`; elements typed as free-form JSON values",
             )?;
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            let mut seen: BTreeMap<String, (&String, usize)> = BTreeMap::new();
+            let mut collisions = Vec::new();
+            for name in props.keys() {
+                let field = snake_case(name);
+                match seen.get_mut(&field) {
+                    Some((first, count)) => {
+                        *count += 1;
+                        collisions.push((
+                            name.clone(),
+                            (*first).clone(),
+                            format!("{field}_{count}"),
+                        ));
+                    }
+                    None => {
+                        seen.insert(field, (name, 1));
+                    }
+                }
+            }
+            for (name, first, renamed) in collisions {
+                ctx.warn(
+                    &format!("{at}/properties/{}", escape_token(&name)),
+                    format!("property `{name}` gives the same Rust field name as `{first}`; generated as `{renamed}`"),
+                )?;
+            }
         }
         if let Some(values) = node.get("enum").and_then(Value::as_array)
             && let Some(reason) = enum_problem(values)

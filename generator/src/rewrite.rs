@@ -289,6 +289,39 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_string)
 }
 
+/// Properties whose names sanitise to the same Rust identifier (`foo-bar`, `foo_bar`) would be
+/// one field twice; later ones get a numeric suffix and keep their JSON name through `rename`.
+/// The prepare pass warned about each, with the same suffix.
+fn dedupe_field_names(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(named) = &mut s.fields else {
+            continue;
+        };
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for field in named.named.iter_mut() {
+            let Some(ident) = field.ident.clone() else {
+                continue;
+            };
+            let count = seen.entry(ident.to_string()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                continue;
+            }
+            let json = json_name(field);
+            let base = ident.to_string();
+            let renamed = syn::Ident::new(
+                &format!("{}_{count}", base.trim_end_matches('_')),
+                ident.span(),
+            );
+            if serde_arg(&field.attrs, "rename").is_none() {
+                field.attrs.push(parse_quote!(#[serde(rename = #json)]));
+            }
+            field.ident = Some(renamed);
+        }
+    }
+}
+
 /// A list or map field that may be absent decodes `null` as empty too: APIs send `null` where
 /// their spec promises an empty container, and one such member must not fail a whole response.
 fn null_as_default(items: &mut [Item]) {
@@ -369,6 +402,7 @@ fn types_pass(
     };
     mark_response_only(items, request_roots);
     null_as_default(items);
+    dedupe_field_names(items);
     let open: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {

@@ -35,7 +35,7 @@ fn lenient_problems_are_warnings_and_strict_makes_them_errors() {
     let text = std::fs::read_to_string(&path).expect("fixture is readable");
     let src = SpecSource::new("tests/fixtures/constructs/lenient.yaml", text);
     let ok = generate(&src, &Options::default()).expect("lenient generation succeeds");
-    assert_eq!(ok.warnings.len(), 6, "{:#?}", ok.warnings);
+    assert_eq!(ok.warnings.len(), 8, "{:#?}", ok.warnings);
     assert!(
         ok.warnings
             .iter()

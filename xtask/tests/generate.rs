@@ -101,7 +101,7 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
             .lines()
             .filter(|l| l.starts_with("warning: "))
             .count(),
-        6,
+        8,
         "{stderr}"
     );
 }
