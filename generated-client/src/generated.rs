@@ -637,6 +637,9 @@ Arguments:
             500u16..=599u16 => {
                 Err(crate::runtime::error_response(&self.inner, response).await)
             }
+            200u16..=299u16 => {
+                crate::runtime::decode_response(&self.inner, response).await
+            }
             _ => Err(crate::runtime::error_response(&self.inner, response).await),
         }
     }
@@ -681,6 +684,9 @@ Arguments:
             429u16 => Err(crate::runtime::error_response(&self.inner, response).await),
             500u16..=599u16 => {
                 Err(crate::runtime::error_response(&self.inner, response).await)
+            }
+            200u16..=299u16 => {
+                crate::runtime::decode_response(&self.inner, response).await
             }
             _ => Err(crate::runtime::error_response(&self.inner, response).await),
         }
@@ -729,6 +735,9 @@ Arguments:
             429u16 => Err(crate::runtime::error_response(&self.inner, response).await),
             500u16..=599u16 => {
                 Err(crate::runtime::error_response(&self.inner, response).await)
+            }
+            200u16..=299u16 => {
+                crate::runtime::decode_response(&self.inner, response).await
             }
             _ => Err(crate::runtime::error_response(&self.inner, response).await),
         }

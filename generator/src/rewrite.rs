@@ -259,6 +259,28 @@ impl VisitMut for ResponseArms {
             };
             *arm.body = new;
         }
+        // A success status the spec does not list (a 202 where it says 200) still carries the
+        // operation's result: decode it as the listed success rather than failing the call.
+        let success = m.arms.iter().find_map(|arm| {
+            let body = arm.body.to_token_stream().to_string();
+            (body.contains("decode_response") || body.contains("empty_response"))
+                .then(|| arm.body.clone())
+        });
+        let covered = m
+            .arms
+            .iter()
+            .any(|arm| arm.pat.to_token_stream().to_string() == "200u16 ..= 299u16");
+        if let (Some(body), false) = (success, covered) {
+            let at = m
+                .arms
+                .iter()
+                .position(|arm| matches!(arm.pat, syn::Pat::Wild(_)));
+            let arm: syn::Arm = parse_quote!(200u16..=299u16 => #body,);
+            match at {
+                Some(i) => m.arms.insert(i, arm),
+                None => m.arms.push(arm),
+            }
+        }
     }
 }
 

@@ -49,10 +49,10 @@ fn remove_or_replace(doc: &mut Value, pointer: &str, with: Option<Value>) {
             map.remove(&last);
         }
         (Some(Value::Array(items)), None) => {
-            if let Ok(i) = last.parse::<usize>() {
-                if i < items.len() {
-                    items.remove(i);
-                }
+            if let Ok(i) = last.parse::<usize>()
+                && i < items.len()
+            {
+                items.remove(i);
             }
         }
         (Some(_), Some(v)) => {

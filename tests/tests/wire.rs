@@ -615,6 +615,22 @@ async fn serve_contact(body: Value) -> Result<Response<Contact>, Error> {
     client(&server).show_contact(SHOW_ID).await
 }
 
+/// A success status the spec does not list still carries the contact.
+#[tokio::test]
+async fn an_unlisted_success_status_decodes_as_the_operation_result() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(202).set_body_json(show_example()))
+        .mount(&server)
+        .await;
+    let contact = client(&server)
+        .show_contact(SHOW_ID)
+        .await
+        .expect("a 202 with a contact");
+    assert_eq!(contact.status(), 202);
+    assert_eq!(contact.id, SHOW_ID);
+}
+
 #[tokio::test]
 async fn unknown_members_and_unknown_roles_decode() {
     let mut served = show_example();
