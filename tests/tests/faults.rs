@@ -569,14 +569,27 @@ async fn rate_limit_reset_far_in_the_future_waits_max_wait() {
 
 #[tokio::test]
 async fn odd_statuses_are_errors_not_panics() {
-    for status in [204, 301, 304, 399, 418, 599, 600, 999] {
+    // A 2xx is decoded as the operation's result: 204 has no body, so it cannot be a contact.
+    let server = FaultServer::start(vec![Fault::json(204, "")]).await;
+    let (no_content, _) = client(&server.url(), |b| b);
+    let err = no_content
+        .show_contact("1")
+        .await
+        .expect_err("no contact in a 204");
+    assert!(
+        matches!(&err, Error::Decode { status, .. } if status.as_u16() == 204),
+        "{err:?}"
+    );
+    assert_clean(&err);
+
+    for status in [301, 304, 399, 418, 599, 600, 999] {
         let server = FaultServer::start(vec![Fault::json(status, CONTACT)]).await;
         let (client, _) = client(&server.url(), |b| b);
         let started = Instant::now();
         let err = client
             .show_contact("1")
             .await
-            .expect_err("only 200 is a contact");
+            .expect_err("not a success status");
         match &err {
             Error::Api(api) => assert_eq!(api.status.as_u16(), status),
             other => panic!("status {status}: expected Api, got {other:?}"),
