@@ -113,7 +113,8 @@ fn rewrite_operation(ctx: &Ctx<'_>, f: &mut syn::ImplItemFn, pointer: &str) -> R
         {
             local.attrs.push(parse_quote!(#[allow(unused_mut)]));
         }
-        if text.starts_with("let url = format !")
+        // The URL is built with `format!`, named `url` unless a parameter already is.
+        if text.contains("encode_path (")
             && let Stmt::Local(local) = &mut stmt
             && let Some(init) = &mut local.init
             && let Expr::Macro(m) = init.expr.as_mut()
