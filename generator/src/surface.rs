@@ -190,7 +190,12 @@ pub(crate) fn type_text(ty: &syn::Type) -> String {
     ] {
         s = s.replace(prefix, "");
     }
-    s.replace("&'a ", "&").replace("< ", "<").replace(" >", ">")
+    // prettyplease breaks long types over lines with trailing commas; one line needs none.
+    s.replace("&'a ", "&")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(",>", ">")
+        .replace(",)", ")")
 }
 
 impl fmt::Display for Surface {
