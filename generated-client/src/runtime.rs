@@ -745,14 +745,20 @@ pub async fn decode_response<T: DeserializeOwned>(
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Error::BodyTooLarge { status, limit });
     }
-    let body = match read_limited(&mut resp, limit)
-        .await
-        .map_err(Error::from_transport)?
-    {
-        Ok(body) => body,
-        Err(_) => return Err(Error::BodyTooLarge { status, limit }),
-    };
     let headers = std::mem::take(resp.headers_mut());
+    let body = if resp.content_length().is_some() {
+        // The length is announced and within the limit, and the body cannot run past it: read
+        // it in one piece, without copying chunks.
+        resp.bytes().await.map_err(Error::from_transport)?
+    } else {
+        match read_limited(&mut resp, limit)
+            .await
+            .map_err(Error::from_transport)?
+        {
+            Ok(body) => body,
+            Err(_) => return Err(Error::BodyTooLarge { status, limit }),
+        }
+    };
     match serde_json::from_slice::<T>(&body) {
         Ok(value) => Ok(Response {
             status,
