@@ -69,8 +69,6 @@ pub(crate) fn append(file: &mut File, facts: &ApiFacts) {
             #(#variants)*
         }
     });
-    let idents2 = idents.clone();
-    let idents3 = idents.clone();
     file.items.push(parse_quote! {
         impl Region {
             /// Every region, in the order the spec lists its servers.
@@ -79,14 +77,14 @@ pub(crate) fn append(file: &mut File, facts: &ApiFacts) {
             /// The base URL of the region's server.
             pub const fn base_url(self) -> &'static str {
                 match self {
-                    #(Region::#idents2 => #urls,)*
+                    #(Region::#idents => #urls,)*
                 }
             }
 
             /// The spec's description of the region's server.
             pub const fn description(self) -> &'static str {
                 match self {
-                    #(Region::#idents3 => #descriptions,)*
+                    #(Region::#idents => #descriptions,)*
                 }
             }
 

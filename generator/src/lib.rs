@@ -105,7 +105,7 @@ fn run(
     doc.sort_all_objects();
     let facts = prepare::prepare(ctx, &mut doc)?;
     let spec = progen::typed_spec(ctx, doc)?;
-    let tokens = progen::run_progenitor(ctx, &spec, &facts)?;
+    let tokens = progen::run_progenitor(ctx, &spec)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         ctx.error(
             "",

@@ -10,7 +10,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, escape_token};
-use crate::prepare::{ApiFacts, Ctx, METHODS};
+use crate::prepare::{Ctx, METHODS};
 
 /// Deserializes the prepared document into openapiv3's model; a mismatch is located by the
 /// path serde was at.
@@ -53,7 +53,6 @@ fn settings() -> progenitor::GenerationSettings {
 pub(crate) fn run_progenitor(
     ctx: &Ctx<'_>,
     spec: &openapiv3::OpenAPI,
-    _facts: &ApiFacts,
 ) -> Result<TokenStream, Box<Diagnostic>> {
     match guarded(spec) {
         Ok(Ok(tokens)) => Ok(tokens),

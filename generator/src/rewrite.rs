@@ -108,11 +108,6 @@ fn rewrite_operation(ctx: &Ctx<'_>, f: &mut syn::ImplItemFn, pointer: &str) -> R
         if text.starts_with("self . pre (") || text.starts_with("self . post (") {
             continue;
         }
-        if text.starts_with("let mut header_map")
-            && let Stmt::Local(local) = &mut stmt
-        {
-            local.attrs.push(parse_quote!(#[allow(unused_mut)]));
-        }
         // The URL is built with `format!`, named `url` unless a parameter already is.
         if text.contains("encode_path (")
             && let Stmt::Local(local) = &mut stmt
@@ -147,7 +142,7 @@ fn drop_empty_header_map(stmts: &mut Vec<Stmt>) {
     stmts.retain(|s| {
         !s.to_token_stream()
             .to_string()
-            .contains("let mut header_map")
+            .starts_with("let mut header_map")
     });
     struct DropHeaders;
     impl VisitMut for DropHeaders {
