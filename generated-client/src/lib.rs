@@ -3,8 +3,8 @@
 //!
 //! The operations and models are generated from the OpenAPI description in the workspace's
 //! `spec/` folder; the runtime under them — regions, bearer authentication, the
-//! `Intercom-Version` header, retries with backoff, timeouts and one error type — is written
-//! by hand.
+//! `Intercom-Version` header, retries with backoff, timeouts and one error type — is the
+//! hand-written `intercom-runtime` crate, whose public items are re-exported here.
 //!
 //! ```no_run
 //! use intercom_client::{Client, Region, types::UpdateContactRequest};
@@ -37,18 +37,8 @@
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
 mod generated;
-mod runtime;
 
-pub use generated::{API_VERSION, BEARER_AUTH, Client, Region, VERSION_HEADER, types};
-pub use runtime::{
-    ApiError, AttemptEvent, ClientBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, Error,
-    ErrorDetail, RateLimit, Response, RetryPolicy, Runtime, TOKEN_ENV,
-};
-
-#[doc(hidden)]
-pub use runtime::{
-    decode_response, empty_response, encode_path_segment, error_response, null_as_default,
-};
+pub use generated::*;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

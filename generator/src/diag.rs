@@ -50,20 +50,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Escapes one JSON-pointer reference token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_token_escapes_slash_and_tilde() {
-        assert_eq!(escape_token("/contacts/{id}"), "~1contacts~1{id}");
-        assert_eq!(escape_token("a~b"), "a~0b");
-    }
 
     #[test]
     fn display_names_file_position_and_pointer() {

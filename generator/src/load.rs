@@ -8,7 +8,8 @@ use serde_json::Value;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Diagnostic, LineCol, Severity, escape_token};
+use crate::diag::{Diagnostic, LineCol, Severity};
+use crate::pointer::escape_token;
 
 /// The text of a spec and the name it is reported under.
 pub struct SpecSource {

@@ -9,8 +9,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, escape_token};
-use crate::prepare::{Ctx, METHODS};
+use crate::ctx::Ctx;
+use crate::diag::Diagnostic;
+use crate::operations::METHODS;
+use crate::pointer::escape_token;
 
 /// Deserializes the prepared document into openapiv3's model; a mismatch is located by the
 /// path serde was at.
@@ -152,4 +154,16 @@ fn guarded(spec: &openapiv3::OpenAPI) -> Result<Result<TokenStream, progenitor::
     }));
     let message = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
     result.map_err(|_| message)
+}
+
+/// progenitor's `types` module, with its docs and without its lint allowance (the crate's
+/// `lib.rs` decides lints for the whole generated module).
+pub(crate) fn types_module(file: syn::File) -> Option<syn::ItemMod> {
+    file.items.into_iter().find_map(|item| match item {
+        syn::Item::Mod(mut m) if m.ident == "types" => {
+            m.attrs.retain(|a| !a.path().is_ident("allow"));
+            Some(m)
+        }
+        _ => None,
+    })
 }

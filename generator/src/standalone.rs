@@ -1,11 +1,11 @@
-//! The files of a standalone client crate: the generated module beside the same runtime that
-//! `intercom-client` uses, so any spec gets regions, auth, the version header, retries and typed
-//! errors.
+//! The files of a standalone client crate: the generated module over a copy of the runtime
+//! crate that `intercom-client` uses (its own manifest and sources, embedded at build time), so
+//! any spec gets regions, auth, the version header, retries and typed errors.
 
 use crate::Generated;
 
-/// The runtime shared with `intercom-client`, copied into every standalone crate.
-const RUNTIME: &str = include_str!("../../generated-client/src/runtime.rs");
+/// The runtime crate's files, as (path relative to the crate root, contents).
+const RUNTIME_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
 /// Files of a standalone crate named `name`, as (path relative to the crate root, contents).
 pub fn crate_files(name: &str, generated: &Generated) -> Vec<(String, String)> {
@@ -21,18 +21,9 @@ edition = "2024"
 publish = false
 
 [dependencies]
-progenitor-client = "=0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream", "rustls"] }}
+intercom-runtime = {{ path = "runtime" }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-serde_with = {{ version = "3", default-features = false, features = ["std"] }}
-tokio = {{ version = "1", features = ["time"] }}
-bytes = "1"
-percent-encoding = "2"
-url = "2"
-httpdate = "1"
-fastrand = "2"
-thiserror = "2"
 
 # A crate of its own, even when generated inside another workspace.
 [workspace]
@@ -46,24 +37,53 @@ thiserror = "2"
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
 mod generated;
-mod runtime;
 
 pub use generated::*;
-pub use runtime::{{
-    ApiError, AttemptEvent, ClientBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, Error,
-    ErrorDetail, RateLimit, Response, RetryPolicy, Runtime, TOKEN_ENV,
-}};
-
-#[doc(hidden)]
-pub use runtime::{{
-    decode_response, empty_response, encode_path_segment, error_response, null_as_default,
-}};
 "#
     );
-    vec![
+    let mut files = vec![
         ("Cargo.toml".to_string(), cargo),
         ("src/lib.rs".to_string(), lib),
         ("src/generated.rs".to_string(), generated.source.clone()),
-        ("src/runtime.rs".to_string(), RUNTIME.to_string()),
-    ]
+    ];
+    files.extend(
+        RUNTIME_FILES
+            .iter()
+            .map(|(path, text)| (format!("runtime/{path}"), (*text).to_string())),
+    );
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded copy holds every source file of the runtime crate and its manifest.
+    #[test]
+    fn runtime_copy_is_the_whole_crate() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        let mut on_disk = vec!["Cargo.toml".to_string()];
+        let mut dirs = vec![root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("runtime/src is readable")
+                .flatten()
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let rel = path.strip_prefix(&root).expect("under the runtime crate");
+                    on_disk.push(rel.display().to_string());
+                }
+            }
+        }
+        on_disk.sort();
+        let embedded: Vec<&str> = RUNTIME_FILES.iter().map(|(p, _)| *p).collect();
+        assert_eq!(embedded, on_disk);
+        for (path, text) in RUNTIME_FILES {
+            let disk = std::fs::read_to_string(root.join(path)).expect("file is readable");
+            assert_eq!(*text, disk, "{path}");
+        }
+    }
 }

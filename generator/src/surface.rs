@@ -7,8 +7,8 @@ use std::fmt;
 use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Item, Visibility};
 
-use crate::prepare::ApiFacts;
-use crate::rewrite::{json_name, variant_json_name};
+use crate::facts::ApiFacts;
+use crate::syn_util::{json_name, variant_json_name};
 
 /// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`) to
 /// its signature.
@@ -186,7 +186,7 @@ pub(crate) fn type_text(ty: &syn::Type) -> String {
         "::std::boxed::",
         "::serde_json::",
         "types::",
-        "crate::runtime::",
+        "::intercom_runtime::",
     ] {
         s = s.replace(prefix, "");
     }

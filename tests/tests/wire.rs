@@ -375,7 +375,7 @@ async fn an_api_version_that_is_not_a_header_value_is_refused() {
     let base = client(&server);
     assert!(matches!(
         base.with_api_version("2.10\r\nX-Evil: 1"),
-        Err(Error::InvalidRequest(_))
+        Err(Error::Config(_))
     ));
     assert!(matches!(
         builder(&server).api_version("2.10\n").build(),

@@ -12,6 +12,8 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::{Map, Value, json};
 
+use crate::paths::Paths;
+
 /// The bench targets of `intercom-benches`, each writing `target/bench/<name>.json`.
 const BENCHES: [&str; 3] = ["decode", "generate", "requests"];
 
@@ -25,16 +27,12 @@ const TARGETS: [(&str, f64); 5] = [
     ("gen_full_ms", 1000.0),
 ];
 
-pub fn run(args: &[String], root: &Path, usage: &str) -> Result<(), String> {
-    let mut as_json = false;
-    for arg in args {
-        match arg.as_str() {
-            "--json" => as_json = true,
-            other => return Err(format!("bench: unknown argument `{other}`\n\n{usage}")),
-        }
-    }
+/// Runs the benches and the measurements and prints the report: a Markdown table, or with
+/// `as_json` one JSON object on stdout (and the table on stderr).
+pub fn run(as_json: bool, paths: &Paths) -> Result<(), String> {
+    let root = paths.root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let results = target_dir(root).join("bench");
+    let results = target_dir(paths).join("bench");
     // A bench that fails must not leave the previous run's figures to be reported as this one's.
     for name in BENCHES {
         let _ = std::fs::remove_file(results.join(format!("{name}.json")));
@@ -65,7 +63,7 @@ pub fn run(args: &[String], root: &Path, usage: &str) -> Result<(), String> {
     }
 
     eprintln!("measuring the crate-only compile time of intercom-client (dev profile)…");
-    let compile = compile_seconds(root, &cargo)?;
+    let compile = compile_seconds(paths, &cargo)?;
     figures.insert("compile_client_s".into(), json!(round(compile, 2)));
     figures.insert("compile_profile".into(), json!("dev, not incremental"));
     // The client's own package is not one of its dependencies.
@@ -123,10 +121,10 @@ pub fn run(args: &[String], root: &Path, usage: &str) -> Result<(), String> {
 }
 
 /// `CARGO_TARGET_DIR`, else the workspace's `target/`.
-fn target_dir(root: &Path) -> PathBuf {
+fn target_dir(paths: &Paths) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
+        .unwrap_or_else(|| paths.target())
 }
 
 /// Seconds of `cargo build -p intercom-client --lib` (dev profile, not incremental: the crate is
@@ -134,8 +132,8 @@ fn target_dir(root: &Path) -> PathBuf {
 /// only the crate itself compiles. The first build may also compile dependencies; a later one
 /// is taken, and only one that compiled nothing but `intercom-client` and did not wait for
 /// another cargo's lock.
-fn compile_seconds(root: &Path, cargo: &str) -> Result<f64, String> {
-    let lib = root.join("generated-client/src/lib.rs");
+fn compile_seconds(paths: &Paths, cargo: &str) -> Result<f64, String> {
+    let lib = paths.client_lib();
     for attempt in 0..5 {
         // The modification time alone: the contents stay as they are.
         std::fs::File::options()
@@ -147,7 +145,7 @@ fn compile_seconds(root: &Path, cargo: &str) -> Result<f64, String> {
         let out = Command::new(cargo)
             .args(["build", "-p", "intercom-client", "--lib"])
             .env("CARGO_INCREMENTAL", "0")
-            .current_dir(root)
+            .current_dir(paths.root())
             .output()
             .map_err(|e| format!("error: cannot run cargo build: {e}"))?;
         let seconds = started.elapsed().as_secs_f64();

@@ -1,51 +1,112 @@
 //! Developer commands for the workspace, run as `cargo xtask <command>`.
 
 mod bench;
+mod files;
+mod paths;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use intercom_generator::{Options, SpecSource, Surface, crate_files, diff, generate};
 
-const SPEC: &str = "spec/intercom-2.10.yaml";
-const GENERATED: &str = "generated-client/src/generated.rs";
-/// The reviewed API surface: the snapshot the surface test compares against.
-const SURFACE: &str = "tests/tests/snapshots/surface__surface.snap";
+use crate::files::{Mode, ensure_file_contents, replace_dir};
+use crate::paths::Paths;
 
-const USAGE: &str = "usage: cargo xtask <command>
+/// Developer commands for the workspace.
+#[derive(Parser, Debug)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    /// The command to run; without one, the help is printed.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-commands:
-  regen [--check]   regenerate generated-client/src/generated.rs from spec/intercom-2.10.yaml;
-                    with --check, write nothing and fail with a diff if it is stale
-  generate --spec PATH --out DIR [--name CRATE] [--strict]
-                    write a standalone client crate for any OpenAPI 3.0 spec; problems the
-                    generator works around are warnings (errors with --strict); on error
-                    nothing is written
-  diff-api OLD.yaml NEW.yaml [--fail-on-breaking]
-                    print a Markdown report of the change in the generated crate's public API,
-                    each item marked breaking or additive; --fail-on-breaking exits 1 when any
-                    change is breaking
-  build-generated   generate a crate from Intercom's published spec (../shared/upstream) and from
-                    each fixture in tests/fixtures/constructs, under target/generated/, and
-                    compile each with warnings denied
-  bench [--json]    run the benchmarks of benches/ (decoding, requests over loopback, generation)
-                    and measure intercom-client's compile time and dependency count; prints each
-                    figure beside its baseline as a Markdown table, or with --json one JSON object
-                    (cargo's and the benches' own output goes to stderr)";
+/// The commands.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Regenerate generated-client/src/generated.rs from spec/intercom-2.10.yaml
+    ///
+    /// Also prints what the change means for users of the crate, compared with the reviewed
+    /// surface snapshot.
+    Regen {
+        /// Write nothing and fail with a diff if it is stale
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a standalone client crate for any OpenAPI 3.0 spec
+    ///
+    /// Problems the generator works around are warnings (errors with --strict); on error
+    /// nothing is written.
+    Generate(GenerateArgs),
+    /// Print a Markdown report of the change in the generated crate's public API
+    ///
+    /// Each item is marked breaking or additive.
+    DiffApi {
+        /// The spec before the change
+        #[arg(value_name = "OLD.yaml")]
+        old: PathBuf,
+        /// The spec after the change
+        #[arg(value_name = "NEW.yaml")]
+        new: PathBuf,
+        /// Exit 1 when any change is breaking
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
+    /// Generate a crate from Intercom's published spec and from each fixture, and compile each
+    ///
+    /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs;
+    /// the crates go under target/generated/ and compile with warnings denied.
+    BuildGenerated,
+    /// Run the benchmarks of benches/ (decoding, requests over loopback, generation)
+    ///
+    /// Also measures intercom-client's compile time and dependency count; prints each figure
+    /// beside its baseline as a Markdown table.
+    Bench {
+        /// Print one JSON object instead (cargo's and the benches' own output goes to stderr)
+        #[arg(long)]
+        json: bool,
+    },
+}
 
+/// The options of `generate`.
+#[derive(Args, Debug)]
+struct GenerateArgs {
+    /// The OpenAPI 3.0 spec, YAML or JSON
+    #[arg(long, value_name = "PATH")]
+    spec: PathBuf,
+    /// The folder to write the crate to; replaced as a whole
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The crate's name (default: from the output folder's name)
+    #[arg(long, value_name = "CRATE")]
+    name: Option<String>,
+    /// Make every problem the generator works around an error
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs the command given; an error goes to stderr with a failing exit status.
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("regen") => regen(&args[1..]),
-        Some("generate") => generate_crate(&args[1..]),
-        Some("build-generated") => build_generated(),
-        Some("diff-api") => diff_api(&args[1..]),
-        Some("bench") => bench::run(&args[1..], &workspace_root(), USAGE),
-        Some("-h" | "--help" | "help") | None => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let paths = Paths::workspace();
+    let result = match cli.command {
+        Some(Command::Regen { check }) => regen(&paths, check),
+        Some(Command::Generate(args)) => generate_crate(&args),
+        Some(Command::DiffApi {
+            old,
+            new,
+            fail_on_breaking,
+        }) => diff_api(&old, &new, fail_on_breaking),
+        Some(Command::BuildGenerated) => build_generated(&paths),
+        Some(Command::Bench { json }) => bench::run(json, &paths),
+        None => Cli::command()
+            .print_long_help()
+            .map_err(|e| format!("error: cannot print the help: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,98 +117,96 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// Prints a command line that did not parse (or the help or version it asked for) and returns
+/// the exit status: failure for an error, success for help and version. An unknown command is
+/// named as such, followed by the help.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::InvalidSubcommand
+        && let Some(ContextValue::String(name)) = e.get(ContextKind::InvalidSubcommand)
+    {
+        let hint = match e.get(ContextKind::SuggestedSubcommand) {
+            Some(ContextValue::String(s)) => format!(" (did you mean `{s}`?)"),
+            Some(ContextValue::Strings(s)) if !s.is_empty() => {
+                format!(" (did you mean `{}`?)", s.join("` or `"))
+            }
+            _ => String::new(),
+        };
+        eprintln!(
+            "error: unknown command `{name}`{hint}\n\n{}",
+            Cli::command().render_help()
+        );
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::FAILURE
 }
 
-fn regen(args: &[String]) -> Result<(), String> {
-    let mut check = false;
-    for arg in args {
-        match arg.as_str() {
-            "--check" => check = true,
-            other => return Err(format!("regen: unknown argument `{other}`\n\n{USAGE}")),
-        }
-    }
-    let root = workspace_root();
-    let text = std::fs::read_to_string(root.join(SPEC))
-        .map_err(|e| format!("error: cannot read {SPEC}: {e}"))?;
-    let source = SpecSource::new(SPEC, text);
+/// `regen`: writes (or with `check`, verifies) the checked-in generated code and prints the API
+/// change against the reviewed surface.
+fn regen(paths: &Paths, check: bool) -> Result<(), String> {
+    let spec = Paths::SPEC;
+    let generated_rel = Paths::GENERATED;
+    let surface = Paths::SURFACE;
+    let text = std::fs::read_to_string(paths.spec())
+        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
+    let source = SpecSource::new(spec, text);
     let generated = generate(&source, &Options::default())
         .map_err(|e| format!("{e}\nerror: generation failed; no file was changed"))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
-    let reviewed = std::fs::read_to_string(root.join(SURFACE)).unwrap_or_default();
+    let reviewed = std::fs::read_to_string(paths.surface()).unwrap_or_default();
     let report = diff(&Surface::parse(&reviewed), &generated.surface);
-    eprintln!("API change against {SURFACE}:\n{}", report.to_markdown());
+    eprintln!("API change against {surface}:\n{}", report.to_markdown());
     let mode = if check { Mode::Check } else { Mode::Write };
-    let stale = ensure_file_contents(&root, GENERATED, &generated.source, mode)?;
+    let stale = ensure_file_contents(paths.root(), generated_rel, &generated.source, mode)?;
     match (mode, stale) {
         (Mode::Check, true) => Err(format!(
-            "error: {GENERATED} is stale; run `cargo xtask regen` and commit the result"
+            "error: {generated_rel} is stale; run `cargo xtask regen` and commit the result"
         )),
         (Mode::Check, false) => {
-            eprintln!("{GENERATED} is up to date");
+            eprintln!("{generated_rel} is up to date");
             Ok(())
         }
         (Mode::Write, true) => {
-            eprintln!("wrote {GENERATED}");
+            eprintln!("wrote {generated_rel}");
             Ok(())
         }
         (Mode::Write, false) => {
-            eprintln!("{GENERATED} unchanged");
+            eprintln!("{generated_rel} unchanged");
             Ok(())
         }
     }
 }
 
-fn generate_crate(args: &[String]) -> Result<(), String> {
-    let mut spec = None;
-    let mut out = None;
-    let mut name = None;
-    let mut strict = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |flag: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("generate: {flag} needs a value\n\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--spec" => spec = Some(value("--spec")?),
-            "--out" => out = Some(value("--out")?),
-            "--name" => name = Some(value("--name")?),
-            "--strict" => strict = true,
-            other => return Err(format!("generate: unknown argument `{other}`\n\n{USAGE}")),
-        }
-    }
-    let spec = spec.ok_or_else(|| format!("generate: --spec is required\n\n{USAGE}"))?;
-    let out = PathBuf::from(out.ok_or_else(|| format!("generate: --out is required\n\n{USAGE}"))?);
-    let name = match name {
-        Some(n) => n,
-        None => crate_name_for(&out),
+/// `generate`: writes a standalone client crate for `args.spec` to `args.out`, replacing the
+/// folder as a whole; on error nothing is written.
+fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
+    let spec = args.spec.display().to_string();
+    let out = &args.out;
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => crate_name_for(out),
     };
-    let text =
-        std::fs::read_to_string(&spec).map_err(|e| format!("error: cannot read {spec}: {e}"))?;
+    let text = std::fs::read_to_string(&args.spec)
+        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
     let started = std::time::Instant::now();
     let options = Options {
-        strict,
+        strict: args.strict,
         command: "cargo xtask generate".to_string(),
     };
-    let generated = generate(&SpecSource::new(spec.clone(), text), &options)
+    let generated = generate(&SpecSource::new(spec, text), &options)
         .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
     let elapsed = started.elapsed();
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
     let files = crate_files(&name, &generated);
-    for (rel, contents) in &files {
-        write_atomically(&out.join(rel), contents)
-            .map_err(|e| format!("error: cannot write {}: {e}", out.join(rel).display()))?;
-    }
+    replace_dir(out, &files).map_err(|e| format!("error: {e}; nothing was written"))?;
     let ops = generated
         .surface
         .items
@@ -163,25 +222,14 @@ fn generate_crate(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn diff_api(args: &[String]) -> Result<(), String> {
-    let mut fail_on_breaking = false;
-    let mut specs = Vec::new();
-    for arg in args {
-        match arg.as_str() {
-            "--fail-on-breaking" => fail_on_breaking = true,
-            flag if flag.starts_with("--") => {
-                return Err(format!("diff-api: unknown argument `{flag}`\n\n{USAGE}"));
-            }
-            path => specs.push(path.to_string()),
-        }
-    }
-    let [old, new] = specs.as_slice() else {
-        return Err(format!("diff-api: needs OLD.yaml and NEW.yaml\n\n{USAGE}"));
-    };
-    let surface = |path: &str| -> Result<Surface, String> {
+/// `diff-api`: prints the Markdown report of the API change between the crates generated from
+/// two specs; with `fail_on_breaking`, fails when any change is breaking.
+fn diff_api(old: &Path, new: &Path, fail_on_breaking: bool) -> Result<(), String> {
+    let surface = |path: &Path| -> Result<Surface, String> {
+        let name = path.display().to_string();
         let text =
-            std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
-        let out = generate(&SpecSource::new(path, text), &Options::default())
+            std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {name}: {e}"))?;
+        let out = generate(&SpecSource::new(name, text), &Options::default())
             .map_err(|e| e.to_string())?;
         Ok(out.surface)
     };
@@ -193,10 +241,11 @@ fn diff_api(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn build_generated() -> Result<(), String> {
-    let root = workspace_root();
-    let mut specs = vec![root.join("../shared/upstream/intercom-openapi-2.10.yaml")];
-    let fixtures = root.join("tests/fixtures/constructs");
+/// `build-generated`: generates a crate from Intercom's published spec and from each fixture
+/// spec, and compiles each with warnings denied.
+fn build_generated(paths: &Paths) -> Result<(), String> {
+    let mut specs = vec![paths.upstream_spec()];
+    let fixtures = paths.fixtures();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .map_err(|e| format!("error: cannot list {}: {e}", fixtures.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -211,25 +260,23 @@ fn build_generated() -> Result<(), String> {
             .and_then(|s| s.to_str())
             .unwrap_or("spec")
             .replace('.', "-");
-        let out = root.join("target/generated").join(&stem);
-        generate_crate(&[
-            "--spec".into(),
-            spec.display().to_string(),
-            "--out".into(),
-            out.display().to_string(),
-            "--name".into(),
-            crate_name_for(Path::new(&stem)),
-        ])?;
+        let out = paths.generated_crates().join(&stem);
+        generate_crate(&GenerateArgs {
+            spec: spec.clone(),
+            out: out.clone(),
+            name: Some(crate_name_for(Path::new(&stem))),
+            strict: false,
+        })?;
         // The workspace's lock file pins the same dependency versions, so the build reuses the
         // workspace's compiled dependencies.
-        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
-            .map_err(|e| format!("error: cannot copy Cargo.lock: {e}"))?;
+        std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
+            .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
         let started = std::time::Instant::now();
         let status = std::process::Command::new(&cargo)
             .args(["rustc", "--quiet", "--lib", "--manifest-path"])
             .arg(out.join("Cargo.toml"))
             .args(["--", "-D", "warnings"])
-            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("CARGO_TARGET_DIR", paths.target())
             .status()
             .map_err(|e| format!("error: cannot run cargo: {e}"))?;
         if !status.success() {
@@ -269,49 +316,67 @@ fn crate_name_for(out: &Path) -> String {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Write,
-    Check,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Makes `rel` hold `contents`. In check mode it writes nothing and prints a unified diff of
-/// what would change. Returns whether the file differed. Writes go to a temporary file in the
-/// same folder, renamed over the target, so a failure leaves the old file intact.
-fn ensure_file_contents(
-    root: &Path,
-    rel: &str,
-    contents: &str,
-    mode: Mode,
-) -> Result<bool, String> {
-    let path = root.join(rel);
-    let old = std::fs::read_to_string(&path).unwrap_or_default();
-    if old == contents {
-        return Ok(false);
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
-    match mode {
-        Mode::Check => {
-            let diff = similar::TextDiff::from_lines(&old, contents);
-            print!(
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{rel}"), &format!("b/{rel}"))
-            );
-        }
-        Mode::Write => write_atomically(&path, contents)
-            .map_err(|e| format!("error: cannot write {rel}: {e}"))?,
-    }
-    Ok(true)
-}
 
-fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    #[test]
+    fn an_unknown_command_is_an_error() {
+        let err = Cli::try_parse_from(["cargo xtask", "frobnicate"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSubcommand);
+        assert_eq!(usage_error(&err), ExitCode::FAILURE);
+    }
+
+    #[test]
+    fn generate_takes_its_options() {
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "generate",
+            "--spec",
+            "a.yaml",
+            "--out",
+            "out/dir",
+            "--strict",
+        ])
+        .unwrap();
+        let Some(Command::Generate(args)) = cli.command else {
+            panic!("not generate: {cli:?}")
+        };
+        assert_eq!(args.spec, Path::new("a.yaml"));
+        assert_eq!(args.out, Path::new("out/dir"));
+        assert_eq!(args.name, None);
+        assert!(args.strict);
+        assert!(Cli::try_parse_from(["cargo xtask", "generate", "--spec", "a.yaml"]).is_err());
+    }
+
+    #[test]
+    fn diff_api_needs_two_specs() {
+        assert!(Cli::try_parse_from(["cargo xtask", "diff-api", "a.yaml"]).is_err());
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "diff-api",
+            "a.yaml",
+            "b.yaml",
+            "--fail-on-breaking",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::DiffApi {
+                fail_on_breaking: true,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn crate_names_come_from_the_folder() {
+        assert_eq!(crate_name_for(Path::new("x/My_API")), "my-api");
+        assert_eq!(crate_name_for(Path::new("2fa")), "api-2fa");
+    }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use intercom_client::types::UpdateContactRequest;
 use intercom_client::{AttemptEvent, Client, Region, Response};
+use serde::Serialize;
 
 /// Call the Intercom REST API. Prints the response JSON on success; one line on stderr and a
 /// non-zero exit status on failure.
@@ -65,47 +66,60 @@ struct UpdateArgs {
     /// The contact's id.
     #[arg(long)]
     id: String,
-    /// New role: user or lead.
-    #[arg(long)]
-    role: Option<String>,
-    /// New external id.
-    #[arg(long)]
-    external_id: Option<String>,
-    /// New email.
-    #[arg(long)]
-    email: Option<String>,
-    /// New phone number.
-    #[arg(long)]
-    phone: Option<String>,
-    /// New name.
-    #[arg(long)]
-    name: Option<String>,
-    /// New avatar image URL.
-    #[arg(long)]
-    avatar: Option<String>,
-    /// Sign-up time (UNIX seconds).
-    #[arg(long)]
-    signed_up_at: Option<i64>,
-    /// Last-seen time (UNIX seconds).
-    #[arg(long)]
-    last_seen_at: Option<i64>,
-    /// Id of the admin who owns the contact.
-    #[arg(long)]
-    owner_id: Option<i64>,
-    /// Whether the contact is unsubscribed from emails.
-    #[arg(long)]
-    unsubscribed_from_emails: Option<bool>,
+    #[command(flatten)]
+    fields: UpdateFields,
     /// Send this JSON object (a file, or - for stdin) as the body, member for member;
     /// `{"phone": null}` clears the phone. Not combinable with the field options.
-    #[arg(
-        long,
-        value_name = "FILE|-",
-        conflicts_with_all = [
-            "role", "external_id", "email", "phone", "name", "avatar", "signed_up_at",
-            "last_seen_at", "owner_id", "unsubscribed_from_emails",
-        ]
-    )]
+    #[arg(long, value_name = "FILE|-")]
     json_body: Option<String>,
+}
+
+/// The update body's fields as options, each named as its member of the body: serialised, the
+/// options given are the body's members, and a given option sets its field to the value. Each
+/// conflicts with `--json-body` itself, so a usage error names the field options given.
+#[derive(Args, Serialize, Debug)]
+#[group(id = "fields", multiple = true)]
+struct UpdateFields {
+    /// New role: user or lead.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
+    /// New external id.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
+    /// New email.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    /// New phone number.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    /// New name.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    /// New avatar image URL.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    avatar: Option<String>,
+    /// Sign-up time (UNIX seconds).
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_up_at: Option<i64>,
+    /// Last-seen time (UNIX seconds).
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_seen_at: Option<i64>,
+    /// Id of the admin who owns the contact.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner_id: Option<i64>,
+    /// Whether the contact is unsubscribed from emails.
+    #[arg(long, conflicts_with = "json_body")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unsubscribed_from_emails: Option<bool>,
 }
 
 fn parse_region(s: &str) -> Result<Region, String> {
@@ -251,25 +265,13 @@ fn output<T>(response: Response<T>) -> Result<String, Failure> {
     String::from_utf8(out).map_err(|e| Failure::Usage(e.to_string()))
 }
 
+/// The body from `--json-body`, or else from the field options given.
 fn update_body(args: UpdateArgs) -> Result<UpdateContactRequest, Failure> {
     if let Some(source) = args.json_body {
         return json_body(&source);
     }
-    let set = |v: Option<String>| v.map(Some);
-    let body = UpdateContactRequest {
-        role: args.role,
-        external_id: args.external_id,
-        email: args.email,
-        phone: set(args.phone),
-        name: set(args.name),
-        avatar: set(args.avatar),
-        signed_up_at: args.signed_up_at.map(Some),
-        last_seen_at: args.last_seen_at.map(Some),
-        owner_id: args.owner_id.map(Some),
-        unsubscribed_from_emails: args.unsubscribed_from_emails.map(Some),
-        custom_attributes: None,
-    };
-    Ok(body)
+    let members = serde_json::to_value(&args.fields).map_err(|e| Failure::Usage(e.to_string()))?;
+    body_from(members).map_err(Failure::Usage)
 }
 
 fn json_body(source: &str) -> Result<UpdateContactRequest, Failure> {
@@ -285,19 +287,90 @@ fn json_body(source: &str) -> Result<UpdateContactRequest, Failure> {
     };
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Failure::Usage(format!("{source}: not JSON: {e}")))?;
+    body_from(value).map_err(|e| Failure::Usage(format!("{source}: {e}")))
+}
+
+/// The update body with exactly the members of `value`, which must be a JSON object: a member
+/// the model does not know is refused rather than silently dropped, so what is sent is what was
+/// written.
+fn body_from(value: serde_json::Value) -> Result<UpdateContactRequest, String> {
     let Some(members) = value.as_object() else {
-        return Err(Failure::Usage(format!(
-            "{source}: the body must be a JSON object"
-        )));
+        return Err("the body must be a JSON object".to_string());
     };
-    let body: UpdateContactRequest = serde_json::from_value(value.clone())
-        .map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
-    // Refuse members the model would silently drop, so what is sent is what was written.
-    let sent = serde_json::to_value(&body).map_err(|e| Failure::Usage(e.to_string()))?;
-    if let Some(unknown) = members.keys().find(|k| sent.get(k.as_str()).is_none()) {
-        return Err(Failure::Usage(format!(
-            "{source}: `{unknown}` is not a field of the update body"
-        )));
+    let names: Vec<String> = members.keys().cloned().collect();
+    let body: UpdateContactRequest = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    let sent = serde_json::to_value(&body).map_err(|e| e.to_string())?;
+    if let Some(unknown) = names.iter().find(|k| sent.get(k.as_str()).is_none()) {
+        return Err(format!("`{unknown}` is not a field of the update body"));
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_options_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_field_option_conflicts_with_a_json_body() {
+        let cli = Cli::command();
+        let update = cli.find_subcommand("update-contact").unwrap();
+        let group = update
+            .get_groups()
+            .find(|g| g.get_id() == "fields")
+            .unwrap();
+        for id in group.get_args() {
+            let arg = update.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let conflicts = update.get_arg_conflicts_with(arg);
+            assert!(
+                conflicts.iter().any(|c| c.get_id() == "json_body"),
+                "--{id} does not conflict with --json-body"
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_option_is_a_field_of_the_body() {
+        let fields = UpdateFields {
+            role: Some("lead".into()),
+            external_id: Some("e1".into()),
+            email: Some("a@example.com".into()),
+            phone: Some("+1 555".into()),
+            name: Some("Joe".into()),
+            avatar: Some("https://example.com/a.png".into()),
+            signed_up_at: Some(1),
+            last_seen_at: Some(2),
+            owner_id: Some(3),
+            unsubscribed_from_emails: Some(true),
+        };
+        let members = serde_json::to_value(&fields).unwrap();
+        let body = body_from(members.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&body).unwrap(), members);
+        assert_eq!(body.phone, Some(Some("+1 555".to_string())));
+        assert_eq!(body.unsubscribed_from_emails, Some(Some(true)));
+        assert_eq!(body.custom_attributes, None);
+    }
+
+    #[test]
+    fn options_not_given_are_not_sent() {
+        let cli = Cli::try_parse_from(["intercom", "update-contact", "--id", "c1", "--name", "J"])
+            .unwrap();
+        let Command::UpdateContact(args) = cli.command else {
+            panic!("not update-contact: {:?}", cli.command)
+        };
+        let body = update_body(args).unwrap_or_else(|_| panic!("no body"));
+        assert_eq!(
+            body,
+            UpdateContactRequest {
+                name: Some(Some("J".into())),
+                ..Default::default()
+            }
+        );
+    }
 }

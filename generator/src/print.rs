@@ -1,0 +1,194 @@
+//! Printing generated code as a careful hand would: doc comments one way (`/// text`, one line
+//! each), and one blank line between items, inside modules too.
+
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Expr, File, Item, Lit, Meta, parse_quote};
+
+/// The first non-empty line of an item's docs, trimmed, unless it is a code span.
+pub(crate) fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        let text = doc_text(a)?;
+        let t = text.trim().to_string();
+        (!t.is_empty() && !t.starts_with('`')).then_some(t)
+    })
+}
+
+fn doc_text(attr: &Attribute) -> Option<String> {
+    match &attr.meta {
+        Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Rewrites every doc attribute as one attribute per line, each starting with one space, so
+/// that they print as `/// line`; trailing blank lines go.
+pub(crate) fn normalize_docs(file: &mut File) {
+    struct Docs;
+    impl Docs {
+        fn fix(attrs: &mut Vec<Attribute>) {
+            if !attrs.iter().any(|a| doc_text(a).is_some()) {
+                return;
+            }
+            let mut out: Vec<Attribute> = Vec::with_capacity(attrs.len());
+            let mut pending: Vec<String> = Vec::new();
+            let flush = |pending: &mut Vec<String>, out: &mut Vec<Attribute>| {
+                while pending.last().is_some_and(|l| l.trim().is_empty()) {
+                    pending.pop();
+                }
+                for line in pending.drain(..) {
+                    let line = line.trim_end();
+                    let text = if line.is_empty() {
+                        String::new()
+                    } else if line.starts_with(' ') {
+                        line.to_string()
+                    } else {
+                        format!(" {line}")
+                    };
+                    out.push(parse_quote!(#[doc = #text]));
+                }
+            };
+            for attr in attrs.drain(..) {
+                match doc_text(&attr) {
+                    Some(text) if text.trim().is_empty() => pending.push(String::new()),
+                    Some(text) => pending.extend(text.lines().map(str::to_string)),
+                    None => {
+                        flush(&mut pending, &mut out);
+                        out.push(attr);
+                    }
+                }
+            }
+            flush(&mut pending, &mut out);
+            *attrs = out;
+        }
+    }
+    impl VisitMut for Docs {
+        fn visit_attributes_mut(&mut self, attrs: &mut Vec<Attribute>) {
+            Self::fix(attrs);
+        }
+    }
+    Docs.visit_file_mut(file);
+}
+
+/// A file of `items`, without attributes.
+pub(crate) fn file_of(items: Vec<Item>) -> File {
+    File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
+/// Prints `file` with prettyplease, one item at a time so that items are separated by a blank
+/// line; an inline module's items are printed the same way, indented.
+pub(crate) fn print(file: &File) -> String {
+    let mut out = String::new();
+    for attr in &file.attrs {
+        let mut one = file_of(Vec::new());
+        one.attrs.push(attr.clone());
+        out.push_str(&prettyplease::unparse(&one));
+    }
+    if !file.attrs.is_empty() {
+        out.push('\n');
+    }
+    print_items(&file.items, 0, &mut out);
+    out
+}
+
+fn print_items(items: &[Item], depth: usize, out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let indent = "    ".repeat(depth);
+        match item {
+            Item::Mod(m) if m.content.is_some() => {
+                let mut head = m.clone();
+                let inner = head
+                    .content
+                    .take()
+                    .map(|(_, items)| items)
+                    .unwrap_or_default();
+                head.semi = None;
+                head.content = Some((Default::default(), Vec::new()));
+                // An empty inline module prints as `mod name {}`; its items go between the braces.
+                let printed = unparse_item(&Item::Mod(head));
+                let opening = printed.trim_end().trim_end_matches('}');
+                push_indented(out, opening, &indent);
+                print_items(&inner, depth + 1, out);
+                out.push_str(&indent);
+                out.push_str("}\n");
+            }
+            Item::Impl(imp) if imp.items.len() > 1 => {
+                let mut head = imp.clone();
+                head.items.clear();
+                let printed = unparse_item(&Item::Impl(head));
+                push_indented(out, printed.trim_end().trim_end_matches('}'), &indent);
+                for (j, member) in imp.items.iter().enumerate() {
+                    if j > 0 {
+                        out.push('\n');
+                    }
+                    // One member inside a stand-in impl prints indented between its braces.
+                    let one: Item = parse_quote!(impl T { #member });
+                    let printed = unparse_item(&one);
+                    let lines: Vec<&str> = printed.trim_end().lines().collect();
+                    let inner = lines[1..lines.len().saturating_sub(1).max(1)].join("\n");
+                    push_indented(out, &inner, &indent);
+                }
+                out.push_str(&indent);
+                out.push_str("}\n");
+            }
+            _ => push_indented(out, &unparse_item(item), &indent),
+        }
+    }
+}
+
+fn unparse_item(item: &Item) -> String {
+    prettyplease::unparse(&file_of(vec![item.clone()]))
+}
+
+fn push_indented(out: &mut String, text: &str, indent: &str) {
+    for line in text.trim_end().lines() {
+        if !line.is_empty() {
+            out.push_str(indent);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_and_docs_have_one_style() {
+        let mut file: File = parse_quote! {
+            #[doc = "A\nB\n"]
+            pub struct S;
+            /// C
+            pub mod m {
+                #[doc = "D"]
+                #[doc = ""]
+                #[doc = "E"]
+                pub struct T;
+                pub struct U;
+                impl U {
+                    fn a() {}
+                    fn b() {}
+                }
+            }
+        };
+        normalize_docs(&mut file);
+        let text = print(&file);
+        assert_eq!(
+            text,
+            "/// A\n/// B\npub struct S;\n\n/// C\npub mod m {\n    /// D\n    ///\n    /// E\n    pub struct T;\n\n    pub struct U;\n\n    impl U {\n        fn a() {}\n\n        fn b() {}\n    }\n}\n"
+        );
+    }
+}

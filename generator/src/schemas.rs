@@ -1,0 +1,360 @@
+//! Schema passes before progenitor sees the spec: broken references, names that collide once
+//! turned into Rust, nullable components, formats, arrays without items, enums that cannot be
+//! Rust enums, responses without a schema and error responses that disagree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::ctx::{Ctx, R};
+use crate::naming::{self, Case};
+use crate::operations::{Op, is_json};
+use crate::pointer::{self, Walk, escape_token, resolve};
+
+/// Every `$ref` must be local and resolve. A schema `$ref` that points nowhere becomes a
+/// free-form JSON value; any other broken reference is an error.
+pub(crate) fn check_refs(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    for (at, target) in pointer::refs(doc) {
+        let Some(local) = target.strip_prefix('#') else {
+            return Err(ctx.error(
+                &at,
+                format!(
+                    "external reference `{target}` is not supported; only `#/...` references are"
+                ),
+            ));
+        };
+        if doc.pointer(local).is_some() {
+            continue;
+        }
+        let parent = at.strip_suffix("/$ref").unwrap_or(&at).to_string();
+        if local.starts_with("/components/schemas/") {
+            ctx.warn(
+                &parent,
+                format!("reference `{target}` points to nothing; typed as a free-form JSON value"),
+            )?;
+            if let Some(node) = doc.pointer_mut(&parent) {
+                *node = Value::Object(Map::new());
+            }
+        } else {
+            return Err(ctx.error(&parent, format!("reference `{target}` points to nothing")));
+        }
+    }
+    Ok(())
+}
+
+/// Component schemas whose names give the same Rust type name (`contact_tags`, `ContactTags`)
+/// would become one type twice; later ones are renamed with a numeric suffix and every `$ref`
+/// to them follows.
+pub(crate) fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    let Some(names) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+    else {
+        return Ok(());
+    };
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut renames = Vec::new();
+    for name in &names {
+        let rust = naming::pascal(name);
+        if taken.insert(rust.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while taken.contains(&format!("{rust}{n}")) || names.contains(&format!("{name}_{n}")) {
+            n += 1;
+        }
+        taken.insert(format!("{rust}{n}"));
+        renames.push((name.clone(), format!("{name}_{n}")));
+    }
+    for (old, new) in renames {
+        let at = format!("/components/schemas/{}", escape_token(&old));
+        ctx.warn(
+            &at,
+            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(&new)),
+        )?;
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            && let Some(schema) = schemas.remove(&old)
+        {
+            schemas.insert(new.clone(), schema);
+        }
+        let from = format!("#/components/schemas/{}", escape_token(&old));
+        let to = format!("#/components/schemas/{}", escape_token(&new));
+        pointer::retarget_refs(doc, &from, &to);
+    }
+    Ok(())
+}
+
+/// A `nullable` component schema referenced only from optional properties gains nothing from
+/// `nullable`: the optional field is already an `Option` and decodes `null` as `None`. Dropping
+/// it spares callers an `Option` of a newtype of an `Option`.
+pub(crate) fn relax_nullable_components(doc: &mut Value) {
+    let Some(names) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+    else {
+        return;
+    };
+    let refs = pointer::refs(doc);
+    for name in names {
+        let at = format!("/components/schemas/{}", escape_token(&name));
+        let is_nullable_object = doc.pointer(&at).is_some_and(|s| {
+            s.get("nullable").and_then(Value::as_bool) == Some(true)
+                && (s.get("type").and_then(Value::as_str) == Some("object")
+                    || s.get("properties").is_some())
+        });
+        if !is_nullable_object {
+            continue;
+        }
+        let target = format!("#{at}");
+        let all_optional = refs.iter().filter(|(_, t)| *t == target).all(|(ptr, _)| {
+            let Some(prop_ptr) = ptr.strip_suffix("/$ref") else {
+                return false;
+            };
+            let Some((props_ptr, prop)) = prop_ptr.rsplit_once('/') else {
+                return false;
+            };
+            let Some(schema_ptr) = props_ptr.strip_suffix("/properties") else {
+                return false;
+            };
+            let prop = pointer::unescape_token(prop);
+            let required = doc
+                .pointer(&format!("{schema_ptr}/required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(prop.as_str())));
+            !required
+        });
+        if all_optional && let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+            schema.remove("nullable");
+        }
+    }
+}
+
+/// Pointers of every schema node in the document, parents before children.
+fn schema_pointers(doc: &Value) -> Vec<String> {
+    let mut roots = Vec::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for k in schemas.keys() {
+            roots.push(format!("/components/schemas/{}", escape_token(k)));
+        }
+    }
+    // Schemas inside parameters, bodies, responses and headers, wherever they are declared.
+    pointer::walk(doc, &mut |at, v| {
+        if at == "/components/schemas" {
+            return Walk::Skip;
+        }
+        // Examples are data, not schemas.
+        if at.ends_with("/example") || at.ends_with("/examples") {
+            return Walk::Skip;
+        }
+        if at.ends_with("/schema") && v.is_object() {
+            roots.push(at.to_string());
+            return Walk::Skip;
+        }
+        Walk::Descend
+    });
+    let mut out = Vec::new();
+    for root in roots {
+        walk_schema(doc, &root, &mut out);
+    }
+    out
+}
+
+fn walk_schema(doc: &Value, at: &str, out: &mut Vec<String>) {
+    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
+        return;
+    };
+    if node.contains_key("$ref") {
+        return;
+    }
+    out.push(at.to_string());
+    if let Some(props) = node.get("properties").and_then(Value::as_object) {
+        for k in props.keys() {
+            walk_schema(doc, &format!("{at}/properties/{}", escape_token(k)), out);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if node.get(key).is_some_and(Value::is_object) {
+            walk_schema(doc, &format!("{at}/{key}"), out);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = node.get(key).and_then(Value::as_array) {
+            for i in 0..list.len() {
+                walk_schema(doc, &format!("{at}/{key}/{i}"), out);
+            }
+        }
+    }
+}
+
+/// Schema-level work-arounds.
+///
+/// - `format: uuid` and the date formats are dropped: the values stay strings.
+/// - `format: uuid` and the date formats are dropped: the values stay strings.
+/// - `title` is dropped: types are named after their component or their place, so a title can
+///   neither collide with another name nor make progenitor emit a `nullable` schema twice.
+/// - `type: array` without `items` gets `items: {}` (free-form elements).
+/// - An enum whose values cannot all become distinct Rust variants is typed as its base type.
+pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    for at in schema_pointers(doc) {
+        let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        node.remove("title");
+        // These formats map to types of crates the client does not depend on (uuid, chrono);
+        // the values stay strings, which also keeps ids that are not really UUIDs decodable.
+        if matches!(
+            node.get("format").and_then(Value::as_str),
+            Some("uuid" | "date-time" | "date" | "time")
+        ) {
+            node.remove("format");
+        }
+        if node.get("type").and_then(Value::as_str) == Some("array") && !node.contains_key("items")
+        {
+            node.insert("items".into(), Value::Object(Map::new()));
+            ctx.warn(
+                &at,
+                "`type: array` without `items`; elements typed as free-form JSON values",
+            )?;
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            // The same rule, in the same (name) order, as the rename in the types pass.
+            let mut taken = BTreeSet::new();
+            let mut first: BTreeMap<String, &String> = BTreeMap::new();
+            let mut collisions = Vec::new();
+            for name in props.keys() {
+                let field = naming::snake(name);
+                let unique = naming::unique(&field, Case::Snake, &mut taken);
+                if unique == field {
+                    first.insert(field, name);
+                } else if let Some(first) = first.get(&field) {
+                    collisions.push((name.clone(), (*first).clone(), unique));
+                }
+            }
+            for (name, first, renamed) in collisions {
+                ctx.warn(
+                    &pointer::join(&format!("{at}/properties"), &name),
+                    format!("property `{name}` gives the same Rust field name as `{first}`; generated as `{renamed}`"),
+                )?;
+            }
+        }
+        if let Some(values) = node.get("enum").and_then(Value::as_array)
+            && let Some(reason) = enum_problem(values)
+        {
+            node.remove("enum");
+            ctx.warn(
+                &format!("{at}/enum"),
+                format!("{reason}; typed as a plain value without the enum"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn enum_problem(values: &[Value]) -> Option<String> {
+    let mut names = BTreeSet::new();
+    for v in values {
+        let Value::String(s) = v else { continue };
+        let name: String = s
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            return Some(format!(
+                "enum value `{s}` has no letter or digit to name a variant"
+            ));
+        }
+        if !names.insert(name) {
+            return Some(format!(
+                "enum value `{s}` names the same variant as another value"
+            ));
+        }
+    }
+    None
+}
+
+/// A JSON response without a schema is given a free-form one.
+pub(crate) fn fix_responses(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &[Op]) -> R<()> {
+    let mut holders = Vec::new();
+    for op in ops {
+        if let Some(responses) = doc
+            .pointer(&format!("{}/responses", op.pointer))
+            .and_then(Value::as_object)
+        {
+            for status in responses.keys() {
+                holders.push(format!("{}/responses/{}", op.pointer, escape_token(status)));
+            }
+        }
+    }
+    if let Some(responses) = doc
+        .pointer("/components/responses")
+        .and_then(Value::as_object)
+    {
+        for name in responses.keys() {
+            holders.push(format!("/components/responses/{}", escape_token(name)));
+        }
+    }
+    for at in holders {
+        let Some(content) = doc
+            .pointer_mut(&format!("{at}/content"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (media, body) in content.iter_mut() {
+            if !is_json(media) {
+                continue;
+            }
+            let Some(body) = body.as_object_mut() else {
+                continue;
+            };
+            if !body.contains_key("schema") {
+                body.insert("schema".into(), Value::Object(Map::new()));
+                let p = format!("{at}/content/{}", escape_token(media));
+                ctx.warn(
+                    &p,
+                    "JSON response without a schema; typed as a free-form JSON value",
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// progenitor needs one type for all error responses of an operation. The runtime decodes every
+/// error body itself (as Intercom's error list, else an excerpt), so where an operation's error
+/// responses disagree their bodies are dropped from what progenitor sees.
+pub(crate) fn unify_error_responses(doc: &mut Value, ops: &[Op]) {
+    for op in ops {
+        let at = format!("{}/responses", op.pointer);
+        let Some(responses) = doc.pointer(&at).and_then(Value::as_object) else {
+            continue;
+        };
+        let mut kinds = BTreeSet::new();
+        for (status, r) in responses {
+            if status.starts_with('2') {
+                continue;
+            }
+            let r = resolve(doc, r).unwrap_or(r);
+            kinds.insert(r.get("content").map(Value::to_string).unwrap_or_default());
+        }
+        if kinds.len() <= 1 {
+            continue;
+        }
+        let Some(responses) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (status, r) in responses.iter_mut() {
+            if !status.starts_with('2') {
+                *r = serde_json::json!({ "description": "error" });
+            }
+        }
+    }
+}

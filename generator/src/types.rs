@@ -1,0 +1,396 @@
+//! Passes over the types progenitor generates, by their syn structure: response-only models
+//! become `#[non_exhaustive]`, enums of strings open to values added later, nullable request
+//! fields gain a third state, `null` lists and maps decode as empty, fields that would share a
+//! name are told apart, unused impls go and doc gaps are filled.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::punctuated::Punctuated;
+use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, ItemStruct, Token, parse_quote};
+
+use crate::ctx::{Ctx, R};
+use crate::facts::ApiFacts;
+use crate::naming::{self, Case};
+use crate::pointer::escape_token;
+use crate::syn_util::{
+    is_option, json_name, last_ident, serde_arg, type_idents, variant_json_name,
+};
+
+/// Runs the passes over the items of the `types` module. `request_roots` are the type names
+/// that operations take as arguments: the types callers build themselves.
+pub(crate) fn types_pass(
+    ctx: &mut Ctx<'_>,
+    items: &mut Vec<Item>,
+    facts: &ApiFacts,
+    request_roots: &BTreeSet<String>,
+) -> R<()> {
+    items.retain(|item| !is_from_ref_impl(item));
+    mark_response_only(items, request_roots);
+    null_as_default(items);
+    dedupe_field_names(items);
+    let open: BTreeSet<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Enum(e) if is_string_enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut found = BTreeSet::new();
+    let mut added = Vec::new();
+    for (i, item) in items.iter_mut().enumerate() {
+        match item {
+            Item::Enum(e) if open.contains(&e.ident.to_string()) => {
+                added.push((i, open_enum(e)));
+            }
+            Item::Impl(imp) if self_ident(imp).is_some_and(|name| open.contains(&name)) => {
+                open_enum_impl(imp);
+            }
+            Item::Struct(s) => {
+                for (schema, fields) in &facts.nullable_body_fields {
+                    if s.ident == naming::pascal(schema) {
+                        found.insert(schema.clone());
+                        three_state_fields(s, fields);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Each enum's new impls follow the enum and the impls progenitor wrote for it.
+    for (i, impls) in added.into_iter().rev() {
+        let name = match &items[i] {
+            Item::Enum(e) => e.ident.to_string(),
+            _ => continue,
+        };
+        let mut at = i + 1;
+        while items.get(at).is_some_and(
+            |it| matches!(it, Item::Impl(imp) if self_ident(imp).as_deref() == Some(name.as_str())),
+        ) {
+            at += 1;
+        }
+        items.splice(at..at, impls);
+    }
+    document_gaps(items);
+    for schema in facts.nullable_body_fields.keys() {
+        if !found.contains(schema) {
+            ctx.warn(
+                &format!("/components/schemas/{}", escape_token(schema)),
+                format!(
+                    "request body type `{}` not found; its nullable fields cannot be cleared with null",
+                    naming::pascal(schema)
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The type an impl is for, when it is a plain name.
+fn self_ident(imp: &ItemImpl) -> Option<String> {
+    match &*imp.self_ty {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// `impl From<&T> for T`: a clone under another name, which nobody needs.
+fn is_from_ref_impl(item: &Item) -> bool {
+    let Item::Impl(imp) = item else { return false };
+    let Some((path, _)) = &imp.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if last.ident != "From" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Reference(r))) = args.args.first() else {
+        return false;
+    };
+    let target = last_ident(&r.elem).map(ToString::to_string);
+    target.is_some() && target == self_ident(imp)
+}
+
+/// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
+/// so a field added to the API is an additive change. Types reachable from a parameter stay
+/// exhaustive, so callers can build them with a struct literal.
+fn mark_response_only(items: &mut [Item], roots: &BTreeSet<String>) {
+    let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items.iter() {
+        match item {
+            Item::Struct(s) => {
+                refs.insert(s.ident.to_string(), type_idents(&s.fields));
+            }
+            Item::Enum(e) => {
+                refs.insert(e.ident.to_string(), type_idents(&e.variants));
+            }
+            _ => {}
+        }
+    }
+    let mut reachable: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = roots
+        .iter()
+        .filter(|r| refs.contains_key(*r))
+        .cloned()
+        .collect();
+    while let Some(t) = todo.pop() {
+        if !reachable.insert(t.clone()) {
+            continue;
+        }
+        if let Some(next) = refs.get(&t) {
+            todo.extend(
+                next.iter()
+                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n))
+                    .cloned(),
+            );
+        }
+    }
+    for item in items.iter_mut() {
+        if let Item::Struct(s) = item
+            && matches!(s.fields, Fields::Named(_))
+            && !reachable.contains(&s.ident.to_string())
+        {
+            s.attrs.push(parse_quote!(#[non_exhaustive]));
+        }
+    }
+}
+
+/// A list or map field that may be absent decodes `null` as empty too.
+fn null_as_default(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(named) = &mut s.fields else {
+            continue;
+        };
+        for field in named.named.iter_mut() {
+            if !is_option(&field.ty) && serde_arg(&field.attrs, "default").is_some() {
+                field.attrs.push(parse_quote!(
+                    #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+                ));
+            }
+        }
+    }
+}
+
+/// Properties whose names give the same Rust identifier (`foo-bar`, `foo_bar`) would be one
+/// field twice; later ones get a numeric suffix and keep their JSON name through `rename`. The
+/// schema pass warned about each, with the same rule.
+fn dedupe_field_names(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(named) = &mut s.fields else {
+            continue;
+        };
+        let mut taken = BTreeSet::new();
+        for field in named.named.iter_mut() {
+            let Some(ident) = field.ident.clone() else {
+                continue;
+            };
+            let base = ident.to_string();
+            let unique = naming::unique(&base, Case::Snake, &mut taken);
+            if unique == base {
+                continue;
+            }
+            let json = json_name(field);
+            if serde_arg(&field.attrs, "rename").is_none() {
+                field.attrs.push(parse_quote!(#[serde(rename = #json)]));
+            }
+            field.ident = Some(syn::Ident::new(&unique, ident.span()));
+        }
+    }
+}
+
+/// A typify enum of string constants: unit variants only.
+fn is_string_enum(e: &ItemEnum) -> bool {
+    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+}
+
+/// Adds a catch-all variant so that a value added to the API later decodes instead of failing
+/// the whole response. Decoding reads the string in place and matches it, rather than trying
+/// each variant in turn as an untagged variant would. Returns the enum's new impls.
+fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
+    let values: Vec<(syn::Ident, String)> = e
+        .variants
+        .iter()
+        .map(|v| (v.ident.clone(), variant_json_name(v)))
+        .collect();
+    for attr in &mut e.attrs {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        // `Copy` cannot hold a `String`; `Deserialize` is written below.
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| {
+                p.segments
+                    .last()
+                    .is_none_or(|s| s.ident != "Copy" && s.ident != "Deserialize")
+            })
+            .collect();
+        *attr = parse_quote!(#[derive(#(#kept),*)]);
+    }
+    // Values the API adds later are additive changes: callers' matches need a wildcard arm.
+    e.attrs.push(parse_quote!(#[non_exhaustive]));
+    e.variants.push(parse_quote! {
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String)
+    });
+    let name = &e.ident;
+    let to_str: Vec<TokenStream> = values
+        .iter()
+        .map(|(ident, json)| quote!(Self::#ident => #json,))
+        .collect();
+    let from_str: Vec<TokenStream> = values
+        .iter()
+        .map(|(ident, json)| quote!(#json => Self::#ident,))
+        .collect();
+    vec![
+        parse_quote! {
+            impl #name {
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#to_str)*
+                        Self::Unknown(value) => value.as_str(),
+                    }
+                }
+
+                /// The variant for a value on the wire; an unknown value is kept as received.
+                pub fn from_wire(value: &str) -> Self {
+                    match value {
+                        #(#from_str)*
+                        other => Self::Unknown(other.to_string()),
+                    }
+                }
+            }
+        },
+        parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+                }
+            }
+        },
+    ]
+}
+
+/// `Display` and `FromStr` of an open enum go through `as_str` and `from_wire`.
+fn open_enum_impl(imp: &mut ItemImpl) {
+    let Some((trait_, _)) = &imp.trait_ else {
+        return;
+    };
+    let Some(trait_name) = trait_.segments.last().map(|s| s.ident.to_string()) else {
+        return;
+    };
+    for item in &mut imp.items {
+        let ImplItem::Fn(f) = item else { continue };
+        match trait_name.as_str() {
+            "Display" => {
+                f.block = parse_quote!({ f.write_str(self.as_str()) });
+            }
+            "FromStr" => {
+                let arg = f.sig.inputs.iter().find_map(|a| match a {
+                    syn::FnArg::Typed(p) => match &*p.pat {
+                        syn::Pat::Ident(i) => Some(i.ident.clone()),
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                });
+                if let Some(arg) = arg {
+                    f.block = parse_quote!({ Ok(Self::from_wire(#arg)) });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `Option<T>` → `Option<Option<T>>` for nullable, optional request fields: `None` leaves the
+/// field out, `Some(None)` sends `null`, `Some(Some(v))` sends the value.
+fn three_state_fields(s: &mut ItemStruct, json_names: &BTreeSet<String>) {
+    let Fields::Named(named) = &mut s.fields else {
+        return;
+    };
+    for field in named.named.iter_mut() {
+        let json = json_name(field);
+        if !json_names.contains(&json) || !is_option(&field.ty) {
+            continue;
+        }
+        let ty = &field.ty;
+        field.ty = parse_quote!(::std::option::Option<#ty>);
+        let renamed = serde_arg(&field.attrs, "rename").is_some();
+        field.attrs.retain(|a| !a.path().is_ident("serde"));
+        let rename = renamed.then(|| quote!(rename = #json,));
+        field.attrs.push(parse_quote! {
+            #[serde(
+                #rename
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                with = "::intercom_runtime::codec::double_option"
+            )]
+        });
+    }
+}
+
+/// Fills the doc gaps progenitor leaves: a field whose schema is a `$ref` (OpenAPI 3.0 ignores
+/// a description beside `$ref`) gets the first line of the referenced type's docs, and an enum
+/// variant names the value it stands for.
+fn document_gaps(items: &mut [Item]) {
+    let has_doc = |attrs: &[syn::Attribute]| attrs.iter().any(|a| a.path().is_ident("doc"));
+    let mut first_lines: BTreeMap<String, String> = BTreeMap::new();
+    for item in items.iter() {
+        let (ident, attrs) = match item {
+            Item::Struct(s) => (&s.ident, &s.attrs),
+            Item::Enum(e) => (&e.ident, &e.attrs),
+            _ => continue,
+        };
+        if let Some(line) = crate::print::first_doc_line(attrs) {
+            first_lines.insert(ident.to_string(), line);
+        }
+    }
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                let Fields::Named(named) = &mut s.fields else {
+                    continue;
+                };
+                for f in named.named.iter_mut() {
+                    if has_doc(&f.attrs) {
+                        continue;
+                    }
+                    let doc = type_idents(&f.ty)
+                        .iter()
+                        .find_map(|w| first_lines.get(w).cloned())
+                        .unwrap_or_else(|| format!("The `{}` member.", json_name(f)));
+                    f.attrs.insert(0, parse_quote!(#[doc = #doc]));
+                }
+            }
+            Item::Enum(e) => {
+                for v in e.variants.iter_mut() {
+                    if has_doc(&v.attrs) || !matches!(v.fields, Fields::Unit) {
+                        continue;
+                    }
+                    let doc = format!("The value `{}`.", variant_json_name(v));
+                    v.attrs.insert(0, parse_quote!(#[doc = #doc]));
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The one error type of every call, and reading an error response into it.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+use crate::response::{RateLimit, read_limited};
+
+/// How much of an error body is read (and of an undecodable body kept).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// How much of a body an error shows in its message.
+const EXCERPT_CHARS: usize = 200;
+
+/// One `{code, message, field}` of an Intercom error body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorDetail {
+    /// Machine-readable code, such as `not_found` or `unauthorized`.
+    pub code: String,
+    /// Human-readable message.
+    pub message: Option<String>,
+    /// The request field the error is about, when there is one.
+    pub field: Option<String>,
+}
+
+/// A non-success response from the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The request id from the error body (or the `X-Request-Id` header), kept as sent.
+    pub request_id: Option<String>,
+    /// The errors of an Intercom `error.list` body; empty when the body was not one.
+    pub errors: Vec<ErrorDetail>,
+    /// The start of the body, when it was not an Intercom error (an HTML page, say).
+    pub excerpt: Option<String>,
+    /// The rate-limit headers of the response.
+    pub rate_limit: RateLimit,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        let details: Vec<String> = self
+            .errors
+            .iter()
+            .map(|e| {
+                let mut s = e.code.clone();
+                if let Some(m) = &e.message {
+                    s.push_str(": ");
+                    s.push_str(m);
+                }
+                if let Some(field) = &e.field {
+                    s.push_str(&format!(" (field `{field}`)"));
+                }
+                s
+            })
+            .collect();
+        if !details.is_empty() {
+            write!(f, ": {}", details.join("; ").replace(['\n', '\r'], " "))?;
+        } else if let Some(x) = &self.excerpt {
+            write!(f, ": body is not an Intercom error: {x}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request_id {})", id.replace(['\n', '\r'], " "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in a call. `Display` is one line; nothing shows the token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// A success status whose body does not decode into the expected type.
+    #[error("HTTP {status}: response body does not decode: {message}; body starts: {excerpt}")]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// What the decoder said.
+        message: String,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// A response body larger than [`ClientBuilder::max_body_bytes`].
+    #[error("HTTP {status}: response body larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// An attempt took longer than the timeout (after any retries).
+    #[error("request timed out")]
+    Timeout(#[source] reqwest::Error),
+    /// The server could not be reached (after any retries).
+    #[error("could not connect: {}", error_chain(.0))]
+    Connect(#[source] reqwest::Error),
+    /// The connection failed during the exchange: reset, or a body cut short.
+    #[error("transport error: {}", error_chain(.0))]
+    Transport(#[source] reqwest::Error),
+    /// The request was refused before sending: an argument cannot be sent as given.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The client is misconfigured.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out.replace(['\n', '\r'], " ")
+}
+
+impl Error {
+    pub(crate) fn from_transport(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Error::Timeout(e)
+        } else if e.is_connect() {
+            Error::Connect(e)
+        } else if e.is_builder() {
+            Error::InvalidRequest(error_chain(&e))
+        } else {
+            Error::Transport(e)
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The request id of an API error.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// 404: the object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// 429: over the rate limit (after any retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// 401: the token is missing, invalid or revoked.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// The request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Error::from_transport(e)
+    }
+}
+
+/// Turns any non-success response into an [`Error`], reading at most 64 KiB of its body.
+pub(crate) async fn error_response(mut resp: reqwest::Response) -> Error {
+    let status = resp.status();
+    let headers = std::mem::take(resp.headers_mut());
+    let (body, complete) = match read_limited(&mut resp, ERROR_BODY_LIMIT).await {
+        Ok(Ok(body)) => (body, true),
+        Ok(Err(partial)) => (partial, false),
+        // The status is what matters; a body cut short still leaves an excerpt.
+        Err(_) => (Bytes::new(), false),
+    };
+    let parsed = complete
+        .then(|| serde_json::from_slice::<WireErrorList>(&body).ok())
+        .flatten()
+        .filter(|e| e.type_.as_deref() == Some("error.list") || !e.errors.is_empty());
+    let header_request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let api = match parsed {
+        Some(list) => ApiError {
+            status,
+            request_id: list.request_id.or(header_request_id),
+            errors: list
+                .errors
+                .into_iter()
+                .map(|e| ErrorDetail {
+                    code: e.code.unwrap_or_default(),
+                    message: e.message,
+                    field: e.field,
+                })
+                .collect(),
+            excerpt: None,
+            rate_limit: RateLimit::from_headers(&headers),
+        },
+        None => ApiError {
+            status,
+            request_id: header_request_id,
+            errors: Vec::new(),
+            excerpt: Some(excerpt(&body)).filter(|e| !e.is_empty()),
+            rate_limit: RateLimit::from_headers(&headers),
+        },
+    };
+    Error::Api(Box::new(api))
+}
+
+/// Intercom's error body, decoded leniently: every member may be missing.
+#[derive(serde::Deserialize)]
+struct WireErrorList {
+    #[serde(rename = "type", default)]
+    type_: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    errors: Vec<WireError>,
+}
+
+#[derive(serde::Deserialize)]
+struct WireError {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(EXCERPT_CHARS)
+        .collect();
+    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_one_bounded_line() {
+        let body = format!("<html>\n<body>{}</body>", "x".repeat(1000));
+        let e = excerpt(body.as_bytes());
+        assert!(!e.contains('\n'));
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
+    }
+}

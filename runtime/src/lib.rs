@@ -1,0 +1,44 @@
+//! The hand-written runtime under generated API clients: configuration, bearer authentication,
+//! the API-version header, retries with backoff, timeouts, bounded body reads, path segments
+//! that cannot escape, and one error type.
+//!
+//! The runtime knows nothing of any generated item. A generated client hands it, as data, what
+//! it needs: the API's description ([`Api`]: version header and default, authentication, the
+//! token's environment variable), its servers (through [`BaseUrl`]), and for each call a
+//! [`Request`] naming the method, the path pieces, the query, the headers and the body. The
+//! generated crate re-exports what its users need (see [`exports`]).
+
+mod api;
+mod builder;
+pub mod codec;
+mod error;
+mod events;
+mod path;
+mod request;
+mod response;
+mod retry;
+mod runtime;
+
+pub use api::{Api, ApiClient, BaseUrl};
+pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
+pub use error::{ApiError, Error, ErrorDetail};
+pub use events::AttemptEvent;
+pub use path::encode_path_segment;
+pub use request::Request;
+pub use response::{RateLimit, Response};
+pub use retry::RetryPolicy;
+pub use runtime::Runtime;
+
+/// Bytes of a raw request or response body.
+pub use bytes::Bytes;
+/// HTTP types used in the runtime's public API.
+pub use reqwest::{Method, StatusCode, header};
+
+/// What a generated client re-exports to its users, in one place: a generated crate says
+/// `pub use intercom_runtime::exports::*;` and gets every item here.
+pub mod exports {
+    pub use crate::{
+        ApiError, AttemptEvent, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, Error, ErrorDetail,
+        RateLimit, Response, RetryPolicy,
+    };
+}

@@ -1,0 +1,231 @@
+//! A call as a generated operation describes it: method, path pieces, query, headers and body.
+//! Arguments that cannot be sent are recorded and reported when the request is sent, so an
+//! operation is one chain of calls.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Error;
+use crate::path::encode_path_segment;
+
+/// One call of an operation, before it is sent.
+///
+/// ```
+/// use intercom_runtime::{Method, Request};
+///
+/// let request = Request::new(Method::DELETE, "detachTagFromContact")
+///     .path("/contacts/")
+///     .param("contact_id", "6657ac5e")
+///     .path("/tags/")
+///     .param("tag_id", 7522907);
+/// assert_eq!(request.path_and_query(), "/contacts/6657ac5e/tags/7522907");
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(HeaderValue, Bytes)>,
+    pub(crate) error: Option<Error>,
+}
+
+impl Request {
+    /// A request of `method` for the operation named `operation` (its operationId).
+    pub fn new(method: Method, operation: &'static str) -> Self {
+        Self {
+            operation,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    /// The operation's name.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path and query as they will be sent after the base URL.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        if !self.query.is_empty() {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())))
+                .finish();
+            out.push('?');
+            out.push_str(&query);
+        }
+        out
+    }
+
+    /// Appends a literal piece of the path, as the API description spells it.
+    pub fn path(mut self, literal: &'static str) -> Self {
+        self.path.push_str(literal);
+        self
+    }
+
+    /// Appends a path parameter, percent-encoded so that it cannot leave its segment.
+    pub fn param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        if let Err(e) = encode_path_segment(&mut self.path, name, &value.to_string()) {
+            self.fail(e);
+        }
+        self
+    }
+
+    /// Adds a query parameter. `None` adds nothing; a list adds the name once per element.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match scalars(name, value) {
+            Ok(values) => self.query.extend(values.into_iter().map(|v| (name, v))),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Adds a header parameter. `None` adds nothing; a list is sent comma-separated.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        let result = scalars(name, value).and_then(|values| {
+            if values.is_empty() {
+                return Ok(None);
+            }
+            let invalid = || {
+                Error::InvalidRequest(format!(
+                    "header parameter `{name}` cannot be sent as an HTTP header"
+                ))
+            };
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let value = HeaderValue::from_str(&values.join(",")).map_err(|_| invalid())?;
+            Ok(Some((header, value)))
+        });
+        match result {
+            Ok(Some((header, value))) => {
+                self.headers.insert(header, value);
+            }
+            Ok(None) => {}
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some((
+                    HeaderValue::from_static("application/json"),
+                    Bytes::from(bytes),
+                ));
+            }
+            Err(e) => self.fail(Error::InvalidRequest(format!(
+                "the body cannot be encoded as JSON: {e}"
+            ))),
+        }
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => {
+                self.body = Some((
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                    Bytes::from(text),
+                ));
+            }
+            Err(e) => self.fail(Error::InvalidRequest(format!(
+                "the body cannot be form-encoded: {e}"
+            ))),
+        }
+        self
+    }
+
+    /// Sets a body of raw bytes with its media type.
+    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Some((HeaderValue::from_static(content_type), body.into()));
+        self
+    }
+
+    /// The request headers of the call, the body's `Content-Type` included.
+    pub(crate) fn headers_with_body_type(&self) -> HeaderMap {
+        let mut headers = self.headers.clone();
+        if let Some((content_type, _)) = &self.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+        }
+        headers
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+}
+
+/// A parameter value as the strings to send: none for `null`, one for a scalar, one per element
+/// for a list.
+fn scalars<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, Error> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+    let one = |v: Value| match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Array(_) | Value::Object(_) => Err(Error::InvalidRequest(format!(
+            "parameter `{name}` is a nested structure, which cannot be sent as a parameter"
+        ))),
+    };
+    match value {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| one(v).transpose())
+            .collect(),
+        other => Ok(one(other)?.into_iter().collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_skips_none_and_repeats_lists() {
+        let request = Request::new(Method::GET, "list")
+            .path("/things")
+            .query("a", &None::<i64>)
+            .query("b", &Some(3))
+            .query("c", &["x y", "z&"])
+            .query("d", &true);
+        assert_eq!(request.path_and_query(), "/things?b=3&c=x+y&c=z%26&d=true");
+    }
+
+    #[test]
+    fn the_first_bad_argument_is_kept() {
+        let request = Request::new(Method::GET, "get")
+            .param("id", "..")
+            .param("other", "");
+        let message = request.error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("`id`"), "{message}");
+    }
+
+    #[test]
+    fn headers_refuse_line_breaks() {
+        let request = Request::new(Method::GET, "get").header("X-Trace", "a\r\nb");
+        assert!(matches!(request.error, Some(Error::InvalidRequest(_))));
+        let request = Request::new(Method::GET, "get").header("X-Trace", &None::<&str>);
+        assert!(request.error.is_none() && request.headers.is_empty());
+    }
+}

@@ -1,0 +1,160 @@
+//! Responses: the decoded value with its status, headers and raw body, the rate-limit headers,
+//! and reading a body without reading past a limit.
+
+use std::fmt;
+use std::ops::Deref;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::error::excerpt;
+
+/// A decoded response, with its status, headers and raw body.
+///
+/// Dereferences to the decoded value.
+pub struct Response<T> {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body exactly as received, including fields this version of the client does not
+    /// model.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The rate-limit headers of the response.
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// The `X-Request-Id` header, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The rate-limit headers of a response; a field is `None` when its header is absent or not
+/// a number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `X-RateLimit-Limit`: requests allowed in the window.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: UNIX time (seconds) when the window resets.
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the three headers.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let num = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
+        Self {
+            limit: num("x-ratelimit-limit"),
+            remaining: num("x-ratelimit-remaining"),
+            reset: num("x-ratelimit-reset"),
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of body. `Ok(Err(partial))` means the body was longer.
+pub(crate) async fn read_limited(
+    resp: &mut reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<Result<Bytes, Bytes>> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > limit {
+            let room = limit - buf.len();
+            buf.extend_from_slice(&chunk[..room]);
+            return Ok(Err(buf.freeze()));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Ok(buf.freeze()))
+}
+
+/// Reads a success response's body, refusing one larger than `limit` (unread when its length
+/// is announced).
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    let status = resp.status();
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Error::BodyTooLarge { status, limit });
+    }
+    let headers = std::mem::take(resp.headers_mut());
+    let body = if resp.content_length().is_some() {
+        // The length is announced and within the limit, and the body cannot run past it: read
+        // it in one piece, without copying chunks.
+        resp.bytes().await.map_err(Error::from_transport)?
+    } else {
+        read_limited(&mut resp, limit)
+            .await
+            .map_err(Error::from_transport)?
+            .map_err(|_| Error::BodyTooLarge { status, limit })?
+    };
+    Ok((status, headers, body))
+}
+
+/// Decodes a success response's body as JSON into `T`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response<T>, Error> {
+    match serde_json::from_slice::<T>(&body) {
+        Ok(value) => Ok(Response {
+            status,
+            headers,
+            body,
+            value,
+        }),
+        Err(e) => Err(Error::Decode {
+            status,
+            message: e.to_string(),
+            excerpt: excerpt(&body),
+        }),
+    }
+}

@@ -1,0 +1,92 @@
+//! The files and folders of the workspace that the commands read and write, in one place.
+//!
+//! Each is named by its path relative to the workspace root (what messages show, and what the
+//! generator's located errors call the spec) and reached as an absolute path through [`Paths`].
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root and the paths of the workspace the commands use.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Paths {
+    /// The OpenAPI description the checked-in client is generated from.
+    pub const SPEC: &str = "spec/intercom-2.10.yaml";
+    /// The checked-in generated code.
+    pub const GENERATED: &str = "generated-client/src/generated.rs";
+    /// The root module of the client crate; touching it recompiles that crate alone.
+    pub const CLIENT_LIB: &str = "generated-client/src/lib.rs";
+    /// The reviewed API surface: the snapshot the surface test compares against.
+    pub const SURFACE: &str = "tests/tests/snapshots/surface__surface.snap";
+    /// The one-construct fixture specs.
+    pub const FIXTURES: &str = "tests/fixtures/constructs";
+    /// Intercom's published spec, kept beside the workspace.
+    pub const UPSTREAM_SPEC: &str = "../shared/upstream/intercom-openapi-2.10.yaml";
+    /// The workspace's lock file.
+    pub const LOCK_FILE: &str = "Cargo.lock";
+    /// The workspace's target folder.
+    pub const TARGET: &str = "target";
+    /// Where `build-generated` writes its crates, one folder each.
+    pub const GENERATED_CRATES: &str = "target/generated";
+
+    /// The paths of the workspace this xtask belongs to.
+    pub fn workspace() -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Self::at(root)
+    }
+
+    /// The paths of a workspace rooted at `root`.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The workspace root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// [`Self::SPEC`], absolute.
+    pub fn spec(&self) -> PathBuf {
+        self.root.join(Self::SPEC)
+    }
+
+    /// [`Self::CLIENT_LIB`], absolute.
+    pub fn client_lib(&self) -> PathBuf {
+        self.root.join(Self::CLIENT_LIB)
+    }
+
+    /// [`Self::SURFACE`], absolute.
+    pub fn surface(&self) -> PathBuf {
+        self.root.join(Self::SURFACE)
+    }
+
+    /// [`Self::FIXTURES`], absolute.
+    pub fn fixtures(&self) -> PathBuf {
+        self.root.join(Self::FIXTURES)
+    }
+
+    /// [`Self::UPSTREAM_SPEC`], absolute.
+    pub fn upstream_spec(&self) -> PathBuf {
+        self.root.join(Self::UPSTREAM_SPEC)
+    }
+
+    /// [`Self::LOCK_FILE`], absolute.
+    pub fn lock_file(&self) -> PathBuf {
+        self.root.join(Self::LOCK_FILE)
+    }
+
+    /// [`Self::TARGET`], absolute.
+    pub fn target(&self) -> PathBuf {
+        self.root.join(Self::TARGET)
+    }
+
+    /// [`Self::GENERATED_CRATES`], absolute.
+    pub fn generated_crates(&self) -> PathBuf {
+        self.root.join(Self::GENERATED_CRATES)
+    }
+}
