@@ -60,13 +60,14 @@ const PLANS: [Plan; 2] = [
 enum Side {
     /// The generated client as `Client::builder()` makes it.
     Generated,
-    /// The generated client with retries off: no `try_clone` of each request.
+    /// The generated client with retries off.
     GeneratedNoRetries,
     /// reqwest + serde as written by hand.
     Raw,
     /// `Raw` with a per-request timeout, as the runtime sets on every request.
     RawTimeout,
-    /// `Raw` with a `try_clone` of each request, as the runtime keeps one while retries remain.
+    /// `Raw` with a `try_clone` of each request, as the runtime once kept one while retries
+    /// remained (it now builds each attempt from the request's parts).
     RawTryClone,
     /// `Raw` reading the body chunk by chunk into a `BytesMut`, as `decode_response` does.
     RawChunked,
@@ -273,23 +274,26 @@ fn main() {
             );
             figures.insert(format!("request_count_{n}_{key}"), json!(s.count));
         }
+        // The headline ratio compares like with like: the generated client always has a
+        // timeout, so its baseline is the hand-written code with the same timeout. The ratio
+        // against the bare hand-written code (no timeout at all) is kept beside it.
         let generated = of(Side::Generated);
-        figures.insert(
-            format!("request_ratio_{n}"),
-            json!(ratio(generated.median_us, raw.median_us)),
-        );
-        figures.insert(
-            format!("request_p99_ratio_{n}"),
-            json!(ratio(generated.p99_us, raw.p99_us)),
-        );
         let with_timeout = of(Side::RawTimeout);
         figures.insert(
-            format!("request_ratio_{n}_vs_timeout"),
+            format!("request_ratio_{n}"),
             json!(ratio(generated.median_us, with_timeout.median_us)),
         );
         figures.insert(
-            format!("request_p99_ratio_{n}_vs_timeout"),
+            format!("request_p99_ratio_{n}"),
             json!(ratio(generated.p99_us, with_timeout.p99_us)),
+        );
+        figures.insert(
+            format!("request_ratio_{n}_bare"),
+            json!(ratio(generated.median_us, raw.median_us)),
+        );
+        figures.insert(
+            format!("request_p99_ratio_{n}_bare"),
+            json!(ratio(generated.p99_us, raw.p99_us)),
         );
     }
     let _ = stop.send(());

@@ -1,5 +1,9 @@
 //! Wire tests: what each operation of the generated client puts on the wire, and how it decodes,
 //! retries and fails, against a local mock server.
+//!
+//! One file over 500 lines on purpose: every test drives the same mock-server helpers (the
+//! request renderer, the standard-header check, the spec's examples), and the tests read as
+//! one table of what each operation puts on the wire.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
