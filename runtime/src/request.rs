@@ -6,7 +6,7 @@ use std::fmt;
 
 use bytes::Bytes;
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -158,15 +158,6 @@ impl Request {
     pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
         self.body = Some((HeaderValue::from_static(content_type), body.into()));
         self
-    }
-
-    /// The request headers of the call, the body's `Content-Type` included.
-    pub(crate) fn headers_with_body_type(&self) -> HeaderMap {
-        let mut headers = self.headers.clone();
-        if let Some((content_type, _)) = &self.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-        }
-        headers
     }
 
     fn fail(&mut self, error: Error) {

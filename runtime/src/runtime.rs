@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -136,15 +136,37 @@ impl Runtime {
         }
     }
 
-    fn url(&self, request: &Request) -> Result<Url, Error> {
-        let text = format!("{}{}", self.config.base_url, request.path);
+    /// One attempt of `request`, built from its parts: the URL, the client's headers and the
+    /// request's own, the body and the timeout. Built afresh for each attempt, so a request that
+    /// succeeds at once is never copied.
+    fn attempt(&self, request: &Request) -> Result<reqwest::Request, Error> {
+        let config = &*self.config;
+        let text = format!("{}{}", config.base_url, request.path);
         let mut url = Url::parse(&text)
             .map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
         if !request.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        Ok(url)
+        let mut attempt = reqwest::Request::new(request.method.clone(), url);
+        let headers = attempt.headers_mut();
+        *headers = config.headers.clone();
+        if let (Some(name), Some(version)) = (&config.version_header, &self.api_version) {
+            headers.insert(name.clone(), version.clone());
+        }
+        for (name, value) in &request.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some((content_type, body)) = &request.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            *attempt.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        *attempt.timeout_mut() = match self.timeout {
+            Some(t) => Some(t),
+            None if !config.timeout_in_client => Some(config.timeout),
+            None => None,
+        };
+        Ok(attempt)
     }
 
     /// Sends the request, retrying as the policy says; a final response that is not a success
@@ -154,32 +176,15 @@ impl Runtime {
         if let Some(error) = request.error.take() {
             return Err(error);
         }
-        let config = &*self.config;
-        let url = self.url(&request)?;
-        let mut headers = config.headers.clone();
-        if let (Some(name), Some(version)) = (&config.version_header, &self.api_version) {
-            headers.insert(name.clone(), version.clone());
-        }
-        headers.extend(request.headers_with_body_type());
-        let body = request.body.take().map(|(_, bytes)| bytes);
-        let timeout = match self.timeout {
-            Some(t) => Some(t),
-            None if !config.timeout_in_client => Some(config.timeout),
-            None => None,
-        };
-        let method = request.method;
-        let policy = &config.retry;
-        let idempotent = is_idempotent(&method);
+        let policy = &self.config.retry;
+        let idempotent = is_idempotent(&request.method);
         let mut attempt: u32 = 1;
         loop {
-            let mut http_request = reqwest::Request::new(method.clone(), url.clone());
-            *http_request.headers_mut() = headers.clone();
-            *http_request.body_mut() = body.clone().map(reqwest::Body::from);
-            *http_request.timeout_mut() = timeout;
+            let http_request = self.attempt(&request)?;
             self.emit(AttemptEvent::Sending {
                 attempt,
-                method: &method,
-                url: &url,
+                method: http_request.method(),
+                url: http_request.url(),
             });
             let started = Instant::now();
             let result = self.http.execute(http_request).await;
