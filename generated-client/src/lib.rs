@@ -40,6 +40,9 @@ mod generated;
 
 pub use generated::*;
 
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
+
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

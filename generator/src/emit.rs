@@ -137,6 +137,23 @@ fn client(facts: &ApiFacts) -> Vec<Item> {
                         runtime: self.runtime.with_timeout(timeout),
                     }
                 }
+
+                /// A copy of this client whose calls use `options` (timeout, retries, total time,
+                /// API version, extra headers) where they set something. The copy shares the
+                /// connection pool.
+                pub fn with_options(&self, options: RequestOptions) -> Result<Self, Error> {
+                    Ok(Self {
+                        runtime: self.runtime.with_options(&options)?,
+                    })
+                }
+
+                /// A copy of this client that sends another access token, sharing the connection
+                /// pool and every other setting: one per workspace for an app that serves many.
+                pub fn with_token(&self, token: &str) -> Result<Self, Error> {
+                    Ok(Self {
+                        runtime: self.runtime.with_token(token)?,
+                    })
+                }
             }
         },
     ]

@@ -43,6 +43,7 @@ pub(crate) fn collect(ctx: &mut Ctx<'_>, doc: &mut Value, ops: Vec<Op>) -> R<Api
         bearer_auth,
         token_env,
         nullable_body_fields,
+        fixed_fields: BTreeMap::new(),
         operations: ops.into_iter().map(|op| (op.id, op.pointer)).collect(),
     })
 }
@@ -90,6 +91,9 @@ pub struct ApiFacts {
     /// For each component schema used as a JSON request body: its properties that are
     /// `nullable` and not required, which need three states (absent, null, value).
     pub nullable_body_fields: BTreeMap<String, BTreeSet<String>>,
+    /// For each component schema, its required properties whose value the spec fixes (a
+    /// one-value enum), with that value: a response that leaves one out decodes with it.
+    pub fixed_fields: BTreeMap<String, BTreeMap<String, String>>,
     /// JSON pointer of each operation, keyed by operationId.
     pub operations: BTreeMap<String, String>,
 }

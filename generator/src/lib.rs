@@ -10,6 +10,7 @@ mod ctx;
 mod diag;
 mod emit;
 mod facts;
+mod fixed;
 mod load;
 pub mod model;
 mod naming;

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::ctx::{Ctx, R};
 use crate::facts::{self, ApiFacts, value_as_string};
+use crate::fixed;
 use crate::operations;
 use crate::schemas;
 
@@ -22,7 +23,10 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     operations::check_path_params(ctx, doc, &ops)?;
     // Last of the schema passes, so that their warnings name the schemas as the file does.
     schemas::rename_colliding_components(ctx, doc)?;
-    facts::collect(ctx, doc, ops)
+    let fixed_fields = fixed::take_fixed_fields(doc);
+    let mut facts = facts::collect(ctx, doc, ops)?;
+    facts.fixed_fields = fixed_fields;
+    Ok(facts)
 }
 
 fn check_version(ctx: &Ctx<'_>, doc: &Value) -> R<()> {

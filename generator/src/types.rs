@@ -73,6 +73,7 @@ pub(crate) fn types_pass(
         items.splice(at..at, impls);
     }
     document_gaps(items);
+    crate::fixed::apply(items, &facts.fixed_fields);
     for schema in facts.nullable_body_fields.keys() {
         if !found.contains(schema) {
             ctx.warn(
@@ -383,10 +384,17 @@ fn document_gaps(items: &mut [Item]) {
             }
             Item::Enum(e) => {
                 for v in e.variants.iter_mut() {
-                    if has_doc(&v.attrs) || !matches!(v.fields, Fields::Unit) {
+                    if has_doc(&v.attrs) {
                         continue;
                     }
-                    let doc = format!("The value `{}`.", variant_json_name(v));
+                    let doc = match &v.fields {
+                        Fields::Unit => format!("The value `{}`.", variant_json_name(v)),
+                        // A variant holding a type takes that type's first doc line.
+                        fields => type_idents(fields)
+                            .iter()
+                            .find_map(|w| first_lines.get(w).cloned())
+                            .unwrap_or_else(|| format!("The `{}` form.", v.ident)),
+                    };
                     v.attrs.insert(0, parse_quote!(#[doc = #doc]));
                 }
             }

@@ -10,11 +10,14 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue,
 
 use crate::api::{ApiClient, BaseUrl};
 use crate::events::{AttemptEvent, Observer};
-use crate::runtime::{Config, Runtime, version_value};
+use crate::runtime::{Config, Runtime, bearer, version_value};
 use crate::{Error, RetryPolicy};
 
 /// Default time allowed for one attempt of a request, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Default cap on a response body the client reads into memory (16 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -27,6 +30,8 @@ pub struct ClientBuilder<C: ApiClient> {
     base_url: Option<String>,
     api_version: String,
     timeout: Duration,
+    connect_timeout: Duration,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     http: Option<reqwest::Client>,
@@ -43,6 +48,8 @@ impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url)
             .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -58,6 +65,8 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
             base_url: None,
             api_version: C::API.version.to_string(),
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            total_timeout: None,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             http: None,
@@ -84,9 +93,12 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// ([`Api::token_env`](crate::Api::token_env)).
     pub fn token_from_env(self) -> Result<Self, Error> {
         let name = C::API.token_env;
-        let token = std::env::var(name)
-            .map_err(|_| Error::Config(format!("environment variable {name} is not set")))?;
-        Ok(self.token(token))
+        match std::env::var(name) {
+            Ok(token) if !token.trim().is_empty() => Ok(self.token(token)),
+            _ => Err(Error::Config(format!(
+                "no access token: set the environment variable {name} to your Intercom access token (Settings > Developers > your app > Authentication)"
+            ))),
+        }
     }
 
     /// The region whose server the client talks to (default: the first server of the spec).
@@ -112,6 +124,20 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Time allowed for each attempt, from connecting to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s); a connection not made in time is
+    /// [`Error::Connect`], and is retried like a refused one.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call, every attempt and every wait between them included (no
+    /// limit by default). A retry that would not start before it is not made.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -166,22 +192,8 @@ impl<C: ApiClient> ClientBuilder<C> {
         let base = base.trim_end_matches('/').to_string();
         check_base_url(&base, self.token.is_some())?;
         let mut headers = HeaderMap::new();
-        match self.token {
-            Some(t) if t.trim().is_empty() => {
-                return Err(Error::Config("the access token is empty".to_string()));
-            }
-            Some(t) => {
-                let mut value =
-                    HeaderValue::from_str(&format!("Bearer {}", t.trim())).map_err(|_| {
-                        Error::Config(
-                            "the access token contains characters not allowed in an HTTP header"
-                                .to_string(),
-                        )
-                    })?;
-                value.set_sensitive(true);
-                headers.insert(AUTHORIZATION, value);
-            }
-            None => {}
+        if let Some(token) = &self.token {
+            headers.insert(AUTHORIZATION, bearer(token)?);
         }
         // `HeaderName` normalises the spec's spelling to lowercase.
         let version_header = api
@@ -206,7 +218,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .connect_timeout(self.timeout)
+                .connect_timeout(self.connect_timeout.min(self.timeout))
                 .timeout(self.timeout)
                 .redirect(same_origin_redirects())
                 .build()
@@ -218,6 +230,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             version_header,
             retry: self.retry,
             timeout: self.timeout,
+            total_timeout: self.total_timeout,
             timeout_in_client,
             max_body_bytes: self.max_body_bytes,
             observer: self.observer,

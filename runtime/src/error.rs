@@ -2,10 +2,15 @@
 
 use std::fmt;
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
+use crate::ErrorCode;
 use crate::response::{RateLimit, read_limited};
+use crate::retry::{is_retryable_status, wait_from_headers};
 
 /// How much of an error body is read (and of an undecodable body kept).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -14,17 +19,36 @@ const EXCERPT_CHARS: usize = 200;
 
 /// One `{code, message, field}` of an Intercom error body.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// Machine-readable code, such as `not_found` or `unauthorized`.
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable message.
     pub message: Option<String>,
     /// The request field the error is about, when there is one.
     pub field: Option<String>,
 }
 
+impl ErrorDetail {
+    /// A detail with a code and a message, and no field.
+    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: Some(message.into()),
+            field: None,
+        }
+    }
+
+    /// The same detail about a request field.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
 /// A non-success response from the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -36,6 +60,46 @@ pub struct ApiError {
     pub excerpt: Option<String>,
     /// The rate-limit headers of the response.
     pub rate_limit: RateLimit,
+    /// The response headers.
+    pub headers: HeaderMap,
+}
+
+impl ApiError {
+    /// An error response of `status` with no details; add them with the `with_…` methods.
+    pub fn new(status: StatusCode) -> Self {
+        Self {
+            status,
+            request_id: None,
+            errors: Vec::new(),
+            excerpt: None,
+            rate_limit: RateLimit::default(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// The same error with one more detail.
+    pub fn with_error(mut self, detail: ErrorDetail) -> Self {
+        self.errors.push(detail);
+        self
+    }
+
+    /// The same error with a request id.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+
+    /// The same error with these response headers (the rate limit is read from them).
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.rate_limit = RateLimit::from_headers(&headers);
+        self.headers = headers;
+        self
+    }
+
+    /// Whether any detail has this code.
+    pub fn has_code(&self, code: &ErrorCode) -> bool {
+        self.errors.iter().any(|e| &e.code == code)
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -45,7 +109,7 @@ impl fmt::Display for ApiError {
             .errors
             .iter()
             .map(|e| {
-                let mut s = e.code.clone();
+                let mut s = e.code.as_str().to_string();
                 if let Some(m) = &e.message {
                     s.push_str(": ");
                     s.push_str(m);
@@ -123,10 +187,11 @@ fn error_chain(e: &reqwest::Error) -> String {
 
 impl Error {
     pub(crate) fn from_transport(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
-            Error::Timeout(e)
-        } else if e.is_connect() {
+        // A connect timeout is a failure to connect: the server was never reached.
+        if e.is_connect() {
             Error::Connect(e)
+        } else if e.is_timeout() {
+            Error::Timeout(e)
         } else if e.is_builder() {
             Error::InvalidRequest(error_chain(&e))
         } else {
@@ -175,6 +240,46 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
     }
+
+    /// 409: the request conflicts with the object's current state.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+            || self.api().is_some_and(|e| e.has_code(&ErrorCode::Conflict))
+    }
+
+    /// The API rejected a value the request sent: a 422, or a 400 whose details say a parameter
+    /// is missing, invalid or of the wrong type.
+    pub fn is_validation(&self) -> bool {
+        let Some(api) = self.api() else { return false };
+        api.status == StatusCode::UNPROCESSABLE_ENTITY
+            || (api.status == StatusCode::BAD_REQUEST
+                && api.errors.iter().any(|e| {
+                    matches!(
+                        e.code,
+                        ErrorCode::ParameterInvalid
+                            | ErrorCode::ParameterNotFound
+                            | ErrorCode::DataInvalid
+                            | ErrorCode::TypeMismatch
+                    )
+                }))
+    }
+
+    /// Whether trying the same request again later may succeed: a failure to connect, a
+    /// timeout, a connection lost, or a status of 408, 429, 500, 502, 503 or 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => is_retryable_status(e.status),
+            Error::Connect(_) | Error::Timeout(_) | Error::Transport(_) => true,
+            _ => false,
+        }
+    }
+
+    /// How long the API asked to wait before trying again: its `Retry-After` header, or on a
+    /// 429 the time until `X-RateLimit-Reset`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let api = self.api()?;
+        wait_from_headers(&api.headers, api.status, Duration::MAX)
+    }
 }
 
 impl From<reqwest::Error> for Error {
@@ -209,13 +314,14 @@ pub(crate) async fn error_response(mut resp: reqwest::Response) -> Error {
                 .errors
                 .into_iter()
                 .map(|e| ErrorDetail {
-                    code: e.code.unwrap_or_default(),
+                    code: ErrorCode::from_wire(e.code.as_deref().unwrap_or_default()),
                     message: e.message,
                     field: e.field,
                 })
                 .collect(),
             excerpt: None,
             rate_limit: RateLimit::from_headers(&headers),
+            headers,
         },
         None => ApiError {
             status,
@@ -223,6 +329,7 @@ pub(crate) async fn error_response(mut resp: reqwest::Response) -> Error {
             errors: Vec::new(),
             excerpt: Some(excerpt(&body)).filter(|e| !e.is_empty()),
             rate_limit: RateLimit::from_headers(&headers),
+            headers,
         },
     };
     Error::Api(Box::new(api))

@@ -12,17 +12,26 @@ mod api;
 mod builder;
 pub mod codec;
 mod error;
+mod error_code;
 mod events;
+mod options;
 mod path;
 mod request;
 mod response;
 mod retry;
 mod runtime;
+mod trace;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use api::{Api, ApiClient, BaseUrl};
-pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+};
 pub use error::{ApiError, Error, ErrorDetail};
+pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
+pub use options::RequestOptions;
 pub use path::encode_path_segment;
 pub use request::Request;
 pub use response::{RateLimit, Response};
@@ -38,7 +47,8 @@ pub use reqwest::{Method, StatusCode, header};
 /// `pub use intercom_runtime::exports::*;` and gets every item here.
 pub mod exports {
     pub use crate::{
-        ApiError, AttemptEvent, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, Error, ErrorDetail,
-        RateLimit, Response, RetryPolicy,
+        ApiError, AttemptEvent, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+        Error, ErrorCode, ErrorDetail, RateLimit, RequestOptions, Response, RetryPolicy,
+        StatusCode, header,
     };
 }

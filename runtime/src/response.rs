@@ -86,6 +86,12 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// When the window resets, from `X-RateLimit-Reset`; `None` when the header is absent or
+    /// too far in the future to be a time.
+    pub fn reset_at(&self) -> Option<std::time::SystemTime> {
+        std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(self.reset?))
+    }
+
     /// Reads the three headers.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let num = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();

@@ -5,6 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::RateLimit;
+
 /// When and how long to wait before retrying a failed attempt.
 ///
 /// Retried: connection failures, timeouts, connections closed before a response, and the
@@ -14,8 +16,8 @@ use reqwest::{Method, StatusCode};
 /// statuses are never retried.
 ///
 /// The wait before a retry is, in order of preference: the `Retry-After` header (seconds or an
-/// HTTP date); the time until `X-RateLimit-Reset` (UNIX seconds), when that is in the future;
-/// else exponential backoff with jitter. Waits from headers are capped at
+/// HTTP date); on a 429 only, the time until `X-RateLimit-Reset` (UNIX seconds), when that is in
+/// the future; else exponential backoff with jitter. Waits from headers are capped at
 /// [`max_wait`](Self::max_wait).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -61,40 +63,57 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// The wait a 429 or 503 asks for: `Retry-After`, else the time until `X-RateLimit-Reset`.
-pub(crate) fn wait_from_headers(headers: &HeaderMap, policy: &RetryPolicy) -> Option<Duration> {
-    let now = SystemTime::now();
+/// The wait a response asks for: its `Retry-After` header (seconds or an HTTP date), else, on a
+/// 429 only, the time until `X-RateLimit-Reset`. Intercom sends the rate-limit headers on every
+/// response, so on a 502 or a 503 they say nothing about when the server will be back. Capped at
+/// `max_wait`; `None` when the response asks for nothing.
+pub(crate) fn wait_from_headers(
+    headers: &HeaderMap,
+    status: StatusCode,
+    max_wait: Duration,
+) -> Option<Duration> {
+    wait_from_headers_at(headers, status, max_wait, SystemTime::now())
+}
+
+/// [`wait_from_headers`] as seen at the time `now`.
+pub(crate) fn wait_from_headers_at(
+    headers: &HeaderMap,
+    status: StatusCode,
+    max_wait: Duration,
+    now: SystemTime,
+) -> Option<Duration> {
     if let Some(v) = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
     {
         let v = v.trim();
         if let Ok(secs) = v.parse::<u64>() {
-            return Some(Duration::from_secs(secs).min(policy.max_wait));
+            return Some(Duration::from_secs(secs).min(max_wait));
         }
         if let Ok(when) = httpdate::parse_http_date(v) {
-            return Some(
-                when.duration_since(now)
-                    .unwrap_or_default()
-                    .min(policy.max_wait),
-            );
+            return Some(when.duration_since(now).unwrap_or_default().min(max_wait));
         }
     }
-    let reset = headers
-        .get("x-ratelimit-reset")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())?;
+    if status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let reset = RateLimit::from_headers(headers).reset?;
     // A reset too far in the future for `SystemTime` to hold means "wait as long as allowed".
     let Some(reset) = UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
-        return Some(policy.max_wait);
+        return Some(max_wait);
     };
     // A reset already past says nothing about how long to wait: fall back to backoff.
     let wait = reset.duration_since(now).ok().filter(|d| !d.is_zero())?;
-    Some(wait.min(policy.max_wait))
+    Some(wait.min(max_wait))
 }
 
 /// Exponential backoff with jitter: between half and all of `initial * 2^(attempt-1)`, capped.
 pub(crate) fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    backoff_with(policy, attempt, fastrand::f64())
+}
+
+/// [`backoff`] with the jitter given, a number in `[0, 1)`.
+pub(crate) fn backoff_with(policy: &RetryPolicy, attempt: u32, jitter: f64) -> Duration {
     let exp = policy
         .initial_backoff
         .saturating_mul(
@@ -102,7 +121,7 @@ pub(crate) fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
                 .unwrap_or(u32::MAX),
         )
         .min(policy.max_backoff);
-    exp.mul_f64(0.5 + fastrand::f64() * 0.5)
+    exp.mul_f64(0.5 + jitter.clamp(0.0, 1.0) * 0.5)
 }
 
 #[cfg(test)]
@@ -111,64 +130,105 @@ mod tests {
 
     use super::*;
 
+    const NOW: u64 = 1_800_000_000;
+    const MAX: Duration = Duration::from_secs(60);
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    fn wait(h: &HeaderMap, status: u16) -> Option<Duration> {
+        let status = StatusCode::from_u16(status).unwrap();
+        wait_from_headers_at(h, status, MAX, at(NOW))
+    }
+
     #[test]
     fn retry_after_seconds_and_dates_are_capped() {
-        let policy = RetryPolicy::default();
-        let mut h = HeaderMap::new();
-        h.insert("retry-after", HeaderValue::from_static("3"));
-        assert_eq!(wait_from_headers(&h, &policy), Some(Duration::from_secs(3)));
-        h.insert("retry-after", HeaderValue::from_static("100000"));
-        assert_eq!(wait_from_headers(&h, &policy), Some(policy.max_wait));
-        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        h.insert("retry-after", HeaderValue::from_str(&later).unwrap());
-        let wait = wait_from_headers(&h, &policy).unwrap();
-        assert!(
-            wait > Duration::from_secs(28) && wait <= Duration::from_secs(30),
-            "{wait:?}"
-        );
+        let h = headers(&[("retry-after", "3".into())]);
+        assert_eq!(wait(&h, 503), Some(Duration::from_secs(3)));
+        let h = headers(&[("retry-after", "100000".into())]);
+        assert_eq!(wait(&h, 429), Some(MAX));
+        let h = headers(&[("retry-after", httpdate::fmt_http_date(at(NOW + 30)))]);
+        assert_eq!(wait(&h, 503), Some(Duration::from_secs(30)));
+        let h = headers(&[("retry-after", httpdate::fmt_http_date(at(NOW - 30)))]);
+        assert_eq!(wait(&h, 503), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn rate_limit_reset_counts_on_a_429_only() {
+        let h = headers(&[("x-ratelimit-reset", (NOW + 5).to_string())]);
+        assert_eq!(wait(&h, 429), Some(Duration::from_secs(5)));
+        for status in [408, 500, 502, 503, 504] {
+            assert_eq!(wait(&h, status), None, "{status}");
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_over_the_rate_limit_reset() {
+        let h = headers(&[
+            ("retry-after", "2".into()),
+            ("x-ratelimit-reset", (NOW + 40).to_string()),
+        ]);
+        assert_eq!(wait(&h, 429), Some(Duration::from_secs(2)));
     }
 
     #[test]
     fn past_rate_limit_reset_falls_back_to_backoff() {
-        let policy = RetryPolicy::default();
-        let mut h = HeaderMap::new();
-        h.insert("x-ratelimit-reset", HeaderValue::from_static("1000"));
-        assert_eq!(wait_from_headers(&h, &policy), None);
-        let soon = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-            + 5;
-        h.insert(
-            "x-ratelimit-reset",
-            HeaderValue::from_str(&soon.to_string()).unwrap(),
-        );
-        let wait = wait_from_headers(&h, &policy).unwrap();
-        assert!(
-            wait <= Duration::from_secs(5) && wait > Duration::from_secs(3),
-            "{wait:?}"
-        );
+        let h = headers(&[("x-ratelimit-reset", (NOW - 1).to_string())]);
+        assert_eq!(wait(&h, 429), None);
+        let h = headers(&[("x-ratelimit-reset", NOW.to_string())]);
+        assert_eq!(wait(&h, 429), None);
     }
 
     #[test]
     fn rate_limit_reset_beyond_system_time_is_capped_not_a_panic() {
-        let policy = RetryPolicy::default();
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-ratelimit-reset",
-            HeaderValue::from_static("18446744073709551615"),
-        );
-        assert_eq!(wait_from_headers(&h, &policy), Some(policy.max_wait));
+        let h = headers(&[("x-ratelimit-reset", u64::MAX.to_string())]);
+        assert_eq!(wait(&h, 429), Some(MAX));
     }
 
     #[test]
-    fn backoff_grows_and_is_capped() {
+    fn backoff_doubles_until_the_cap_and_jitters_within_half() {
         let policy = RetryPolicy::default();
+        let expected = [500, 1000, 2000, 4000, 8000, 10_000, 10_000];
+        for (i, ms) in expected.iter().enumerate() {
+            let attempt = i as u32 + 1;
+            let full = Duration::from_millis(*ms);
+            assert_eq!(
+                backoff_with(&policy, attempt, 1.0),
+                full,
+                "attempt {attempt}"
+            );
+            assert_eq!(
+                backoff_with(&policy, attempt, 0.0),
+                full / 2,
+                "attempt {attempt}"
+            );
+        }
+        assert_eq!(backoff_with(&policy, 40, 1.0), policy.max_backoff);
+        assert_eq!(backoff_with(&policy, u32::MAX, 1.0), policy.max_backoff);
         for attempt in 1..40 {
             let d = backoff(&policy, attempt);
             assert!(d <= policy.max_backoff);
         }
-        let first = backoff(&policy, 1);
-        assert!(first >= policy.initial_backoff / 2 && first <= policy.initial_backoff);
+    }
+
+    #[test]
+    fn what_is_retried() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
+        for status in [400, 401, 403, 404, 409, 422, 501, 505] {
+            assert!(!is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
+        assert!(is_idempotent(&Method::PUT) && is_idempotent(&Method::DELETE));
+        assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
     }
 }

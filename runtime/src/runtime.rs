@@ -13,11 +13,15 @@ use serde::de::DeserializeOwned;
 
 use crate::error::error_response;
 use crate::events::{AttemptEvent, Observer};
+use crate::options::RequestOptions;
+use crate::response::RateLimit;
 use crate::response::{decode, read_body};
 use crate::retry::{backoff, is_idempotent, is_retryable_status, wait_from_headers};
+use crate::trace;
 use crate::{Error, Request, Response, RetryPolicy};
 
 /// Settings shared by every copy of a client.
+#[derive(Clone)]
 pub(crate) struct Config {
     /// Base URL without a trailing slash.
     pub base_url: String,
@@ -26,6 +30,8 @@ pub(crate) struct Config {
     pub version_header: Option<HeaderName>,
     pub retry: RetryPolicy,
     pub timeout: Duration,
+    /// Time allowed for a whole call, retries included.
+    pub total_timeout: Option<Duration>,
     /// Whether `timeout` is already set on the `reqwest::Client`.
     pub timeout_in_client: bool,
     pub max_body_bytes: usize,
@@ -56,10 +62,18 @@ impl fmt::Debug for Config {
 pub struct Runtime {
     http: reqwest::Client,
     config: Arc<Config>,
-    /// Per-copy override of the API version.
+    /// What this copy changes for its calls.
+    overrides: Overrides,
+}
+
+/// Per-copy changes to the configuration, from [`RequestOptions`].
+#[derive(Clone, Debug, Default)]
+struct Overrides {
     api_version: Option<HeaderValue>,
-    /// Per-copy override of the attempt timeout.
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    total_timeout: Option<Duration>,
+    headers: Option<Arc<HeaderMap>>,
 }
 
 /// The version header's value, checked the same way wherever a version is set.
@@ -71,13 +85,26 @@ pub(crate) fn version_value(version: &str) -> Result<HeaderValue, Error> {
     })
 }
 
+/// The `Authorization` header for a token.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    if token.trim().is_empty() {
+        return Err(Error::Config("the access token is empty".to_string()));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.trim())).map_err(|_| {
+        Error::Config(
+            "the access token contains characters not allowed in an HTTP header".to_string(),
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 impl Runtime {
     pub(crate) fn new(http: reqwest::Client, config: Config) -> Self {
         Self {
             http,
             config: Arc::new(config),
-            api_version: None,
-            timeout: None,
+            overrides: Overrides::default(),
         }
     }
 
@@ -88,16 +115,48 @@ impl Runtime {
 
     /// A copy whose requests send `version` in the API-version header.
     pub fn with_api_version(&self, version: &str) -> Result<Self, Error> {
-        let mut copy = self.clone();
-        copy.api_version = Some(version_value(version)?);
-        Ok(copy)
+        self.with_options(&RequestOptions::new().api_version(version))
     }
 
     /// A copy with a different per-attempt timeout.
     pub fn with_timeout(&self, timeout: Duration) -> Self {
         let mut copy = self.clone();
-        copy.timeout = Some(timeout);
+        copy.overrides.timeout = Some(timeout);
         copy
+    }
+
+    /// A copy whose calls use `options` where they set something.
+    pub fn with_options(&self, options: &RequestOptions) -> Result<Self, Error> {
+        let mut copy = self.clone();
+        let o = &mut copy.overrides;
+        if let Some(version) = &options.api_version {
+            o.api_version = Some(version_value(version)?);
+        }
+        o.timeout = options.timeout.or(o.timeout);
+        o.max_retries = options.max_retries.or(o.max_retries);
+        o.total_timeout = options.total_timeout.or(o.total_timeout);
+        if !options.headers.is_empty() {
+            let mut headers = o.headers.as_deref().cloned().unwrap_or_default();
+            for (name, value) in &options.headers {
+                if name != AUTHORIZATION {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            o.headers = Some(Arc::new(headers));
+        }
+        Ok(copy)
+    }
+
+    /// A copy that sends another access token, sharing this one's connection pool and every
+    /// other setting: for an application that serves many workspaces, one token each.
+    pub fn with_token(&self, token: &str) -> Result<Self, Error> {
+        let mut config = (*self.config).clone();
+        config.headers.insert(AUTHORIZATION, bearer(token)?);
+        Ok(Self {
+            http: self.http.clone(),
+            config: Arc::new(config),
+            overrides: self.overrides.clone(),
+        })
     }
 
     /// Sends `request` and decodes a success body as JSON into `T`.
@@ -139,7 +198,11 @@ impl Runtime {
     /// One attempt of `request`, built from its parts: the URL, the client's headers and the
     /// request's own, the body and the timeout. Built afresh for each attempt, so a request that
     /// succeeds at once is never copied.
-    fn attempt(&self, request: &Request) -> Result<reqwest::Request, Error> {
+    fn attempt(
+        &self,
+        request: &Request,
+        remaining: Option<Duration>,
+    ) -> Result<reqwest::Request, Error> {
         let config = &*self.config;
         let text = format!("{}{}", config.base_url, request.path);
         let mut url = Url::parse(&text)
@@ -151,8 +214,11 @@ impl Runtime {
         let mut attempt = reqwest::Request::new(request.method.clone(), url);
         let headers = attempt.headers_mut();
         *headers = config.headers.clone();
-        if let (Some(name), Some(version)) = (&config.version_header, &self.api_version) {
+        if let (Some(name), Some(version)) = (&config.version_header, &self.overrides.api_version) {
             headers.insert(name.clone(), version.clone());
+        }
+        for (name, value) in self.overrides.headers.iter().flat_map(|h| h.iter()) {
+            headers.insert(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
@@ -161,10 +227,12 @@ impl Runtime {
             headers.insert(CONTENT_TYPE, content_type.clone());
             *attempt.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        *attempt.timeout_mut() = match self.timeout {
-            Some(t) => Some(t),
-            None if !config.timeout_in_client => Some(config.timeout),
-            None => None,
+        *attempt.timeout_mut() = match (self.overrides.timeout, remaining) {
+            (Some(t), Some(r)) => Some(t.min(r)),
+            (None, Some(r)) => Some(config.timeout.min(r)),
+            (Some(t), None) => Some(t),
+            (None, None) if !config.timeout_in_client => Some(config.timeout),
+            (None, None) => None,
         };
         Ok(attempt)
     }
@@ -173,46 +241,78 @@ impl Runtime {
     /// becomes an [`Error`]. Each attempt is built afresh from the request's parts, so nothing
     /// is copied for a retry that never happens.
     async fn execute(&self, mut request: Request) -> Result<reqwest::Response, Error> {
+        let span = trace::span(request.operation, &request.method);
         if let Some(error) = request.error.take() {
+            span.in_scope(|| trace::failure(&error));
             return Err(error);
         }
-        let policy = &self.config.retry;
+        trace::instrumented(span, self.attempts(request)).await
+    }
+
+    async fn attempts(&self, request: Request) -> Result<reqwest::Response, Error> {
+        let config = &*self.config;
+        let max_retries = self
+            .overrides
+            .max_retries
+            .unwrap_or(config.retry.max_retries);
+        let total = self.overrides.total_timeout.or(config.total_timeout);
+        let started = Instant::now();
+        let deadline = total.map(|t| started + t);
         let idempotent = is_idempotent(&request.method);
         let mut attempt: u32 = 1;
         loop {
-            let http_request = self.attempt(&request)?;
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let http_request = self.attempt(&request, remaining)?;
+            if attempt == 1 {
+                trace::url(http_request.url());
+            }
+            trace::attempt(attempt);
             self.emit(AttemptEvent::Sending {
                 attempt,
                 method: http_request.method(),
                 url: http_request.url(),
             });
-            let started = Instant::now();
+            let sent = Instant::now();
             let result = self.http.execute(http_request).await;
             self.emit(AttemptEvent::Finished {
                 attempt,
                 status: result.as_ref().ok().map(reqwest::Response::status),
                 error: result.as_ref().err(),
-                elapsed: started.elapsed(),
+                elapsed: sent.elapsed(),
             });
-            let delay = match &result {
+            let retry = match &result {
                 Ok(resp) => {
                     let status = resp.status();
-                    let retry = is_retryable_status(status)
-                        && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
-                    retry.then(|| {
-                        wait_from_headers(resp.headers(), policy)
-                            .unwrap_or_else(|| backoff(policy, attempt))
-                    })
+                    (is_retryable_status(status)
+                        && (idempotent || status == StatusCode::TOO_MANY_REQUESTS))
+                        .then(|| {
+                            let delay =
+                                wait_from_headers(resp.headers(), status, config.retry.max_wait)
+                                    .unwrap_or_else(|| backoff(&config.retry, attempt));
+                            (delay, status.as_str().to_string())
+                        })
                 }
                 // A refused connection never reached the server; a timeout or a connection
                 // dropped before any response may have, so only idempotent requests repeat.
                 Err(e) => (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())))
-                    .then(|| backoff(policy, attempt)),
+                    .then(|| {
+                        let reason = if e.is_connect() {
+                            "connect"
+                        } else if e.is_timeout() {
+                            "timeout"
+                        } else {
+                            "connection closed"
+                        };
+                        (backoff(&config.retry, attempt), reason.to_string())
+                    }),
             };
-            match delay {
-                Some(delay) if attempt <= policy.max_retries => {
+            // A retry must fit in what is left of the call's time.
+            let fits = |delay: Duration| deadline.is_none_or(|d| Instant::now() + delay < d);
+            match retry {
+                Some((delay, reason)) if attempt <= max_retries && fits(delay) => {
                     // The failed response is dropped unread; its connection is not reused.
                     drop(result);
+                    trace::retry(&reason, delay, attempt + 1);
                     self.emit(AttemptEvent::Waiting {
                         next_attempt: attempt + 1,
                         delay,
@@ -220,13 +320,40 @@ impl Runtime {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                _ => {
-                    return match result {
-                        Ok(resp) if resp.status().is_success() => Ok(resp),
-                        Ok(resp) => Err(error_response(resp).await),
-                        Err(e) => Err(Error::from_transport(e)),
-                    };
+                _ => return self.finish(result).await,
+            }
+        }
+    }
+
+    /// The final attempt's outcome as the call's.
+    async fn finish(
+        &self,
+        result: reqwest::Result<reqwest::Response>,
+    ) -> Result<reqwest::Response, Error> {
+        match result {
+            Ok(resp) if resp.status().is_success() => {
+                let request_id = resp
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok());
+                trace::response(
+                    resp.status(),
+                    request_id,
+                    RateLimit::from_headers(resp.headers()),
+                );
+                Ok(resp)
+            }
+            Ok(resp) => {
+                let error = error_response(resp).await;
+                if let Error::Api(api) = &error {
+                    trace::response(api.status, api.request_id.as_deref(), api.rate_limit);
                 }
+                Err(error)
+            }
+            Err(e) => {
+                let error = Error::from_transport(e);
+                trace::failure(&error);
+                Err(error)
             }
         }
     }

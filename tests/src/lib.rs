@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "../../generated-client/tests/support/fault_server.rs"]
+#[path = "../../cli/tests/support/fault_server.rs"]
 pub mod fault_server;
 
 /// The workspace root.

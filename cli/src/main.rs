@@ -1,4 +1,6 @@
 //! `intercom`: the Intercom contacts API from a shell, on top of `intercom-client`.
+//!
+//! A package of its own, so that users of the library compile no command-line parser.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -6,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use intercom_client::types::UpdateContactRequest;
-use intercom_client::{AttemptEvent, Client, Region, Response};
+use intercom_client::{Client, Region, Response, TOKEN_ENV, webhooks};
 use serde::Serialize;
 
 /// Call the Intercom REST API. Prints the response JSON on success; one line on stderr and a
@@ -32,7 +34,8 @@ struct Cli {
     /// Retries after a failed attempt (0 disables retrying).
     #[arg(long, global = true)]
     max_retries: Option<u32>,
-    /// Print each attempt (method, URL, status, time) on stderr; the token is never printed.
+    /// Trace each call on stderr: operation, method, URL, status, request id, rate limit left,
+    /// each retry with its reason and delay. The token is never printed.
     #[arg(long, short, global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -58,6 +61,17 @@ enum Command {
         /// The tag's id.
         #[arg(long)]
         tag_id: String,
+    },
+    /// Check a webhook notification's signature: reads the raw body from stdin and exits 0 when
+    /// the signature matches, 1 with the reason when not. The app's client secret comes from an
+    /// environment variable, never from a flag.
+    VerifyWebhook {
+        /// The `X-Hub-Signature` header's value, `sha1=<hex>`.
+        #[arg(long)]
+        signature: String,
+        /// The environment variable holding the client secret.
+        #[arg(long, default_value = "INTERCOM_CLIENT_SECRET")]
+        secret_env: String,
     },
 }
 
@@ -167,12 +181,18 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+        Err(Failure::Refused(reason)) => {
+            eprintln!("error: {reason}");
+            ExitCode::FAILURE
+        }
     }
 }
 
 enum Failure {
     Usage(String),
     Call(intercom_client::Error),
+    /// A check that failed: exit status 1 with the reason.
+    Refused(String),
 }
 
 impl From<intercom_client::Error> for Failure {
@@ -185,9 +205,26 @@ impl From<intercom_client::Error> for Failure {
 }
 
 async fn run(cli: Cli) -> Result<String, Failure> {
+    if cli.verbose {
+        trace_to_stderr();
+    }
+    if let Command::VerifyWebhook {
+        signature,
+        secret_env,
+    } = &cli.command
+    {
+        return verify_webhook(signature, secret_env);
+    }
     let mut builder = Client::builder().region(cli.region);
-    if let Some(token) = cli.token.filter(|t| !t.is_empty()) {
-        builder = builder.token(token);
+    match cli.token.filter(|t| !t.trim().is_empty()) {
+        Some(token) => builder = builder.token(token),
+        // Nothing is sent without a token: the API would only answer 401.
+        None if intercom_client::BEARER_AUTH => {
+            return Err(Failure::Usage(format!(
+                "no access token: pass --token TOKEN or set {TOKEN_ENV} (an access token of your Intercom app, from its Authentication page in the Developer Hub)"
+            )));
+        }
+        None => {}
     }
     if let Some(url) = cli.base_url {
         builder = builder.base_url(url);
@@ -201,9 +238,6 @@ async fn run(cli: Cli) -> Result<String, Failure> {
     if let Some(n) = cli.max_retries {
         builder = builder.max_retries(n);
     }
-    if cli.verbose {
-        builder = builder.on_attempt(print_attempt);
-    }
     let client = builder.build()?;
     match cli.command {
         Command::ShowContact { id } => output(client.show_contact(&id).await?),
@@ -215,39 +249,50 @@ async fn run(cli: Cli) -> Result<String, Failure> {
         Command::DetachTagFromContact { contact_id, tag_id } => {
             output(client.detach_tag_from_contact(&contact_id, &tag_id).await?)
         }
+        Command::VerifyWebhook { .. } => unreachable_command(),
     }
 }
 
-fn print_attempt(event: &AttemptEvent<'_>) {
-    match event {
-        AttemptEvent::Sending {
-            attempt,
-            method,
-            url,
-        } => {
-            eprintln!("> {method} {url} (attempt {attempt})");
-        }
-        AttemptEvent::Finished {
-            status,
-            error,
-            elapsed,
-            ..
-        } => match (status, error) {
-            (Some(s), _) => eprintln!("< {s} in {} ms", elapsed.as_millis()),
-            (None, Some(e)) => eprintln!("< failed after {} ms: {e}", elapsed.as_millis()),
-            (None, None) => eprintln!("< no response after {} ms", elapsed.as_millis()),
-        },
-        AttemptEvent::Waiting {
-            next_attempt,
-            delay,
-        } => {
-            eprintln!(
-                "  waiting {:.1} s before attempt {next_attempt}",
-                delay.as_secs_f64()
-            );
-        }
-        _ => {}
-    }
+/// `verify-webhook` returns before a client is built.
+fn unreachable_command() -> Result<String, Failure> {
+    Err(Failure::Usage(
+        "internal error: command handled earlier".to_string(),
+    ))
+}
+
+/// Prints the client's traces on stderr: its span per call and its events.
+fn trace_to_stderr() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false);
+    let filter = Targets::new().with_target("intercom_runtime", LevelFilter::DEBUG);
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
+        .try_init();
+}
+
+/// `verify-webhook`: the body from stdin, the secret from the environment.
+fn verify_webhook(signature: &str, secret_env: &str) -> Result<String, Failure> {
+    let secret = std::env::var(secret_env)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no client secret: set {secret_env} to your app's client secret"
+            ))
+        })?;
+    let mut body = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut body)
+        .map_err(|e| Failure::Usage(format!("cannot read the body from stdin: {e}")))?;
+    webhooks::verify(secret.as_bytes(), signature, &body)
+        .map_err(|e| Failure::Refused(format!("signature refused: {e}")))?;
+    Ok("signature verified".to_string())
 }
 
 /// The body as received, pretty-printed member by member in the order it arrived, so that

@@ -1,4 +1,7 @@
 //! Tests of the `intercom` command-line program: what it sends, what it prints, how it exits.
+//!
+//! One file over 500 lines on purpose: every test runs the binary through the same helpers
+//! (environment scrubbed, stdin piped, a mock server), and reads as one table of its behaviour.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -332,16 +335,18 @@ async fn verbose_shows_each_attempt_but_never_the_token() {
 
         assert_eq!(run.code, code, "stderr: {}", run.stderr);
         let url = format!("{}/contacts/c1", server.uri());
-        assert!(
-            run.stderr.contains(&format!("GET {url}")),
-            "{:?} lacks the method and URL",
-            run.stderr
-        );
-        assert!(
-            run.stderr.contains(&format!("< {status}")),
-            "{:?} lacks the status",
-            run.stderr
-        );
+        for expected in [
+            "otel.name=\"ShowContact\"".to_string(),
+            "http.request.method=GET".to_string(),
+            format!("url.full={url}"),
+            format!("http.response.status_code={status}"),
+        ] {
+            assert!(
+                run.stderr.contains(&expected),
+                "{:?} lacks {expected}",
+                run.stderr
+            );
+        }
         assert!(!run.stderr.contains(secret), "{}", run.stderr);
         assert!(!run.stdout.contains(secret), "{}", run.stdout);
         // The token was in use, so its absence from the output is not an accident.
@@ -468,4 +473,154 @@ async fn a_token_over_plain_http_to_another_host_is_a_usage_error() {
     assert_eq!(run.code, 2, "stderr: {}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
     assert!(!run.stderr.contains("secret-token-123"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_names_the_operation_status_and_request_id_of_an_error() {
+    let server = serve(ResponseTemplate::new(404).set_body_json(json!({
+        "type": "error.list", "request_id": "req-404-xyz",
+        "errors": [{"code": "not_found", "message": "User Not Found"}]
+    })))
+    .await;
+    let run = intercom(
+        &[
+            "--verbose",
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "tok-verbose-404",
+            "show-contact",
+            "--id",
+            "x",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "ShowContact",
+        "http.response.status_code=404",
+        "intercom.request_id=\"req-404-xyz\"",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} missing:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("tok-verbose-404"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_token_nothing_is_sent_and_the_message_says_how_to_give_one() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(contact())).await;
+    let run = intercom(
+        &["--base-url", &server.uri(), "show-contact", "--id", "c1"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no access token"), "{}", run.stderr);
+    assert!(run.stderr.contains("--token"), "{}", run.stderr);
+    assert!(run.stderr.contains("INTERCOM_API_KEY"), "{}", run.stderr);
+    assert_eq!(requests(&server).await.len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_502_with_a_far_rate_limit_reset_is_retried_at_once() {
+    let server = MockServer::start().await;
+    let reset = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 30)
+        .to_string();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    Mock::given(any())
+        .respond_with(move |_: &Request| {
+            if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                ResponseTemplate::new(502).insert_header("X-RateLimit-Reset", reset.as_str())
+            } else {
+                ResponseTemplate::new(200).set_body_json(contact())
+            }
+        })
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    let run = intercom(
+        &[
+            "--base-url",
+            &server.uri(),
+            "--token",
+            "t",
+            "show-contact",
+            "--id",
+            "c1",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(requests(&server).await.len(), 2);
+    // The default backoff before a first retry is at most 0.5 s; the reset was 30 s away.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// RFC 2202's second HMAC-SHA1 test case: a signature computed by other implementations.
+const RFC_2202_BODY: &str = "what do ya want for nothing?";
+const RFC_2202_SIGNATURE: &str = "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79";
+
+fn verify_webhook(signature: &str, body: &str, secret: Option<&str>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
+    cmd.args(["verify-webhook", "--signature", signature])
+        .env_remove("INTERCOM_API_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match secret {
+        Some(s) => cmd.env("INTERCOM_CLIENT_SECRET", s),
+        None => cmd.env_remove("INTERCOM_CLIENT_SECRET"),
+    };
+    let mut child = cmd.spawn().expect("the intercom binary runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let _ = pipe.write_all(body.as_bytes());
+    drop(pipe);
+    let out = child.wait_with_output().expect("the program ends");
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn verify_webhook_accepts_a_matching_signature_and_refuses_a_changed_body() {
+    let ok = verify_webhook(RFC_2202_SIGNATURE, RFC_2202_BODY, Some("Jefe"));
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("verified"), "{}", ok.stdout);
+
+    let changed = verify_webhook(
+        RFC_2202_SIGNATURE,
+        "what do ya want for nothing!",
+        Some("Jefe"),
+    );
+    assert_eq!(changed.code, 1);
+    assert!(
+        changed.stderr.contains("does not match"),
+        "{}",
+        changed.stderr
+    );
+
+    let malformed = verify_webhook("sha256=00", RFC_2202_BODY, Some("Jefe"));
+    assert_eq!(malformed.code, 1);
+    assert!(malformed.stderr.contains("sha1="), "{}", malformed.stderr);
+
+    let no_secret = verify_webhook(RFC_2202_SIGNATURE, RFC_2202_BODY, None);
+    assert_eq!(no_secret.code, 2);
+    assert!(
+        no_secret.stderr.contains("INTERCOM_CLIENT_SECRET"),
+        "{}",
+        no_secret.stderr
+    );
 }

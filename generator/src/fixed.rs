@@ -1,0 +1,107 @@
+//! Fields whose value the description fixes: a required string property with a one-value enum
+//! (`type: {enum: [contact]}`), the object-kind marker of most Intercom objects. Servers
+//! sometimes leave such a field out; since its value is known, the client decodes the object
+//! with that value rather than failing the whole call. The field stays a `String`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use syn::{Fields, Item, parse_quote};
+
+use crate::naming;
+use crate::syn_util::json_name;
+
+/// For each component schema, its required properties whose value is fixed, with the value.
+/// The one-value `enum` is taken off each, so that the property is typed as a plain string.
+pub(crate) fn take_fixed_fields(doc: &mut Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let required: Vec<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let mut fixed = BTreeMap::new();
+        for (prop, p) in props.iter_mut() {
+            if !required.contains(prop) {
+                continue;
+            }
+            let Some(p) = p.as_object_mut() else { continue };
+            let is_string = p.get("type").is_none_or(|t| t.as_str() == Some("string"));
+            let value = match p.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([Value::String(v)]) if is_string => v.clone(),
+                _ => continue,
+            };
+            p.remove("enum");
+            p.insert("type".into(), Value::String("string".into()));
+            fixed.insert(prop.clone(), value);
+        }
+        if !fixed.is_empty() {
+            out.insert(name.clone(), fixed);
+        }
+    }
+    out
+}
+
+/// Gives each fixed field of the generated structs a default of its value, and adds the
+/// functions those defaults call, in a private module of the types.
+pub(crate) fn apply(items: &mut Vec<Item>, fixed: &BTreeMap<String, BTreeMap<String, String>>) {
+    let mut functions: Vec<Item> = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Some((schema, values)) = fixed
+            .iter()
+            .find(|(schema, _)| s.ident == naming::pascal(schema))
+        else {
+            continue;
+        };
+        let Fields::Named(named) = &mut s.fields else {
+            continue;
+        };
+        for field in named.named.iter_mut() {
+            let json = json_name(field);
+            let Some(value) = values.get(&json) else {
+                continue;
+            };
+            let function = syn::Ident::new(
+                &format!(
+                    "{}_{}",
+                    naming::snake(schema).trim_end_matches('_'),
+                    naming::snake(&json).trim_end_matches('_')
+                ),
+                proc_macro2::Span::call_site(),
+            );
+            let path = format!("fixed::{function}");
+            field.attrs.push(parse_quote!(#[serde(default = #path)]));
+            let doc = format!("`{value}`, the value of `{json}` in `{}`.", s.ident);
+            functions.push(parse_quote! {
+                #[doc = #doc]
+                pub(super) fn #function() -> ::std::string::String {
+                    #value.to_string()
+                }
+            });
+        }
+    }
+    if !functions.is_empty() {
+        items.push(parse_quote! {
+            /// Values the description fixes, used when a response leaves them out.
+            mod fixed {
+                #(#functions)*
+            }
+        });
+    }
+}

@@ -1,0 +1,383 @@
+//! Production fit: tracing of each call, per-call options, one client per token, connect and
+//! total timeouts, which waits the rate-limit headers set, and Intercom's error codes. Waits
+//! are judged from the client's own retry events, not from the wall clock.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use intercom_client::{
+    AttemptEvent, Client, ClientBuilder, Error, ErrorCode, RateLimit, RequestOptions, RetryPolicy,
+};
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "tok_production_s3cret";
+
+fn contact(id: &str) -> Value {
+    json!({"type": "contact", "id": id, "role": "user"})
+}
+
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        max_wait: Duration::from_secs(60),
+    }
+}
+
+/// The waits the client announced before each retry.
+#[derive(Clone, Default)]
+struct Waits(Arc<Mutex<Vec<Duration>>>);
+
+impl Waits {
+    fn all(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn builder(server: &MockServer, waits: &Waits) -> ClientBuilder {
+    let waits = waits.clone();
+    Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry_policy(policy())
+        .on_attempt(move |event| {
+            if let AttemptEvent::Waiting { delay, .. } = event {
+                waits.0.lock().unwrap().push(*delay);
+            }
+        })
+}
+
+async fn answering(responses: Vec<ResponseTemplate>) -> MockServer {
+    let server = MockServer::start().await;
+    let responses = Arc::new(Mutex::new(responses.into_iter()));
+    let last = Arc::new(Mutex::new(None::<ResponseTemplate>));
+    Mock::given(any())
+        .respond_with(move |_: &Request| {
+            let next = responses.lock().unwrap().next();
+            let mut last = last.lock().unwrap();
+            if let Some(r) = next {
+                *last = Some(r);
+            }
+            last.clone().unwrap_or_else(|| ResponseTemplate::new(500))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn error_list(status: u16, code: &str, request_id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "type": "error.list",
+        "request_id": request_id,
+        "errors": [{"code": code, "message": "something", "field": "email"}],
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate-limit headers and retries
+
+#[tokio::test]
+async fn a_502_with_a_far_rate_limit_reset_backs_off_instead_of_waiting_for_the_reset() {
+    let reset = (now_secs() + 30).to_string();
+    let server = answering(vec![
+        ResponseTemplate::new(502).insert_header("X-RateLimit-Reset", reset.as_str()),
+        ResponseTemplate::new(200).set_body_json(contact("c1")),
+    ])
+    .await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits).build().unwrap();
+    let contact = client.show_contact("c1").await.unwrap();
+    assert_eq!(contact.id, "c1");
+    let waits = waits.all();
+    assert_eq!(waits.len(), 1);
+    assert!(waits[0] <= policy().max_backoff, "{waits:?}");
+}
+
+#[tokio::test]
+async fn a_429_waits_until_the_rate_limit_reset() {
+    let reset = (now_secs() + 2).to_string();
+    let server = answering(vec![
+        ResponseTemplate::new(429).insert_header("X-RateLimit-Reset", reset.as_str()),
+        ResponseTemplate::new(200).set_body_json(contact("c1")),
+    ])
+    .await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits).build().unwrap();
+    client.show_contact("c1").await.unwrap();
+    let waits = waits.all();
+    assert_eq!(waits.len(), 1);
+    // The reset is one to two seconds away when the response is read.
+    assert!(
+        waits[0] > Duration::from_millis(900) && waits[0] <= Duration::from_secs(2),
+        "{waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_a_503_and_reported_by_the_error() {
+    let server = answering(vec![
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
+        ResponseTemplate::new(503).insert_header("Retry-After", "7"),
+    ])
+    .await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits).max_retries(1).build().unwrap();
+    let err = client.show_contact("c1").await.unwrap_err();
+    assert_eq!(waits.all(), [Duration::ZERO]);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    assert!(err.is_retryable());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[test]
+fn the_rate_limit_reset_is_a_time() {
+    let mut headers = intercom_client::header::HeaderMap::new();
+    headers.insert("x-ratelimit-reset", "1800000000".parse().unwrap());
+    headers.insert("x-ratelimit-remaining", "12".parse().unwrap());
+    let limit = RateLimit::from_headers(&headers);
+    assert_eq!(limit.remaining, Some(12));
+    assert_eq!(
+        limit.reset_at(),
+        Some(UNIX_EPOCH + Duration::from_secs(1_800_000_000))
+    );
+    assert_eq!(RateLimit::default().reset_at(), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-call control
+
+#[tokio::test]
+async fn options_set_headers_version_and_retries_for_one_copy_only() {
+    let server = answering(vec![ResponseTemplate::new(503)]).await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits).build().unwrap();
+    let once = client
+        .with_options(
+            RequestOptions::new()
+                .max_retries(0)
+                .api_version("2.11")
+                .header("X-Trace-Id", "trace-1")
+                .unwrap()
+                .header("Authorization", "Bearer not-this-one")
+                .unwrap(),
+        )
+        .unwrap();
+    once.show_contact("c1").await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "max_retries(0) sends once");
+    let header = |name: &str| {
+        requests[0]
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    assert_eq!(header("x-trace-id").as_deref(), Some("trace-1"));
+    assert_eq!(header("intercom-version").as_deref(), Some("2.11"));
+    assert_eq!(
+        header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str()),
+        "only the token sets Authorization"
+    );
+    // The original client keeps its settings: three attempts, no extra header.
+    client.show_contact("c1").await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 4);
+    assert!(requests[3].headers.get("x-trace-id").is_none());
+    assert!(matches!(
+        client.with_options(RequestOptions::new().api_version("2.10\n")),
+        Err(Error::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn with_token_sends_its_own_token_and_keeps_the_rest() {
+    let server = answering(vec![
+        ResponseTemplate::new(200).set_body_json(contact("c1")),
+    ])
+    .await;
+    let waits = Waits::default();
+    let first = builder(&server, &waits).build().unwrap();
+    let second = first.with_token("tok_other_workspace").unwrap();
+    assert_eq!(first.base_url(), second.base_url());
+    first.show_contact("c1").await.unwrap();
+    second.show_contact("c1").await.unwrap();
+    let tokens: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["authorization"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        tokens,
+        [
+            format!("Bearer {TOKEN}"),
+            "Bearer tok_other_workspace".to_string()
+        ]
+    );
+    assert!(matches!(first.with_token(" "), Err(Error::Config(_))));
+    assert!(!format!("{second:?}").contains("tok_other_workspace"));
+}
+
+#[tokio::test]
+async fn the_total_timeout_stops_retries_that_would_not_fit() {
+    let server = answering(vec![
+        ResponseTemplate::new(503).insert_header("Retry-After", "2"),
+    ])
+    .await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits)
+        .max_retries(5)
+        .total_timeout(Duration::from_millis(1500))
+        .build()
+        .unwrap();
+    let err = client.show_contact("c1").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    // A 2 s wait does not fit in 1.5 s: no retry at all.
+    assert!(waits.all().is_empty(), "{:?}", waits.all());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_not_made_in_time_is_a_connect_error() {
+    // A listener whose accept queue is full: further connection attempts get no answer.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        if let Ok(Ok(s)) = tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            fillers.push(s);
+        }
+    }
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(200))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.show_contact("c1").await.unwrap_err();
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    assert!(err.is_retryable());
+    drop(listener);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+#[tokio::test]
+async fn error_codes_are_typed_and_predicates_follow_them() {
+    for (status, code, conflict, validation) in [
+        (409, "conflict", true, false),
+        (422, "data_invalid", false, true),
+        (400, "parameter_invalid", false, true),
+        (400, "bad_request", false, false),
+        (404, "not_found", false, false),
+    ] {
+        let server = answering(vec![error_list(status, code, "req-1")]).await;
+        let client = builder(&server, &Waits::default()).build().unwrap();
+        let err = client.show_contact("c1").await.unwrap_err();
+        assert_eq!(err.is_conflict(), conflict, "{status} {code}");
+        assert_eq!(err.is_validation(), validation, "{status} {code}");
+        assert!(!err.is_retryable());
+        let api = err.api().unwrap();
+        assert_eq!(api.errors[0].code, ErrorCode::from_wire(code));
+        assert!(!matches!(api.errors[0].code, ErrorCode::Unknown(_)));
+        assert_eq!(api.errors[0].field.as_deref(), Some("email"));
+        assert!(api.headers.contains_key("content-type"));
+    }
+    let server = answering(vec![error_list(400, "brand_new_code", "req-2")]).await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let err = client.show_contact("c1").await.unwrap_err();
+    assert_eq!(
+        err.api().unwrap().errors[0].code,
+        ErrorCode::Unknown("brand_new_code".into())
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracing
+
+/// Captures what a `tracing` subscriber prints, for one test.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn each_call_is_a_span_with_http_attributes_and_no_token() {
+    let (captured, _guard) = capture();
+    let server = answering(vec![
+        ResponseTemplate::new(503),
+        error_list(404, "not_found", "req-404-abc").insert_header("X-RateLimit-Remaining", "42"),
+    ])
+    .await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    client.show_contact("c1?x=1").await.unwrap_err();
+    let text = captured.text();
+    for expected in [
+        "intercom.request",
+        "otel.name=\"ShowContact\"",
+        "http.request.method=GET",
+        &format!("url.full={}/contacts/c1%3Fx%3D1", server.uri()),
+        "server.address=\"127.0.0.1\"",
+        "http.response.status_code=404",
+        "http.request.resend_count=1",
+        "intercom.request_id=\"req-404-abc\"",
+        "intercom.rate_limit.remaining=42",
+        "retrying",
+        "reason=\"503\"",
+        "delay_ms=",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+}
