@@ -11,6 +11,7 @@
 //!     match webhooks::item(&notification)? {
 //!         Item::Contact(contact) => println!("{}: {:?}", notification.topic, contact.email),
 //!         Item::Other(json) => println!("{}: {json}", notification.topic),
+//!         _ => {}
 //!     }
 //!     Ok(())
 //! }

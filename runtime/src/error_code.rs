@@ -73,6 +73,20 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// Compares with the code as it appears on the wire: `code == "not_found"`.
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Compares with the code as it appears on the wire: `code == "not_found"`.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl From<&str> for ErrorCode {
     fn from(code: &str) -> Self {
         Self::from_wire(code)
@@ -94,5 +108,7 @@ mod tests {
             ErrorCode::Unknown("brand_new_code".into())
         );
         assert_eq!(ErrorCode::from_wire("").as_str(), "");
+        assert_eq!(ErrorCode::NotFound, "not_found");
+        assert!(ErrorCode::Unknown("x".into()) == *"x");
     }
 }
