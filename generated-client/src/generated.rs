@@ -101,9 +101,325 @@ impl Client {
 }
 
 impl Client {
+    /// Archive a contact
+    ///
+    /// Archives a contact without deleting it; unarchiving the contact brings it back.
+    ///
+    /// Sends `POST /contacts/{id}/archive`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn archive_contact(
+        &self,
+        id: &str,
+    ) -> Result<Response<types::ContactArchived>, Error> {
+        let request = Request::new(Method::POST, "ArchiveContact")
+            .path("/contacts/")
+            .param("id", id)
+            .path("/archive");
+        self.runtime.send(request).await
+    }
+
+    /// Attach a contact to a company
+    ///
+    /// Makes the contact a member of an existing company and returns the company. A contact can belong to at most 1000 companies.
+    ///
+    /// Sends `POST /contacts/{contact_id}/companies`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn attach_contact_to_a_company(
+        &self,
+        contact_id: &str,
+        body: &types::AttachCompanyRequest,
+    ) -> Result<Response<types::Company>, Error> {
+        let request = Request::new(Method::POST, "attachContactToACompany")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/companies")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Add a subscription type to a contact
+    ///
+    /// Records a contact's choice about a subscription type and returns the type. For an opt-out type this stops messages of that type reaching the contact; for an opt-in type it starts them.
+    ///
+    /// Sends `POST /contacts/{contact_id}/subscriptions`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn attach_subscription_type_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachSubscriptionTypeRequest,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = Request::new(Method::POST, "attachSubscriptionTypeToContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/subscriptions")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Add a tag to a contact
+    ///
+    /// Puts an existing tag on a contact and returns the tag.
+    ///
+    /// Sends `POST /contacts/{contact_id}/tags`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn attach_tag_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachTagRequest,
+    ) -> Result<Response<types::Tag>, Error> {
+        let request = Request::new(Method::POST, "attachTagToContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/tags")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Create a contact
+    ///
+    /// Adds a new contact, a user or a lead, to the workspace and returns it. The body needs at least one of `email`, `external_id` or `role`.
+    ///
+    /// Sends `POST /contacts`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 409: The request clashes with the current state of the resource.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn create_contact(
+        &self,
+        body: &types::CreateContactRequest,
+    ) -> Result<Response<types::Contact>, Error> {
+        let request = Request::new(Method::POST, "CreateContact")
+            .path("/contacts")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Add a note to a contact
+    ///
+    /// Writes a note about a contact, on behalf of an admin, and returns it; the note's text comes back as HTML.
+    ///
+    /// Sends `POST /contacts/{contact_id}/notes`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn create_note(
+        &self,
+        contact_id: &str,
+        body: &types::CreateNoteRequest,
+    ) -> Result<Response<types::Note>, Error> {
+        let request = Request::new(Method::POST, "createNote")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/notes")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Create, rename or apply a tag
+    ///
+    /// One endpoint for several things, told apart by the body, each answering with the tag: with only `name`, it creates the tag or finds the one of that name (names ignore case); with `id` and `name`, it renames that tag; with `name` and `companies`, it tags those companies, creating the tag if needed, or untags them where an entry has `untag: true`; with `name` and `users`, it tags those contacts.
+    ///
+    /// Sends `POST /tags`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn create_tag(
+        &self,
+        body: &types::CreateTagRequest,
+    ) -> Result<Response<types::Tag>, Error> {
+        let request = Request::new(Method::POST, "createTag").path("/tags").json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Delete a contact
+    ///
+    /// Removes a contact from the workspace for good.
+    ///
+    /// Sends `DELETE /contacts/{id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn delete_contact(
+        &self,
+        id: &str,
+    ) -> Result<Response<types::ContactDeleted>, Error> {
+        let request = Request::new(Method::DELETE, "DeleteContact")
+            .path("/contacts/")
+            .param("id", id);
+        self.runtime.send(request).await
+    }
+
+    /// Delete a tag
+    ///
+    /// Deletes one of the workspace's tags. A tag that other objects depend on, such as a segment's rules, cannot be deleted (400).
+    ///
+    /// Sends `DELETE /tags/{id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The identifier of the tag, as given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn delete_tag(&self, id: &str) -> Result<Response<()>, Error> {
+        let request = Request::new(Method::DELETE, "deleteTag")
+            .path("/tags/")
+            .param("id", id);
+        self.runtime.send_empty(request).await
+    }
+
+    /// Detach a contact from a company
+    ///
+    /// Ends the contact's membership of a company and returns the company.
+    ///
+    /// Sends `DELETE /contacts/{contact_id}/companies/{company_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    /// - `company_id`: The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn detach_contact_from_a_company(
+        &self,
+        contact_id: &str,
+        company_id: &str,
+    ) -> Result<Response<types::Company>, Error> {
+        let request = Request::new(Method::DELETE, "detachContactFromACompany")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/companies/")
+            .param("company_id", company_id);
+        self.runtime.send(request).await
+    }
+
+    /// Remove a subscription type from a contact
+    ///
+    /// Withdraws the contact's recorded choice about a subscription type and returns the type.
+    ///
+    /// Sends `DELETE /contacts/{contact_id}/subscriptions/{subscription_type_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    /// - `subscription_type_id`: The identifier Intercom gave the subscription type.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact named in the path, or another object the request names (a company, tag, subscription type, admin or user), does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn detach_subscription_type_to_contact(
+        &self,
+        contact_id: &str,
+        subscription_type_id: &str,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = Request::new(Method::DELETE, "detachSubscriptionTypeToContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/subscriptions/")
+            .param("subscription_type_id", subscription_type_id);
+        self.runtime.send(request).await
+    }
+
     /// Remove tag from a contact
     ///
-    /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
+    /// Takes a tag off one contact. The response is the tag that the contact no longer carries.
     ///
     /// Sends `DELETE /contacts/{contact_id}/tags/{tag_id}`.
     ///
@@ -135,9 +451,286 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Find a tag
+    ///
+    /// Fetches one of the workspace's tags by its identifier.
+    ///
+    /// Sends `GET /tags/{id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The identifier of the tag, as given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn find_tag(&self, id: &str) -> Result<Response<types::Tag>, Error> {
+        let request = Request::new(Method::GET, "findTag")
+            .path("/tags/")
+            .param("id", id);
+        self.runtime.send(request).await
+    }
+
+    /// List a contact's companies
+    ///
+    /// Returns the companies the contact belongs to, a page at a time; pages are numbered from 1.
+    ///
+    /// Sends `GET /contacts/{contact_id}/companies`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_companies_for_a_contact(
+        &self,
+        contact_id: &str,
+        page: Option<i64>,
+        per_page: Option<i64>,
+    ) -> Result<Response<types::ContactCompanyList>, Error> {
+        let request = Request::new(Method::GET, "listCompaniesForAContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/companies")
+            .query("page", &page)
+            .query("per_page", &per_page);
+        self.runtime.send(request).await
+    }
+
+    /// List all contacts
+    ///
+    /// Returns the workspace's contacts, users and leads alike, a page at a time. Pages are chained by a cursor: to get the page after this one, send the `starting_after` found in this page's `pages.next`. The last page has no `pages.next`. Contacts merged into another contact are not listed.
+    ///
+    /// Sends `GET /contacts`.
+    ///
+    /// # Arguments
+    ///
+    /// - `per_page`: How many contacts a page holds, at most 150. Intercom uses 10 when the parameter is left out.
+    /// - `starting_after`: Where to resume: the `pages.next.starting_after` value of the page before. Leave it out to get the first page.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_contacts(
+        &self,
+        per_page: Option<i64>,
+        starting_after: Option<&str>,
+    ) -> Result<Response<types::ContactList>, Error> {
+        let request = Request::new(Method::GET, "ListContacts")
+            .path("/contacts")
+            .query("per_page", &per_page)
+            .query("starting_after", &starting_after);
+        self.runtime.send(request).await
+    }
+
+    /// List a contact's notes
+    ///
+    /// Returns the notes written about a contact, newest first, a page at a time; pages are numbered from 1.
+    ///
+    /// Sends `GET /contacts/{contact_id}/notes`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_notes(
+        &self,
+        contact_id: &str,
+        page: Option<i64>,
+        per_page: Option<i64>,
+    ) -> Result<Response<types::NoteList>, Error> {
+        let request = Request::new(Method::GET, "listNotes")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/notes")
+            .query("page", &page)
+            .query("per_page", &per_page);
+        self.runtime.send(request).await
+    }
+
+    /// List a contact's segments
+    ///
+    /// Returns every segment the contact is in, in one response.
+    ///
+    /// Sends `GET /contacts/{contact_id}/segments`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_segments_for_a_contact(
+        &self,
+        contact_id: &str,
+    ) -> Result<Response<types::ContactSegmentList>, Error> {
+        let request = Request::new(Method::GET, "listSegmentsForAContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/segments");
+        self.runtime.send(request).await
+    }
+
+    /// List a contact's subscription types
+    ///
+    /// Returns, in one response, the subscription types for which the contact has made an explicit choice: the opt-out types it left and the opt-in types it joined. Types the contact never chose about are not listed.
+    ///
+    /// Sends `GET /contacts/{contact_id}/subscriptions`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_subscriptions_for_a_contact(
+        &self,
+        contact_id: &str,
+    ) -> Result<Response<types::ContactSubscriptionTypeList>, Error> {
+        let request = Request::new(Method::GET, "listSubscriptionsForAContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/subscriptions");
+        self.runtime.send(request).await
+    }
+
+    /// List all tags
+    ///
+    /// Returns every tag defined in the workspace, in one response.
+    ///
+    /// Sends `GET /tags`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_tags(&self) -> Result<Response<types::TagList>, Error> {
+        let request = Request::new(Method::GET, "listTags").path("/tags");
+        self.runtime.send(request).await
+    }
+
+    /// List a contact's tags
+    ///
+    /// Returns every tag the contact carries, in one response.
+    ///
+    /// Sends `GET /contacts/{contact_id}/tags`.
+    ///
+    /// # Arguments
+    ///
+    /// - `contact_id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn list_tags_for_a_contact(
+        &self,
+        contact_id: &str,
+    ) -> Result<Response<types::TagList>, Error> {
+        let request = Request::new(Method::GET, "listTagsForAContact")
+            .path("/contacts/")
+            .param("contact_id", contact_id)
+            .path("/tags");
+        self.runtime.send(request).await
+    }
+
+    /// Merge a lead into a user
+    ///
+    /// Folds a lead (`from`) into a user (`into`) and returns the user. The lead is gone afterwards: fetching it by its old identifier answers 404, and neither listing nor searching returns it, so any stored identifier of it should be replaced by the user's.
+    ///
+    /// Sends `POST /contacts/merge`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn merge_contact(
+        &self,
+        body: &types::MergeContactsRequest,
+    ) -> Result<Response<types::Contact>, Error> {
+        let request = Request::new(Method::POST, "MergeContact")
+            .path("/contacts/merge")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
+    /// Search contacts
+    ///
+    /// Finds the contacts whose attributes match a query, a page at a time. A query is either one filter (a field, an operator and a value) or a group that joins filters and nested groups with `AND` or `OR`; groups nest at most two levels deep and hold at most 15 filters each. Pages are chained by the cursor in `pages.next`, sent back in the body's `pagination.starting_after`. Timestamps are compared by calendar day in the workspace's time zone. A contact created moments ago may take a few minutes to show up, and contacts merged into another never do.
+    ///
+    /// Sends `POST /contacts/search`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn search_contacts(
+        &self,
+        body: &types::SearchContactsRequest,
+    ) -> Result<Response<types::ContactList>, Error> {
+        let request = Request::new(Method::POST, "SearchContacts")
+            .path("/contacts/search")
+            .json(body);
+        self.runtime.send(request).await
+    }
+
     /// Get a contact
     ///
-    /// You can fetch the details of a single contact.
+    /// Fetches one contact, user or lead, by the identifier Intercom gave it.
     ///
     /// Sends `GET /contacts/{id}`.
     ///
@@ -165,9 +758,38 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Unarchive a contact
+    ///
+    /// Brings an archived contact back into the workspace's active contacts.
+    ///
+    /// Sends `POST /contacts/{id}/unarchive`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique identifier for the contact which is given by Intercom.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for any status other than 2xx; the description documents:
+    /// - 400: The request was malformed or a parameter was missing.
+    /// - 401: The access token is missing, invalid or lacks the needed scope.
+    /// - 404: The contact or tag named in the path does not exist.
+    /// - 429: The rate limit has been exceeded; retry after the window resets.
+    /// - 5XX: Intercom failed to handle the request.
+    pub async fn unarchive_contact(
+        &self,
+        id: &str,
+    ) -> Result<Response<types::ContactUnarchived>, Error> {
+        let request = Request::new(Method::POST, "UnarchiveContact")
+            .path("/contacts/")
+            .param("id", id)
+            .path("/unarchive");
+        self.runtime.send(request).await
+    }
+
     /// Update a contact
     ///
-    /// You can update an existing contact (ie. user or lead).
+    /// Changes fields of an existing contact, user or lead, and returns the contact as it is afterwards.
     ///
     /// Sends `PUT /contacts/{id}`.
     ///
@@ -269,6 +891,250 @@ pub mod types {
         /// Path from which the object can be fetched.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+
+    /// A teammate with access to the workspace.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct Admin {
+        /// Address of the admin's picture.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        /// Whether the admin is marked as away.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub away_mode_enabled: ::std::option::Option<bool>,
+        /// Whether conversations assigned to the admin while away go back to the default inbox.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub away_mode_reassign: ::std::option::Option<bool>,
+        /// The admin's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Whether the admin holds a paid inbox seat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_inbox_seat: ::std::option::Option<bool>,
+        /// The identifier of the admin.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The admin's job title.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_title: ::std::option::Option<::std::string::String>,
+        /// The admin's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// The teams the admin is on.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub team_ids: ::std::vec::Vec<i64>,
+        /// The kind of object; always `admin`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The company the contact joins.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AttachCompanyRequest {
+        /// The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).
+        pub id: ::std::string::String,
+    }
+
+    /// The subscription type to attach and the kind of consent it has.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AttachSubscriptionTypeRequest {
+        /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
+        pub consent_type: ConsentType,
+        /// The identifier of the subscription type.
+        pub id: ::std::string::String,
+    }
+
+    /// The tag to put on the contact.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AttachTagRequest {
+        /// The identifier of an existing tag.
+        pub id: ::std::string::String,
+    }
+
+    /// An organisation whose people are contacts of the workspace.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Company {
+        /// The identifier of the workspace the company belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_id: ::std::option::Option<::std::string::String>,
+        /// The identifier the workspace gave the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub company_id: ::std::option::Option<::std::string::String>,
+        /// (UNIX timestamp) When Intercom first recorded the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        /// Workspace-defined attributes of the company, keyed by attribute name.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// The identifier Intercom gave the company.
+        pub id: ::std::string::String,
+        /// The line of business the company is in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub industry: ::std::option::Option<::std::string::String>,
+        /// (UNIX timestamp) When a member of the company was last active.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_request_at: ::std::option::Option<i64>,
+        /// The revenue the company brings in each month, in whole units.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub monthly_spend: ::std::option::Option<i64>,
+        /// The company's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// The plan the company is on; empty when it has none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan: ::std::option::Option<CompanyPlan>,
+        /// (UNIX timestamp) When the company was created, as the workspace reports it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_created_at: ::std::option::Option<i64>,
+        /// The segments a company is in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub segments: ::std::option::Option<CompanySegments>,
+        /// How many sessions the company's members have had.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_count: ::std::option::Option<i64>,
+        /// How many people work at the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        /// The tags on a company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<CompanyTags>,
+        /// The kind of object; always `company`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        /// (UNIX timestamp) When the company last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+        /// How many contacts belong to the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_count: ::std::option::Option<i64>,
+        /// The address of the company's website.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The plan the company is on; empty when it has none.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CompanyPlan {
+        /// The identifier of the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The plan's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// The kind of object; always `plan`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The segments a company is in.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CompanySegments {
+        /// The segments.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub segments: ::std::vec::Vec<Segment>,
+        /// The kind of object; always `segment.list`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The tags on a company.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CompanyTags {
+        /// The tags.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub tags: ::std::vec::Vec<Tag>,
+        /// The kind of object; always `tag.list`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum ConsentType {
+        /// The value `opt_out`.
+        #[serde(rename = "opt_out")]
+        OptOut,
+        /// The value `opt_in`.
+        #[serde(rename = "opt_in")]
+        OptIn,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for ConsentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for ConsentType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for ConsentType {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for ConsentType {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ConsentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::OptOut => "opt_out",
+                Self::OptIn => "opt_in",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "opt_out" => Self::OptOut,
+                "opt_in" => Self::OptIn,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ConsentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// A contact is a person known to the workspace: either a user (someone who signed up to your product) or a lead.
@@ -433,6 +1299,22 @@ pub mod types {
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
 
+    /// A contact that was just archived, by its identifiers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactArchived {
+        /// Whether the contact is archived; true.
+        pub archived: bool,
+        /// Your own identifier of the contact, if it has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        /// The identifier of the contact.
+        pub id: ::std::string::String,
+        /// The kind of object; always `contact`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
     /// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -453,6 +1335,56 @@ pub mod types {
         /// Path from which the full list of companies can be fetched.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+
+    /// One page of the companies a contact belongs to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactCompanyList {
+        /// The companies on this page.
+        pub data: ::std::vec::Vec<Company>,
+        /// Where a page sits in a list that is walked by page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<NumberedPages>,
+        /// How many companies the contact belongs to across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// What is left of a contact after it is deleted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactDeleted {
+        /// Whether the contact is deleted; true.
+        pub deleted: bool,
+        /// Your own identifier of the contact, if it had one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        /// The identifier the contact had.
+        pub id: ::std::string::String,
+        /// The kind of object; always `contact`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// One page of contacts, from a list or a search.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactList {
+        /// The contacts on this page.
+        pub data: ::std::vec::Vec<Contact>,
+        /// Where a page sits in a list that is walked by cursor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<CursorPages>,
+        /// How many contacts there are across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
     }
 
     /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -557,6 +1489,28 @@ pub mod types {
         }
     }
 
+    /// The segments a contact is in, all in one response.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactSegmentList {
+        /// The segments.
+        pub data: ::std::vec::Vec<Segment>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// The subscription types a contact has made a choice about, all in one response.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactSubscriptionTypeList {
+        /// The subscription types.
+        pub data: ::std::vec::Vec<SubscriptionType>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
     /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -577,6 +1531,125 @@ pub mod types {
         /// Path from which the full list of tags can be fetched.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+
+    /// A contact that was just taken out of the archive, by its identifiers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContactUnarchived {
+        /// Whether the contact is archived; false.
+        pub archived: bool,
+        /// Your own identifier of the contact, if it has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        /// The identifier of the contact.
+        pub id: ::std::string::String,
+        /// The kind of object; always `contact`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// The fields of a new contact. None is required on its own, but at least one of `email`, `external_id` or `role` must be given.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateContactRequest {
+        /// Address of an image to show as the contact's avatar.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        /// Workspace-defined attributes to set, keyed by attribute name.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// The contact's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Your own unique identifier for the contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        /// (UNIX timestamp) When the contact was last seen.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_seen_at: ::std::option::Option<i64>,
+        /// The contact's full name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// The id of the admin to make the account owner of the contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner_id: ::std::option::Option<i64>,
+        /// The contact's phone number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Either `user` or `lead`; a user when left out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        /// (UNIX timestamp) When the contact signed up.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signed_up_at: ::std::option::Option<i64>,
+        /// Whether the contact has opted out of receiving emails.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    }
+
+    /// A note to write about a contact.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateNoteRequest {
+        /// The identifier of the admin to show as the note's author.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub admin_id: ::std::option::Option<::std::string::String>,
+        /// The text of the note; HTML is kept.
+        pub body: ::std::string::String,
+        /// The identifier of the contact; the one in the path when left out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+    }
+
+    /// A tag to create or rename, and optionally the companies or contacts to tag or untag with it. Send `companies` or `users`, not both.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateTagRequest {
+        /// Companies to tag, or to untag where `untag` is true.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub companies: ::std::vec::Vec<TagCompanyTarget>,
+        /// The identifier of an existing tag to rename.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The tag's name; when `id` is given, its new name. Names ignore case.
+        pub name: ::std::string::String,
+        /// Contacts to tag.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub users: ::std::vec::Vec<TagUserTarget>,
+    }
+
+    /// How to ask for the page after this one; absent or null on the last page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CursorNext {
+        /// The number the next page will have.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        /// The cursor to send to get the next page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub starting_after: ::std::option::Option<::std::string::String>,
+    }
+
+    /// Where a page sits in a list that is walked by cursor.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CursorPages {
+        /// How to ask for the page after this one; absent or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<CursorNext>,
+        /// The number of this page, counting from 1.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        /// How many entries a page holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub per_page: ::std::option::Option<i64>,
+        /// How many pages the list has.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_pages: ::std::option::Option<i64>,
+        /// The kind of object; always `pages`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The body Intercom sends with an unsuccessful response.
@@ -631,6 +1704,88 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
 
+    /// The two contacts to merge.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MergeContactsRequest {
+        /// The identifier of the lead to merge; it is gone afterwards.
+        pub from: ::std::string::String,
+        /// The identifier of the user that absorbs the lead.
+        pub into: ::std::string::String,
+    }
+
+    /// A remark an admin wrote about a contact.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Note {
+        /// A teammate with access to the workspace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub author: ::std::option::Option<Admin>,
+        /// The note's text, as HTML.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        /// The contact a note is about.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact: ::std::option::Option<NoteContact>,
+        /// (UNIX timestamp) When the note was written.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        /// The identifier of the note.
+        pub id: ::std::string::String,
+        /// The kind of object; always `note`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// The contact a note is about.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteContact {
+        /// The identifier of the contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The kind of object; always `contact`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// One page of the notes about a contact.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteList {
+        /// The notes on this page, newest first.
+        pub data: ::std::vec::Vec<Note>,
+        /// Where a page sits in a list that is walked by page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<NumberedPages>,
+        /// How many notes there are across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// Where a page sits in a list that is walked by page number.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct NumberedPages {
+        /// Null on the last page. Otherwise a pointer to the next page, whose shape differs between endpoints (a link or an object), so it is kept as raw JSON; asking for `page` + 1 reaches the same page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::serde_json::Value>,
+        /// The number of this page, counting from 1.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        /// How many entries a page holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub per_page: ::std::option::Option<i64>,
+        /// How many pages the list has.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_pages: ::std::option::Option<i64>,
+        /// The kind of object; always `pages`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+
     /// A pointer to another object by its type and id; null when there is nothing to point to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -641,6 +1796,255 @@ pub mod types {
         /// The kind of object referred to.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// What to search for, and which page of the results to return.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchContactsRequest {
+        /// The size of a page of search results and where to resume.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pagination: ::std::option::Option<SearchPagination>,
+        /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
+        pub query: SearchQuery,
+    }
+
+    /// Compares one field of the contact with a value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchFilter {
+        /// The contact field to compare, by its name in the contact object (`email`, `created_at`, `location.city`, `custom_attributes.plan`), or `email_domain`, `segment_id` or `tag_id`.
+        pub field: ::std::string::String,
+        /// How to compare: `=`, `!=`, `IN`, `NIN` (the value is then a list), `<`, `<=`, `>`, `>=`, `~` (contains), `!~` (does not contain), `^` (starts with) or `$` (ends with). Text fields take `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^` and `$`; numbers take `=`, `!=`, `IN`, `NIN`, `<`, `<=`, `>` and `>=`; true/false fields take `=`, `!=`, `IN` and `NIN`; timestamps take only `=`, `<` and `>`; `tag_id` takes only `=` and `!=`.
+        pub operator: ::std::string::String,
+        /// The value to compare with, as JSON: text, a whole number, true or false, or for `IN` and `NIN` a list of texts or of numbers. Timestamps are given in UNIX seconds and compared by calendar day; null matches a field that is not set.
+        pub value: ::serde_json::Value,
+    }
+
+    /// Conditions joined by `AND` or `OR`. Groups nest at most two levels, and one group holds at most 15 filters.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchGroup {
+        /// Whether every condition must hold (`AND`) or any one (`OR`).
+        pub operator: SearchGroupOperator,
+        /// The conditions of the group.
+        pub value: ::std::vec::Vec<SearchQuery>,
+    }
+
+    /// Whether every condition must hold (`AND`) or any one (`OR`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum SearchGroupOperator {
+        /// The value `AND`.
+        #[serde(rename = "AND")]
+        And,
+        /// The value `OR`.
+        #[serde(rename = "OR")]
+        Or,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for SearchGroupOperator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for SearchGroupOperator {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for SearchGroupOperator {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for SearchGroupOperator {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl SearchGroupOperator {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::And => "AND",
+                Self::Or => "OR",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "AND" => Self::And,
+                "OR" => Self::Or,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SearchGroupOperator {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
+    /// The size of a page of search results and where to resume.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SearchPagination {
+        /// How many contacts a page holds, at most 150; Intercom uses 50 when left out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub per_page: ::std::option::Option<i64>,
+        /// The `pages.next.starting_after` value of the page before; left out for the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub starting_after: ::std::option::Option<::std::string::String>,
+    }
+
+    /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum SearchQuery {
+        /// Compares one field of the contact with a value.
+        Filter(SearchFilter),
+        /// Conditions joined by `AND` or `OR`. Groups nest at most two levels, and one group holds at most 15 filters.
+        Group(SearchGroup),
+    }
+
+    impl ::std::convert::From<SearchFilter> for SearchQuery {
+        fn from(value: SearchFilter) -> Self {
+            Self::Filter(value)
+        }
+    }
+
+    impl ::std::convert::From<SearchGroup> for SearchQuery {
+        fn from(value: SearchGroup) -> Self {
+            Self::Group(value)
+        }
+    }
+
+    /// A group of contacts defined by rules in the workspace.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Segment {
+        /// How many contacts are in the segment, when the request asked for counts.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        /// (UNIX timestamp) When the segment was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        /// The identifier of the segment.
+        pub id: ::std::string::String,
+        /// The segment's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Which contacts the segment holds, users or leads (`contact`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub person_type: ::std::option::Option<SegmentPersonType>,
+        /// The kind of object; always `segment`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        /// (UNIX timestamp) When the segment last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+
+    /// Which contacts the segment holds, users or leads (`contact`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum SegmentPersonType {
+        /// The value `contact`.
+        #[serde(rename = "contact")]
+        Contact,
+        /// The value `user`.
+        #[serde(rename = "user")]
+        User,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for SegmentPersonType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for SegmentPersonType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for SegmentPersonType {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for SegmentPersonType {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl SegmentPersonType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Contact => "contact",
+                Self::User => "user",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "contact" => Self::Contact,
+                "user" => Self::User,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SegmentPersonType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// One social network profile of a contact.
@@ -671,6 +2075,114 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
 
+    /// A channel a subscription type covers.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum SubscriptionChannel {
+        /// The value `email`.
+        #[serde(rename = "email")]
+        Email,
+        /// The value `sms_message`.
+        #[serde(rename = "sms_message")]
+        SmsMessage,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for SubscriptionChannel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for SubscriptionChannel {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for SubscriptionChannel {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionChannel {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl SubscriptionChannel {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Email => "email",
+                Self::SmsMessage => "sms_message",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "email" => Self::Email,
+                "sms_message" => Self::SmsMessage,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionChannel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
+    /// A kind of message that contacts can opt out of or opt in to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SubscriptionType {
+        /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub consent_type: ::std::option::Option<ConsentType>,
+        /// The channels the type covers.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub content_types: ::std::vec::Vec<SubscriptionChannel>,
+        /// A subscription type's name and description in one language.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_translation: ::std::option::Option<Translation>,
+        /// The identifier of the subscription type.
+        pub id: ::std::string::String,
+        /// Whether the type is in use, being prepared or retired.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<SubscriptionTypeState>,
+        /// The name and description in each language the workspace offers.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub translations: ::std::vec::Vec<Translation>,
+        /// The kind of object; always `subscription`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
     /// A page of references to subscription types.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -693,11 +2205,96 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
 
+    /// Whether the type is in use, being prepared or retired.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum SubscriptionTypeState {
+        /// The value `live`.
+        #[serde(rename = "live")]
+        Live,
+        /// The value `draft`.
+        #[serde(rename = "draft")]
+        Draft,
+        /// The value `archived`.
+        #[serde(rename = "archived")]
+        Archived,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for SubscriptionTypeState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for SubscriptionTypeState {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for SubscriptionTypeState {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionTypeState {
+        type Error = self::error::ConversionError;
+
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl SubscriptionTypeState {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Live => "live",
+                Self::Draft => "draft",
+                Self::Archived => "archived",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "live" => Self::Live,
+                "draft" => Self::Draft,
+                "archived" => Self::Archived,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeState {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
     /// A label that can be applied to contacts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Tag {
-        /// (UNIX timestamp) When the tag was applied to the object.
+        /// (UNIX timestamp) When the tag was put on the object it labels.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied_at: ::std::option::Option<i64>,
         /// A pointer to another object by its type and id; null when there is nothing to point to.
@@ -712,10 +2309,57 @@ pub mod types {
         pub type_: ::std::string::String,
     }
 
+    /// A company to tag or untag, by either of its identifiers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TagCompanyTarget {
+        /// The identifier the workspace gave the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub company_id: ::std::option::Option<::std::string::String>,
+        /// The identifier Intercom gave the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// True to take the tag off the company instead of putting it on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub untag: ::std::option::Option<bool>,
+    }
+
+    /// Tags, all in one response.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct TagList {
+        /// The tags.
+        pub data: ::std::vec::Vec<Tag>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// A contact to tag.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TagUserTarget {
+        /// The identifier Intercom gave the contact.
+        pub id: ::std::string::String,
+    }
+
+    /// A subscription type's name and description in one language.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct Translation {
+        /// The description in this language.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// The language, as a two-letter code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<::std::string::String>,
+        /// The name in this language.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+
     /// The fields of a contact to change. Only the fields sent are updated; none is required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateContactRequest {
-        /// An image URL containing the avatar of a contact
+        /// Address of an image to show as the contact's avatar.
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",

@@ -25,7 +25,33 @@ fn spec_has_the_documented_operations_servers_and_fields() {
     let ops: Vec<&str> = out.facts.operations.keys().map(String::as_str).collect();
     assert_eq!(
         ops,
-        ["ShowContact", "UpdateContact", "detachTagFromContact"]
+        [
+            "ArchiveContact",
+            "CreateContact",
+            "DeleteContact",
+            "ListContacts",
+            "MergeContact",
+            "SearchContacts",
+            "ShowContact",
+            "UnarchiveContact",
+            "UpdateContact",
+            "attachContactToACompany",
+            "attachSubscriptionTypeToContact",
+            "attachTagToContact",
+            "createNote",
+            "createTag",
+            "deleteTag",
+            "detachContactFromACompany",
+            "detachSubscriptionTypeToContact",
+            "detachTagFromContact",
+            "findTag",
+            "listCompaniesForAContact",
+            "listNotes",
+            "listSegmentsForAContact",
+            "listSubscriptionsForAContact",
+            "listTags",
+            "listTagsForAContact",
+        ]
     );
     let urls: Vec<&str> = out.facts.servers.iter().map(|s| s.url.as_str()).collect();
     assert_eq!(
