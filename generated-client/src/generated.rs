@@ -511,6 +511,36 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `list_companies_for_a_contact` (List a contact's companies), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_companies_for_a_contact_stream<'a>(
+        &'a self,
+        contact_id: &'a str,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Company, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "listCompaniesForAContact")
+                        .path("/contacts/")
+                        .param("contact_id", contact_id)
+                        .path("/companies")
+                },
+                None,
+                pages,
+                options,
+            )
+    }
+
     /// List all contacts
     ///
     /// Returns the workspace's contacts, users and leads alike, a page at a time. Pages are chained by a cursor: to get the page after this one, send the `starting_after` found in this page's `pages.next`. The last page has no `pages.next`. Contacts merged into another contact are not listed.
@@ -539,6 +569,30 @@ impl Client {
             .query("per_page", &per_page)
             .query("starting_after", &starting_after);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_contacts` (List all contacts), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_contacts_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Contact, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Query("starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || Request::new(Method::GET, "ListContacts").path("/contacts"),
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List a contact's notes
@@ -574,6 +628,36 @@ impl Client {
             .query("page", &page)
             .query("per_page", &per_page);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_notes` (List a contact's notes), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_notes_stream<'a>(
+        &'a self,
+        contact_id: &'a str,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Note, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "listNotes")
+                        .path("/contacts/")
+                        .param("contact_id", contact_id)
+                        .path("/notes")
+                },
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List a contact's segments
@@ -726,6 +810,33 @@ impl Client {
             .path("/contacts/search")
             .json(body);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `search_contacts` (Search contacts), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn search_contacts_stream<'a>(
+        &'a self,
+        body: &'a types::SearchContactsRequest,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Contact, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        };
+        self.runtime
+            .paginate_with_body(
+                move || {
+                    Request::new(Method::POST, "SearchContacts").path("/contacts/search")
+                },
+                body,
+                pages,
+                options,
+            )
     }
 
     /// Get a contact

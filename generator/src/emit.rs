@@ -9,6 +9,7 @@ use syn::{Item, parse_quote};
 use crate::facts::{ApiFacts, Server};
 use crate::model::{BodyEncoding, Location, Operation, Segment, Success};
 use crate::naming;
+use crate::pagination::{PageAdvance, PageSlot, Pagination};
 
 /// Every item of the generated module but the `types` module.
 pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation]) -> Vec<Item> {
@@ -23,7 +24,11 @@ pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation]) -> Vec<It
     items.extend(constants(facts));
     items.extend(client(facts));
     if !operations.is_empty() {
-        let methods = operations.iter().map(method);
+        let methods = operations.iter().map(|op| {
+            let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+            let one = method(op);
+            quote!(#one #stream)
+        });
         items.push(parse_quote! {
             impl Client {
                 #(#methods)*
@@ -231,6 +236,25 @@ fn method(op: &Operation) -> TokenStream {
         quote!(body: #ty)
     });
     let args = args.chain(body_arg);
+    let chain = request_chain(op, &[], true);
+    let (ok, send) = match &op.success {
+        Success::Json(ty) => (quote!(#ty), quote!(send)),
+        Success::Empty => (quote!(()), quote!(send_empty)),
+        Success::Bytes => (quote!(::intercom_runtime::Bytes), quote!(send_bytes)),
+    };
+    quote! {
+        #(#[doc = #docs])*
+        #deprecated
+        pub async fn #ident(&self, #(#args),*) -> Result<Response<#ok>, Error> {
+            let request = #chain;
+            self.runtime.#send(request).await
+        }
+    }
+}
+
+/// The request chain of an operation: `Request::new(…)` with its path, its query and header
+/// parameters but those in `skip`, and (when `with_body`) its body.
+fn request_chain(op: &Operation, skip: &[&str], with_body: bool) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let id = &op.id;
     let path = op.segments.iter().map(|s| match s {
@@ -245,35 +269,121 @@ fn method(op: &Operation) -> TokenStream {
         let (name, ident) = (&p.api_name, &p.ident);
         match p.location {
             Location::Path => None,
+            Location::Query if skip.contains(&name.as_str()) => None,
             Location::Query => Some(quote!(.query(#name, &#ident))),
             Location::Header => Some(quote!(.header(#name, &#ident))),
         }
     });
-    let body = op.body.as_ref().map(|b| match b.encoding {
-        BodyEncoding::Json => quote!(.json(body)),
-        BodyEncoding::Form => quote!(.form(body)),
-        BodyEncoding::Text => quote!(.bytes(body, "text/plain")),
-        BodyEncoding::Bytes => {
-            let media = &b.media_type;
-            quote!(.bytes(body, #media))
-        }
+    let body = op
+        .body
+        .as_ref()
+        .filter(|_| with_body)
+        .map(|b| match b.encoding {
+            BodyEncoding::Json => quote!(.json(body)),
+            BodyEncoding::Form => quote!(.form(body)),
+            BodyEncoding::Text => quote!(.bytes(body, "text/plain")),
+            BodyEncoding::Bytes => {
+                let media = &b.media_type;
+                quote!(.bytes(body, #media))
+            }
+        });
+    quote! {
+        Request::new(Method::#method, #id)
+            #(#path)*
+            #(#rest)*
+            #body
+    }
+}
+
+fn slot(slot: &PageSlot) -> TokenStream {
+    match slot {
+        PageSlot::Query(name) => quote!(::intercom_runtime::Slot::Query(#name)),
+        PageSlot::Body(pointer) => quote!(::intercom_runtime::Slot::Body(#pointer)),
+    }
+}
+
+/// A paginated operation's second method: every item of every page, as a stream.
+fn stream_method(op: &Operation, pages: &Pagination) -> TokenStream {
+    let ident = format_ident!("{}_stream", op.ident);
+    let skip = pages.query_parameters();
+    let args = op
+        .params
+        .iter()
+        .filter(|p| !(p.location == Location::Query && skip.contains(&p.api_name.as_str())))
+        .map(|p| {
+            let name = &p.ident;
+            let mut ty = p.ty.clone();
+            bind_lifetimes(&mut ty);
+            quote!(#name: #ty)
+        })
+        .collect::<Vec<_>>();
+    let body_arg = op.body.as_ref().map(|b| {
+        let mut ty = b.ty.clone();
+        bind_lifetimes(&mut ty);
+        quote!(body: #ty,)
     });
-    let (ok, send) = match &op.success {
-        Success::Json(ty) => (quote!(#ty), quote!(send)),
-        Success::Empty => (quote!(()), quote!(send_empty)),
-        Success::Bytes => (quote!(::intercom_runtime::Bytes), quote!(send_bytes)),
+    let item = &pages.item_type;
+    let advance = match &pages.advance {
+        PageAdvance::Cursor { slot: s, next } => {
+            let s = slot(s);
+            quote!(::intercom_runtime::Advance::Cursor { slot: #s, next: #next })
+        }
+        PageAdvance::Page { slot: s, total } => {
+            let s = slot(s);
+            let total = match total {
+                Some(t) => quote!(Some(#t)),
+                None => quote!(None),
+            };
+            quote!(::intercom_runtime::Advance::Page { slot: #s, total: #total })
+        }
     };
+    let items = &pages.items;
+    let page_size = match &pages.page_size {
+        Some(s) => {
+            let s = slot(s);
+            quote!(Some(#s))
+        }
+        None => quote!(None),
+    };
+    let chain = request_chain(op, &skip, false);
+    let walk = match &op.body {
+        Some(_) => quote!(self.runtime.paginate_with_body(move || #chain, body, pages, options)),
+        None => quote!(self.runtime.paginate(move || #chain, None, pages, options)),
+    };
+    let what = op.summary.as_deref().unwrap_or(op.id.as_str());
+    let docs = [
+        format!("Every item of `{}` ({what}), page after page.", op.ident),
+        String::new(),
+        "Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.".to_string(),
+    ];
     quote! {
         #(#[doc = #docs])*
-        #deprecated
-        pub async fn #ident(&self, #(#args),*) -> Result<Response<#ok>, Error> {
-            let request = Request::new(Method::#method, #id)
-                #(#path)*
-                #(#rest)*
-                #body;
-            self.runtime.#send(request).await
+        pub fn #ident<'a>(
+            &'a self,
+            #(#args,)*
+            #body_arg
+            options: PageOptions,
+        ) -> impl ::intercom_runtime::Stream<Item = Result<#item, Error>> + 'a {
+            let pages = ::intercom_runtime::Pages {
+                advance: #advance,
+                items: #items,
+                page_size: #page_size,
+            };
+            #walk
         }
     }
+}
+
+/// Ties every reference in `ty` to the lifetime `'a` of a stream method.
+fn bind_lifetimes(ty: &mut syn::Type) {
+    struct Bind;
+    impl syn::visit_mut::VisitMut for Bind {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            r.lifetime = Some(syn::Lifetime::new("'a", proc_macro2::Span::call_site()));
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Bind, ty);
 }
 
 fn region(facts: &ApiFacts) -> Vec<Item> {

@@ -15,6 +15,7 @@ mod load;
 pub mod model;
 mod naming;
 mod operations;
+pub mod pagination;
 mod pointer;
 mod prepare;
 mod print;

@@ -11,6 +11,7 @@ use syn::{File, ImplItem, ImplItemFn, Item, Type, parse_quote};
 use crate::ctx::{Ctx, R};
 use crate::naming::{self, Case};
 use crate::operations::is_json;
+use crate::pagination::{self, PageAdvance, PageSlot, Pagination};
 use crate::pointer::resolve;
 use crate::syn_util::{elide_lifetimes, first_type_argument, last_ident};
 
@@ -171,6 +172,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// How to walk its pages, when the spec declares pagination.
+    pub pagination: Option<crate::pagination::Pagination>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
 }
@@ -184,6 +187,14 @@ pub(crate) fn operations(
     file: &File,
 ) -> R<Vec<Operation>> {
     let signatures = signatures(file);
+    let types: &[Item] = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| &items[..]),
+            _ => None,
+        })
+        .unwrap_or(&[]);
     let mut out = Vec::new();
     let mut taken = BTreeSet::new();
     for (id, pointer) in operations {
@@ -194,7 +205,7 @@ pub(crate) fn operations(
                 format!("internal error: progenitor generated no method `{name}`"),
             ));
         };
-        let op = operation(ctx, doc, id, pointer, sig, &mut taken)?;
+        let op = operation(ctx, doc, id, pointer, sig, types, &mut taken)?;
         out.push(op);
     }
     out.sort_by(|a, b| a.ident.cmp(&b.ident));
@@ -261,6 +272,7 @@ fn operation(
     id: &str,
     pointer: &str,
     sig: &ImplItemFn,
+    types: &[Item],
     taken: &mut BTreeSet<String>,
 ) -> R<Operation> {
     let Some((item_ptr, method)) = pointer.rsplit_once('/') else {
@@ -415,6 +427,7 @@ fn operation(
             });
         }
     }
+    let pagination = pagination(ctx, op, pointer, &params, body.as_ref(), &success, types)?;
     let method_name = naming::unique(&naming::parameter(id), Case::Snake, taken);
     Ok(Operation {
         id: id.to_string(),
@@ -439,8 +452,77 @@ fn operation(
         summary: text(op.get("summary")),
         description: text(op.get("description")),
         deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+        pagination,
         pointer: pointer.to_string(),
     })
+}
+
+/// The operation's declared pagination with its item type; a declaration that cannot be used is
+/// a located warning, and the operation is generated without a stream method.
+fn pagination(
+    ctx: &mut Ctx<'_>,
+    op: &Value,
+    pointer: &str,
+    params: &[Param],
+    body: Option<&Body>,
+    success: &Success,
+    types: &[Item],
+) -> R<Option<Pagination>> {
+    let query: Vec<&str> = params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| p.api_name.as_str())
+        .collect();
+    let key = if op.get("x-pagination").is_some() {
+        "x-pagination"
+    } else {
+        "x-fern-pagination"
+    };
+    let at = format!("{pointer}/{key}");
+    let (advance, items, page_size) = match pagination::declared(op, &query) {
+        Ok(None) => return Ok(None),
+        Ok(Some(declared)) => declared,
+        Err(message) => {
+            ctx.warn(&at, format!("{message}; no stream method generated"))?;
+            return Ok(None);
+        }
+    };
+    let slots = [
+        match &advance {
+            PageAdvance::Cursor { slot, .. } | PageAdvance::Page { slot, .. } => Some(slot),
+        },
+        page_size.as_ref(),
+    ];
+    let needs_body = slots
+        .iter()
+        .flatten()
+        .any(|s| matches!(s, PageSlot::Body(_)));
+    if needs_body && body.is_none_or(|b| b.encoding != BodyEncoding::Json) {
+        ctx.warn(
+            &at,
+            "the cursor or page size goes in the body, but the operation has no JSON body; no stream method generated",
+        )?;
+        return Ok(None);
+    }
+    let item_type = match success {
+        Success::Json(page) => pagination::item_type(types, page, &items),
+        _ => None,
+    };
+    let Some(item_type) = item_type else {
+        ctx.warn(
+            &at,
+            format!(
+                "`{items}` does not lead to a list in the response type; no stream method generated"
+            ),
+        )?;
+        return Ok(None);
+    };
+    Ok(Some(Pagination {
+        advance,
+        items,
+        page_size,
+        item_type: Box::new(item_type),
+    }))
 }
 
 /// Parameters whose names give the same argument (`foo-bar` in the query, `foo_bar` in a header)

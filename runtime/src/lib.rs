@@ -15,6 +15,7 @@ mod error;
 mod error_code;
 mod events;
 mod options;
+mod pages;
 mod path;
 mod request;
 mod response;
@@ -31,7 +32,10 @@ pub use builder::{
 pub use error::{ApiError, Error, ErrorDetail};
 pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
+/// The stream a paginated operation returns; `futures::StreamExt` gives it `next()`.
+pub use futures_core::Stream;
 pub use options::RequestOptions;
+pub use pages::{Advance, PageOptions, Pages, Slot};
 pub use path::encode_path_segment;
 pub use request::Request;
 pub use response::{RateLimit, Response};
@@ -48,7 +52,7 @@ pub use reqwest::{Method, StatusCode, header};
 pub mod exports {
     pub use crate::{
         ApiError, AttemptEvent, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
-        Error, ErrorCode, ErrorDetail, RateLimit, RequestOptions, Response, RetryPolicy,
-        StatusCode, header,
+        Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions, Response,
+        RetryPolicy, StatusCode, Stream, header,
     };
 }

@@ -1,0 +1,348 @@
+//! Walking a paginated operation: a stream of items that fetches pages lazily, each page through
+//! the same retries, errors and rate-limit handling as any call.
+//!
+//! A generated operation describes its pagination as data ([`Pages`]): where the cursor (or the
+//! page number) goes in the request, where a response gives the next cursor, where its items are
+//! and where the page size goes. The four styles Intercom uses are all cursors or page numbers:
+//! a cursor in the query (`starting_after`), a cursor in the JSON body
+//! (`pagination.starting_after`), a page number (`page`), and a scroll parameter
+//! (`scroll_param`, a cursor in the query).
+
+use std::collections::{HashSet, VecDeque};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{Error, Request, Runtime};
+
+/// Where a value goes in the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A query parameter of this name.
+    Query(&'static str),
+    /// A member of the JSON body at this JSON pointer (`/pagination/starting_after`); missing
+    /// objects on the way are created.
+    Body(&'static str),
+}
+
+/// How the next page is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Advance {
+    /// A cursor: the response gives it at the JSON pointer `next`, and the request carries it in
+    /// `slot`. The walk ends when the response gives none, or one already seen.
+    Cursor {
+        /// Where the request carries the cursor.
+        slot: Slot,
+        /// JSON pointer of the next cursor in a response.
+        next: &'static str,
+    },
+    /// A page number, from 1, carried in `slot`. The walk ends at a page without items, or
+    /// after the last page when a response gives the number of pages at `total`.
+    Page {
+        /// Where the request carries the page number.
+        slot: Slot,
+        /// JSON pointer of the number of pages in a response, if it gives one.
+        total: Option<&'static str>,
+    },
+}
+
+/// The pagination of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pages {
+    /// How the next page is asked for.
+    pub advance: Advance,
+    /// JSON pointer of the items in a response (`/data`).
+    pub items: &'static str,
+    /// Where the request sets the page size, if it can.
+    pub page_size: Option<Slot>,
+}
+
+/// Where a walk starts and how big its pages are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PageOptions {
+    /// A cursor saved from an earlier walk (or, for numbered pages, the page to start at).
+    pub start: Option<String>,
+    /// Items per page; the API's default when `None`.
+    pub page_size: Option<u32>,
+}
+
+impl PageOptions {
+    /// From the first page, at the API's page size.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Start at a saved cursor (or page number).
+    pub fn start(mut self, cursor: impl Into<String>) -> Self {
+        self.start = Some(cursor.into());
+        self
+    }
+
+    /// Items per page.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+}
+
+/// The state of one walk.
+struct Walk<F, T> {
+    make: F,
+    body: Option<Value>,
+    pages: Pages,
+    page_size: Option<u32>,
+    /// The cursor (or page number) of the next page; `None` before the first page of a walk
+    /// that starts at the beginning.
+    position: Option<String>,
+    seen: HashSet<String>,
+    buffer: VecDeque<T>,
+    /// An error to yield before anything else (a body that cannot be encoded).
+    error: Option<Error>,
+    done: bool,
+}
+
+impl Runtime {
+    /// The items of every page of a paginated operation, fetched lazily. `make` builds the
+    /// operation's request without the pagination members; `body` is its JSON body, if it has
+    /// one. An error ends the stream after the items already fetched.
+    pub fn paginate<'a, T, F>(
+        &'a self,
+        make: F,
+        body: Option<Value>,
+        pages: Pages,
+        options: PageOptions,
+    ) -> impl Stream<Item = Result<T, Error>> + 'a
+    where
+        F: Fn() -> Request + 'a,
+        T: DeserializeOwned + 'a,
+    {
+        let walk = Walk {
+            make,
+            body,
+            pages,
+            page_size: options.page_size,
+            position: options.start,
+            seen: HashSet::new(),
+            buffer: VecDeque::new(),
+            error: None,
+            done: false,
+        };
+        self.walk(walk)
+    }
+
+    /// [`paginate`](Self::paginate) for an operation with a JSON body, encoded once here; a body
+    /// that cannot be encoded is the stream's one item, an error.
+    pub fn paginate_with_body<'a, T, F, B>(
+        &'a self,
+        make: F,
+        body: &B,
+        pages: Pages,
+        options: PageOptions,
+    ) -> impl Stream<Item = Result<T, Error>> + 'a
+    where
+        F: Fn() -> Request + 'a,
+        T: DeserializeOwned + 'a,
+        B: serde::Serialize + ?Sized,
+    {
+        let (body, error) = match serde_json::to_value(body) {
+            Ok(body) => (Some(body), None),
+            Err(e) => (
+                None,
+                Some(Error::InvalidRequest(format!(
+                    "the body cannot be encoded as JSON: {e}"
+                ))),
+            ),
+        };
+        let walk = Walk {
+            make,
+            body,
+            pages,
+            page_size: options.page_size,
+            position: options.start,
+            seen: HashSet::new(),
+            buffer: VecDeque::new(),
+            done: error.is_some(),
+            error,
+        };
+        self.walk(walk)
+    }
+
+    fn walk<'a, T, F>(&'a self, walk: Walk<F, T>) -> impl Stream<Item = Result<T, Error>> + 'a
+    where
+        F: Fn() -> Request + 'a,
+        T: DeserializeOwned + 'a,
+    {
+        futures_util::stream::unfold(walk, move |mut walk| async move {
+            loop {
+                if let Some(error) = walk.error.take() {
+                    return Some((Err(error), walk));
+                }
+                if let Some(item) = walk.buffer.pop_front() {
+                    return Some((Ok(item), walk));
+                }
+                if walk.done {
+                    return None;
+                }
+                if let Err(e) = self.next_page(&mut walk).await {
+                    walk.done = true;
+                    return Some((Err(e), walk));
+                }
+            }
+        })
+    }
+
+    /// Fetches the page at the walk's position, queues its items and moves the position on.
+    async fn next_page<F, T>(&self, walk: &mut Walk<F, T>) -> Result<(), Error>
+    where
+        F: Fn() -> Request,
+        T: DeserializeOwned,
+    {
+        let mut request = (walk.make)();
+        let mut body = walk.body.clone();
+        if let (Some(slot), Some(size)) = (walk.pages.page_size, walk.page_size) {
+            request = place(request, &mut body, slot, Value::from(size))?;
+        }
+        let (slot, position) = match walk.pages.advance {
+            Advance::Cursor { slot, .. } => (slot, walk.position.clone().map(Value::String)),
+            Advance::Page { slot, .. } => {
+                let page = match &walk.position {
+                    Some(p) => p.parse::<u64>().map_err(|_| {
+                        Error::InvalidRequest(format!("page `{p}` is not a page number"))
+                    })?,
+                    None => 1,
+                };
+                walk.position = Some(page.to_string());
+                (slot, Some(Value::from(page)))
+            }
+        };
+        if let Some(position) = position {
+            request = place(request, &mut body, slot, position)?;
+        }
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        let response = self.send::<Value>(request).await?;
+        let status = response.status();
+        let page = response.into_inner();
+        let items = match page.pointer(walk.pages.items) {
+            Some(Value::Array(items)) => items.clone(),
+            None | Some(Value::Null) => Vec::new(),
+            Some(_) => {
+                return Err(Error::Decode {
+                    status,
+                    message: format!("`{}` of a page is not a list", walk.pages.items),
+                    excerpt: String::new(),
+                });
+            }
+        };
+        let count = items.len();
+        for item in items {
+            let item = T::deserialize(item).map_err(|e| Error::Decode {
+                status,
+                message: e.to_string(),
+                excerpt: String::new(),
+            })?;
+            walk.buffer.push_back(item);
+        }
+        match walk.pages.advance {
+            Advance::Cursor { next, .. } => {
+                let cursor = match page.pointer(next) {
+                    Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                    Some(Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                };
+                match cursor {
+                    // A cursor seen before would walk the same pages again, without end.
+                    Some(c) if walk.seen.insert(c.clone()) => walk.position = Some(c),
+                    _ => walk.done = true,
+                }
+            }
+            Advance::Page { total, .. } => {
+                let current = walk
+                    .position
+                    .as_deref()
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(1);
+                let last = total
+                    .and_then(|t| page.pointer(t))
+                    .and_then(Value::as_u64)
+                    .is_some_and(|pages| current >= pages);
+                if count == 0 || last {
+                    walk.done = true;
+                } else {
+                    walk.position = Some((current + 1).to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Puts `value` in the request at `slot`.
+fn place(
+    request: Request,
+    body: &mut Option<Value>,
+    slot: Slot,
+    value: Value,
+) -> Result<Request, Error> {
+    match slot {
+        Slot::Query(name) => Ok(request.query(name, &value)),
+        Slot::Body(pointer) => {
+            let root = body.get_or_insert_with(|| Value::Object(Default::default()));
+            set_pointer(root, pointer, value).ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "the body has no object at `{pointer}` to carry the page position"
+                ))
+            })?;
+            Ok(request)
+        }
+    }
+}
+
+/// Sets the member at a JSON pointer, creating missing objects on the way; `None` when a
+/// value on the way is not an object.
+fn set_pointer(root: &mut Value, pointer: &str, value: Value) -> Option<()> {
+    let mut node = root;
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (last, parents) = tokens.split_last()?;
+    for token in parents {
+        let map = node.as_object_mut()?;
+        node = map
+            .entry(token.clone())
+            .or_insert_with(|| Value::Object(Default::default()));
+        if node.is_null() {
+            *node = Value::Object(Default::default());
+        }
+    }
+    node.as_object_mut()?.insert(last.clone(), value);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn pointers_are_set_through_missing_and_null_objects() {
+        let mut v = json!({"query": {"field": "email"}, "pagination": null});
+        set_pointer(&mut v, "/pagination/starting_after", json!("abc")).unwrap();
+        set_pointer(&mut v, "/pagination/per_page", json!(3)).unwrap();
+        set_pointer(&mut v, "/a/b/c", json!(true)).unwrap();
+        assert_eq!(
+            v,
+            json!({"query": {"field": "email"},
+                   "pagination": {"starting_after": "abc", "per_page": 3},
+                   "a": {"b": {"c": true}}})
+        );
+        let mut not_object = json!({"pagination": 5});
+        assert!(set_pointer(&mut not_object, "/pagination/x", json!(1)).is_none());
+    }
+}
