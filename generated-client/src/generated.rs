@@ -1115,6 +1115,7 @@ pub mod types {
         pub tags: ::std::option::Option<CompanyTags>,
         /// The kind of object; always `company`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::company_type")]
         pub type_: ::std::string::String,
         /// (UNIX timestamp) When the company last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1383,6 +1384,7 @@ pub mod types {
         pub tags: ::std::option::Option<ContactTags>,
         /// The kind of object; always `contact`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_type")]
         pub type_: ::std::string::String,
         /// Whether the contact has opted out of receiving emails.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1423,6 +1425,7 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object; always `contact`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_archived_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1462,6 +1465,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_company_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1478,6 +1482,7 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object; always `contact`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_deleted_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1495,6 +1500,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1608,6 +1614,7 @@ pub mod types {
         pub data: ::std::vec::Vec<Segment>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_segment_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1619,6 +1626,7 @@ pub mod types {
         pub data: ::std::vec::Vec<SubscriptionType>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_subscription_type_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1657,6 +1665,7 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object; always `contact`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::contact_unarchived_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1774,6 +1783,7 @@ pub mod types {
         pub request_id: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `error.list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::error_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1844,6 +1854,7 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object; always `note`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::note_type")]
         pub type_: ::std::string::String,
     }
 
@@ -1873,6 +1884,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::note_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -2072,6 +2084,7 @@ pub mod types {
         pub person_type: ::std::option::Option<SegmentPersonType>,
         /// The kind of object; always `segment`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::segment_type")]
         pub type_: ::std::string::String,
         /// (UNIX timestamp) When the segment last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2291,6 +2304,7 @@ pub mod types {
         pub translations: ::std::vec::Vec<Translation>,
         /// The kind of object; always `subscription`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::subscription_type_type")]
         pub type_: ::std::string::String,
     }
 
@@ -2417,6 +2431,7 @@ pub mod types {
         pub name: ::std::string::String,
         /// The kind of object; always `tag`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::tag_type")]
         pub type_: ::std::string::String,
     }
 
@@ -2442,6 +2457,7 @@ pub mod types {
         pub data: ::std::vec::Vec<Tag>,
         /// The kind of object; always `list`.
         #[serde(rename = "type")]
+        #[serde(default = "fixed::tag_list_type")]
         pub type_: ::std::string::String,
     }
 
@@ -2570,6 +2586,89 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+
+    /// Values the description fixes, used when a response leaves them out.
+    mod fixed {
+        /// `company`, the value of `type` in `Company`.
+        pub(super) fn company_type() -> ::std::string::String {
+            "company".to_string()
+        }
+
+        /// `contact`, the value of `type` in `Contact`.
+        pub(super) fn contact_type() -> ::std::string::String {
+            "contact".to_string()
+        }
+
+        /// `contact`, the value of `type` in `ContactArchived`.
+        pub(super) fn contact_archived_type() -> ::std::string::String {
+            "contact".to_string()
+        }
+
+        /// `list`, the value of `type` in `ContactCompanyList`.
+        pub(super) fn contact_company_list_type() -> ::std::string::String {
+            "list".to_string()
+        }
+
+        /// `contact`, the value of `type` in `ContactDeleted`.
+        pub(super) fn contact_deleted_type() -> ::std::string::String {
+            "contact".to_string()
+        }
+
+        /// `list`, the value of `type` in `ContactList`.
+        pub(super) fn contact_list_type() -> ::std::string::String {
+            "list".to_string()
+        }
+
+        /// `list`, the value of `type` in `ContactSegmentList`.
+        pub(super) fn contact_segment_list_type() -> ::std::string::String {
+            "list".to_string()
+        }
+
+        /// `list`, the value of `type` in `ContactSubscriptionTypeList`.
+        pub(super) fn contact_subscription_type_list_type() -> ::std::string::String {
+            "list".to_string()
+        }
+
+        /// `contact`, the value of `type` in `ContactUnarchived`.
+        pub(super) fn contact_unarchived_type() -> ::std::string::String {
+            "contact".to_string()
+        }
+
+        /// `error.list`, the value of `type` in `Error`.
+        pub(super) fn error_type() -> ::std::string::String {
+            "error.list".to_string()
+        }
+
+        /// `note`, the value of `type` in `Note`.
+        pub(super) fn note_type() -> ::std::string::String {
+            "note".to_string()
+        }
+
+        /// `list`, the value of `type` in `NoteList`.
+        pub(super) fn note_list_type() -> ::std::string::String {
+            "list".to_string()
+        }
+
+        /// `segment`, the value of `type` in `Segment`.
+        pub(super) fn segment_type() -> ::std::string::String {
+            "segment".to_string()
+        }
+
+        /// `subscription`, the value of `type` in `SubscriptionType`.
+        pub(super) fn subscription_type_type() -> ::std::string::String {
+            "subscription".to_string()
+        }
+
+        /// `tag`, the value of `type` in `Tag`.
+        pub(super) fn tag_type() -> ::std::string::String {
+            "tag".to_string()
+        }
+
+        /// `list`, the value of `type` in `TagList`.
+        pub(super) fn tag_list_type() -> ::std::string::String {
+            "list".to_string()
         }
     }
 }

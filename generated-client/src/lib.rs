@@ -40,6 +40,8 @@ mod generated;
 
 pub use generated::*;
 
+pub mod search;
+
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 

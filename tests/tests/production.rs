@@ -381,3 +381,30 @@ async fn each_call_is_a_span_with_http_attributes_and_no_token() {
     assert!(!text.contains(TOKEN), "{text}");
     assert!(!text.contains("s3cret"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Leniency where the server is known to be loose
+
+#[tokio::test]
+async fn a_missing_kind_marker_decodes_with_the_value_the_spec_fixes() {
+    let server = answering(vec![
+        ResponseTemplate::new(200).set_body_json(json!({"id": "x"})),
+    ])
+    .await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let contact = client.show_contact("x").await.unwrap();
+    assert_eq!(contact.id, "x");
+    assert_eq!(contact.type_, "contact");
+
+    // Any other missing required field still fails, naming the field.
+    let server = answering(vec![
+        ResponseTemplate::new(200).set_body_json(json!({"type": "contact"})),
+    ])
+    .await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let err = client.show_contact("x").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { message, .. } if message.contains("`id`")),
+        "{err:?}"
+    );
+}
