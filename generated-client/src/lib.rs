@@ -33,6 +33,7 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
@@ -43,6 +44,7 @@ pub use generated::*;
 pub mod search;
 
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 
 /// The README's examples, compiled as doctests.

@@ -8,6 +8,8 @@
 //! [`Request`] naming the method, the path pieces, the query, the headers and the body. The
 //! generated crate re-exports what its users need (see [`exports`]).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod api;
 mod builder;
 pub mod codec;
@@ -23,6 +25,7 @@ mod retry;
 mod runtime;
 mod trace;
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 
 pub use api::{Api, ApiClient, BaseUrl};

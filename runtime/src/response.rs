@@ -76,6 +76,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
 /// The rate-limit headers of a response; a field is `None` when its header is absent or not
 /// a number.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-RateLimit-Limit`: requests allowed in the window.
     pub limit: Option<u64>,

@@ -20,6 +20,7 @@ use crate::RateLimit;
 /// the future; else exponential backoff with jitter. Waits from headers are capped at
 /// [`max_wait`](Self::max_wait).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
     pub max_retries: u32,
@@ -43,6 +44,36 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The default policy: 2 retries, backoff from 500 ms doubling up to 10 s, waits asked
+    /// for by the server capped at 60 s.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Backoff before the first retry.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Upper bound of the exponential backoff.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Upper bound of a wait taken from `Retry-After` or `X-RateLimit-Reset`.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
     /// A policy that never retries.
     pub fn none() -> Self {
         Self {

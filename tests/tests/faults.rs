@@ -23,12 +23,11 @@ const HTML: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><
 
 /// Three attempts at most, with backoff short enough to keep each test well under a second.
 fn fast_policy() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        max_wait: Duration::from_secs(2),
-    }
+    RetryPolicy::new()
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(50))
+        .max_wait(Duration::from_secs(2))
 }
 
 /// A client for `url` with the fast policy and short timeout, plus a count of the attempts it
@@ -443,11 +442,9 @@ async fn storm_of_429s_stops_after_max_retries() {
         body,
     )])
     .await;
-    let policy = RetryPolicy {
-        max_retries: 3,
-        max_wait: Duration::from_millis(200),
-        ..fast_policy()
-    };
+    let policy = fast_policy()
+        .max_retries(3)
+        .max_wait(Duration::from_millis(200));
     let (client, attempts) = client(&server.url(), |b| b.retry_policy(policy));
     let started = Instant::now();
     let err = client.show_contact("1").await.expect_err("always 429");
@@ -555,11 +552,9 @@ async fn rate_limit_reset_far_in_the_future_waits_max_wait() {
         "",
     )])
     .await;
-    let policy = RetryPolicy {
-        max_retries: 1,
-        max_wait: Duration::from_millis(200),
-        ..fast_policy()
-    };
+    let policy = fast_policy()
+        .max_retries(1)
+        .max_wait(Duration::from_millis(200));
     let (client, _) = client(&server.url(), |b| b.retry_policy(policy));
     let started = Instant::now();
     let err = client.show_contact("1").await.expect_err("always 429");

@@ -17,12 +17,13 @@ fn client(server: &MockServer) -> Client {
     Client::builder()
         .token("t")
         .base_url(server.uri())
-        .retry_policy(RetryPolicy {
-            max_retries: 1,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(10),
-            max_wait: Duration::from_secs(1),
-        })
+        .retry_policy(
+            RetryPolicy::new()
+                .max_retries(1)
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(10))
+                .max_wait(Duration::from_secs(1)),
+        )
         .build()
         .unwrap()
 }

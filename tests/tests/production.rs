@@ -20,12 +20,11 @@ fn contact(id: &str) -> Value {
 }
 
 fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        max_wait: Duration::from_secs(60),
-    }
+    RetryPolicy::new()
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(40))
+        .max_wait(Duration::from_secs(60))
 }
 
 /// The waits the client announced before each retry.

@@ -20,12 +20,11 @@ const UPDATE_ID: &str = "6657ac5e6abd0166b52ae241";
 const TAG_ID: &str = "128";
 
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        max_wait: Duration::from_secs(3),
-    }
+    RetryPolicy::new()
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(50))
+        .max_wait(Duration::from_secs(3))
 }
 
 fn builder(server: &MockServer) -> ClientBuilder {
