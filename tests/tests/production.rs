@@ -1,8 +1,7 @@
-//! Production fit: tracing of each call, per-call options, one client per token, connect and
+//! Production fit: per-call options, one client per token, connect and
 //! total timeouts, which waits the rate-limit headers set, and Intercom's error codes. Waits
 //! are judged from the client's own retry events, not from the wall clock.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -314,74 +313,6 @@ async fn error_codes_are_typed_and_predicates_follow_them() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tracing
-
-/// Captures what a `tracing` subscriber prints, for one test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
-
-#[tokio::test]
-async fn each_call_is_a_span_with_http_attributes_and_no_token() {
-    let (captured, _guard) = capture();
-    let server = answering(vec![
-        ResponseTemplate::new(503),
-        error_list(404, "not_found", "req-404-abc").insert_header("X-RateLimit-Remaining", "42"),
-    ])
-    .await;
-    let client = builder(&server, &Waits::default()).build().unwrap();
-    client.show_contact("c1?x=1").await.unwrap_err();
-    let text = captured.text();
-    for expected in [
-        "intercom.request",
-        "otel.name=\"ShowContact\"",
-        "http.request.method=GET",
-        &format!("url.full={}/contacts/c1%3Fx%3D1", server.uri()),
-        "server.address=\"127.0.0.1\"",
-        "http.response.status_code=404",
-        "http.request.resend_count=1",
-        "intercom.request_id=\"req-404-abc\"",
-        "intercom.rate_limit.remaining=42",
-        "retrying",
-        "reason=\"503\"",
-        "delay_ms=",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
-    }
-    assert!(!text.contains(TOKEN), "{text}");
-    assert!(!text.contains("s3cret"), "{text}");
-}
-
-// ---------------------------------------------------------------------------------------------
 // Leniency where the server is known to be loose
 
 #[tokio::test]
@@ -405,5 +336,58 @@ async fn a_missing_kind_marker_decodes_with_the_value_the_spec_fixes() {
     assert!(
         matches!(&err, Error::Decode { message, .. } if message.contains("`id`")),
         "{err:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes are not repeated
+
+#[tokio::test]
+async fn a_post_that_fails_with_a_5xx_or_times_out_is_sent_once() {
+    let body: intercom_client::types::CreateContactRequest =
+        serde_json::from_value(json!({"email": "a@b.c"})).unwrap();
+    for status in [500, 502, 503, 504] {
+        let server = answering(vec![ResponseTemplate::new(status)]).await;
+        let client = builder(&server, &Waits::default()).build().unwrap();
+        let err = client.create_contact(&body).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{status}"
+        );
+    }
+    let server = answering(vec![
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_millis(400))
+            .set_body_json(contact("c1")),
+    ])
+    .await;
+    let client = builder(&server, &Waits::default())
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = client.create_contact(&body).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_post_refused_with_a_429_is_sent_again() {
+    let body: intercom_client::types::CreateContactRequest =
+        serde_json::from_value(json!({"email": "a@b.c"})).unwrap();
+    let server = answering(vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+        ResponseTemplate::new(200).set_body_json(contact("c1")),
+    ])
+    .await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let created = client.create_contact(&body).await.unwrap();
+    assert_eq!(created.id, "c1");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].body, requests[1].body,
+        "the same body both times"
     );
 }
