@@ -328,6 +328,10 @@ fn stream_method(op: &Operation, pages: &Pagination) -> TokenStream {
             let s = slot(s);
             quote!(::intercom_runtime::Advance::Cursor { slot: #s, next: #next })
         }
+        PageAdvance::Scroll { slot: s, next } => {
+            let s = slot(s);
+            quote!(::intercom_runtime::Advance::Scroll { slot: #s, next: #next })
+        }
         PageAdvance::Page { slot: s, total } => {
             let s = slot(s);
             let total = match total {

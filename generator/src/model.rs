@@ -489,7 +489,9 @@ fn pagination(
     };
     let slots = [
         match &advance {
-            PageAdvance::Cursor { slot, .. } | PageAdvance::Page { slot, .. } => Some(slot),
+            PageAdvance::Cursor { slot, .. }
+            | PageAdvance::Scroll { slot, .. }
+            | PageAdvance::Page { slot, .. } => Some(slot),
         },
         page_size.as_ref(),
     ];

@@ -8,6 +8,10 @@
 //!   next: $response.body#/pages/next/starting_after
 //!   items: $response.body#/data
 //!   page_size: $request.query.per_page
+//! x-pagination:                                       # a scroll value, which may repeat
+//!   scroll: $request.query.scroll_param
+//!   next: $response.body#/scroll_param
+//!   items: $response.body#/data
 //! x-pagination:                                       # numbered pages
 //!   page: $request.query.page
 //!   total: $response.body#/pages/total_pages          # optional
@@ -42,6 +46,14 @@ pub enum PageAdvance {
         /// JSON pointer of the next cursor in a response.
         next: String,
     },
+    /// A scroll value, read from a response at `next` and sent at `slot`; it may repeat, and
+    /// the walk ends at a page without items.
+    Scroll {
+        /// Where the request carries the scroll value.
+        slot: PageSlot,
+        /// JSON pointer of the scroll value in a response.
+        next: String,
+    },
     /// A page number sent at `slot`; `total` points at the number of pages, if given.
     Page {
         /// Where the request carries the page number.
@@ -69,7 +81,9 @@ impl Pagination {
     /// size), which it therefore does not take as arguments.
     pub fn query_parameters(&self) -> Vec<&str> {
         let slot = match &self.advance {
-            PageAdvance::Cursor { slot, .. } | PageAdvance::Page { slot, .. } => slot,
+            PageAdvance::Cursor { slot, .. }
+            | PageAdvance::Scroll { slot, .. }
+            | PageAdvance::Page { slot, .. } => slot,
         };
         [Some(slot), self.page_size.as_ref()]
             .into_iter()
@@ -145,16 +159,20 @@ fn pointer_of(pointer: &str, expr: &str) -> Result<String, String> {
 fn ours(x: &Map<String, Value>) -> Result<(PageAdvance, String, Option<PageSlot>), String> {
     let items = response_pointer(required(x, "items")?)?;
     let page_size = text(x, "page_size")?.map(request_slot).transpose()?;
-    let advance = match (text(x, "cursor")?, text(x, "page")?) {
-        (Some(cursor), None) => PageAdvance::Cursor {
+    let advance = match (text(x, "cursor")?, text(x, "scroll")?, text(x, "page")?) {
+        (Some(cursor), None, None) => PageAdvance::Cursor {
             slot: request_slot(cursor)?,
             next: response_pointer(required(x, "next")?)?,
         },
-        (None, Some(page)) => PageAdvance::Page {
+        (None, Some(scroll), None) => PageAdvance::Scroll {
+            slot: request_slot(scroll)?,
+            next: response_pointer(required(x, "next")?)?,
+        },
+        (None, None, Some(page)) => PageAdvance::Page {
             slot: request_slot(page)?,
             total: text(x, "total")?.map(response_pointer).transpose()?,
         },
-        _ => return Err("give exactly one of `cursor` and `page`".to_string()),
+        _ => return Err("give exactly one of `cursor`, `scroll` and `page`".to_string()),
     };
     Ok((advance, items, page_size))
 }
@@ -306,7 +324,7 @@ mod tests {
         );
 
         let scroll = json!({"x-pagination": {
-            "cursor": "$request.query.scroll_param",
+            "scroll": "$request.query.scroll_param",
             "next": "$response.body#/scroll_param",
             "items": "$response.body#/data"}});
         assert!(declared(&scroll, &[]).unwrap().is_some());

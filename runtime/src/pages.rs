@@ -6,7 +6,7 @@
 //! and where the page size goes. The four styles Intercom uses are all cursors or page numbers:
 //! a cursor in the query (`starting_after`), a cursor in the JSON body
 //! (`pagination.starting_after`), a page number (`page`), and a scroll parameter
-//! (`scroll_param`, a cursor in the query).
+//! (`scroll_param`, which may stay the same from page to page).
 
 use std::collections::{HashSet, VecDeque};
 
@@ -35,6 +35,15 @@ pub enum Advance {
         /// Where the request carries the cursor.
         slot: Slot,
         /// JSON pointer of the next cursor in a response.
+        next: &'static str,
+    },
+    /// A scroll: like a cursor, but the server may give the same value for every page (as
+    /// Intercom's `scroll_param` does), so the walk ends at a page without items, or when the
+    /// response gives no value.
+    Scroll {
+        /// Where the request carries the scroll value.
+        slot: Slot,
+        /// JSON pointer of the scroll value in a response.
         next: &'static str,
     },
     /// A page number, from 1, carried in `slot`. The walk ends at a page without items, or
@@ -205,7 +214,9 @@ impl Runtime {
             request = place(request, &mut body, slot, Value::from(size))?;
         }
         let (slot, position) = match walk.pages.advance {
-            Advance::Cursor { slot, .. } => (slot, walk.position.clone().map(Value::String)),
+            Advance::Cursor { slot, .. } | Advance::Scroll { slot, .. } => {
+                (slot, walk.position.clone().map(Value::String))
+            }
             Advance::Page { slot, .. } => {
                 let page = match &walk.position {
                     Some(p) => p.parse::<u64>().map_err(|_| {
@@ -248,17 +259,16 @@ impl Runtime {
         }
         match walk.pages.advance {
             Advance::Cursor { next, .. } => {
-                let cursor = match page.pointer(next) {
-                    Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-                    Some(Value::Number(n)) => Some(n.to_string()),
-                    _ => None,
-                };
-                match cursor {
+                match cursor_at(&page, next) {
                     // A cursor seen before would walk the same pages again, without end.
                     Some(c) if walk.seen.insert(c.clone()) => walk.position = Some(c),
                     _ => walk.done = true,
                 }
             }
+            Advance::Scroll { next, .. } => match cursor_at(&page, next) {
+                Some(c) if count > 0 => walk.position = Some(c),
+                _ => walk.done = true,
+            },
             Advance::Page { total, .. } => {
                 let current = walk
                     .position
@@ -277,6 +287,15 @@ impl Runtime {
             }
         }
         Ok(())
+    }
+}
+
+/// The cursor a response gives at `pointer`, if it gives a non-empty one.
+fn cursor_at(page: &Value, pointer: &str) -> Option<String> {
+    match page.pointer(pointer) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
     }
 }
 
