@@ -157,12 +157,13 @@ pub enum Error {
         /// The limit in force.
         limit: usize,
     },
-    /// An attempt took longer than the timeout (after any retries).
+    /// An attempt took longer than the timeout (after any retries). The transport's error is
+    /// kept when there is one.
     #[error("request timed out")]
-    Timeout(#[source] reqwest::Error),
+    Timeout(#[source] Option<reqwest::Error>),
     /// The server could not be reached (after any retries).
-    #[error("could not connect: {}", error_chain(.0))]
-    Connect(#[source] reqwest::Error),
+    #[error("could not connect{}", .0.as_ref().map(|e| format!(": {}", error_chain(e))).unwrap_or_default())]
+    Connect(#[source] Option<reqwest::Error>),
     /// The connection failed during the exchange: reset, or a body cut short.
     #[error("transport error: {}", error_chain(.0))]
     Transport(#[source] reqwest::Error),
@@ -189,9 +190,9 @@ impl Error {
     pub(crate) fn from_transport(e: reqwest::Error) -> Self {
         // A connect timeout is a failure to connect: the server was never reached.
         if e.is_connect() {
-            Error::Connect(e)
+            Error::Connect(Some(e))
         } else if e.is_timeout() {
-            Error::Timeout(e)
+            Error::Timeout(Some(e))
         } else if e.is_builder() {
             Error::InvalidRequest(error_chain(&e))
         } else {
@@ -380,5 +381,58 @@ mod tests {
         let e = excerpt(body.as_bytes());
         assert!(!e.contains('\n'));
         assert!(e.chars().count() <= EXCERPT_CHARS + 1);
+    }
+}
+
+/// Errors a consumer's tests can fake, with the `test-util` feature.
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Error {
+    /// An API error: `Error::from_api(ApiError::new(StatusCode::CONFLICT).with_error(…))`.
+    pub fn from_api(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
+
+    /// A 404 with Intercom's `not_found` code.
+    pub fn not_found() -> Self {
+        Self::from_api(
+            ApiError::new(StatusCode::NOT_FOUND)
+                .with_error(ErrorDetail::new(ErrorCode::NotFound, "Resource Not Found")),
+        )
+    }
+
+    /// A 429 whose rate-limit window resets at `reset`, as Intercom sends it.
+    pub fn rate_limited(reset: std::time::SystemTime) -> Self {
+        let secs = reset
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-ratelimit-remaining",
+            reqwest::header::HeaderValue::from(0u64),
+        );
+        headers.insert(
+            "x-ratelimit-reset",
+            reqwest::header::HeaderValue::from(secs),
+        );
+        Self::from_api(
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS)
+                .with_headers(headers)
+                .with_error(ErrorDetail::new(
+                    ErrorCode::RateLimitExceeded,
+                    "Exceeded rate limit",
+                )),
+        )
+    }
+
+    /// A timeout, as after the last attempt timed out.
+    pub fn timeout() -> Self {
+        Error::Timeout(None)
+    }
+
+    /// A failure to connect.
+    pub fn connect() -> Self {
+        Error::Connect(None)
     }
 }

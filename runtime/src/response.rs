@@ -57,6 +57,36 @@ impl<T> Response<T> {
     }
 }
 
+/// Responses a consumer's tests can build, with the `test-util` feature.
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl<T> Response<T> {
+    /// A response of `status` with `headers`, carrying `value`; its raw body is empty.
+    pub fn from_parts(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Self {
+            status,
+            headers,
+            body: Bytes::new(),
+            value,
+        }
+    }
+
+    /// The same response with this raw body.
+    pub fn with_raw_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+}
+
+/// A 200 carrying `value`, with the `test-util` feature.
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl<T> From<T> for Response<T> {
+    fn from(value: T) -> Self {
+        Self::from_parts(StatusCode::OK, HeaderMap::new(), value)
+    }
+}
+
 impl<T> Deref for Response<T> {
     type Target = T;
     fn deref(&self) -> &T {
