@@ -371,19 +371,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpt_is_one_bounded_line() {
-        let body = format!("<html>\n<body>{}</body>", "x".repeat(1000));
-        let e = excerpt(body.as_bytes());
-        assert!(!e.contains('\n'));
-        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
-    }
-}
-
 /// Errors a consumer's tests can fake, with the `test-util` feature.
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -434,5 +421,18 @@ impl Error {
     /// A failure to connect.
     pub fn connect() -> Self {
         Error::Connect(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_one_bounded_line() {
+        let body = format!("<html>\n<body>{}</body>", "x".repeat(1000));
+        let e = excerpt(body.as_bytes());
+        assert!(!e.contains('\n'));
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
     }
 }
