@@ -255,11 +255,11 @@ fn nullable_body_fields(doc: &Value, ops: &[Op]) -> BTreeMap<String, BTreeSet<St
         let fields: BTreeSet<String> = props
             .iter()
             .filter(|(k, p)| {
+                // `nullable` beside a `$ref` (as the wrapper pass writes a nullable reference
+                // at an optional property), else on the schema itself or the one referenced.
+                let nullable = |p: &Value| p.get("nullable").and_then(Value::as_bool) == Some(true);
                 !required.contains(k.as_str())
-                    && resolve(doc, p)
-                        .and_then(|p| p.get("nullable"))
-                        .and_then(Value::as_bool)
-                        == Some(true)
+                    && (nullable(p) || resolve(doc, p).is_some_and(nullable))
             })
             .map(|(k, _)| k.clone())
             .collect();

@@ -9,11 +9,14 @@ use crate::facts::{self, ApiFacts, value_as_string};
 use crate::fixed;
 use crate::operations;
 use crate::schemas;
+use crate::unwrap;
 
 /// Runs every pass over `doc` in place and returns what progenitor will not see.
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     check_version(ctx, doc)?;
     schemas::check_refs(ctx, doc)?;
+    // Before every pass that reads references, so that each sees one spelling of them.
+    unwrap::single_refs(ctx, doc)?;
     schemas::relax_nullable_components(doc);
     let ops = operations::operations(ctx, doc)?;
     schemas::fix_schemas(ctx, doc)?;

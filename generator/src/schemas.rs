@@ -134,7 +134,7 @@ pub(crate) fn relax_nullable_components(doc: &mut Value) {
 }
 
 /// Pointers of every schema node in the document, parents before children.
-fn schema_pointers(doc: &Value) -> Vec<String> {
+pub(crate) fn schema_pointers(doc: &Value) -> Vec<String> {
     let mut roots = Vec::new();
     if let Some(schemas) = doc
         .pointer("/components/schemas")

@@ -1,21 +1,61 @@
 //! The public API surface of generated code, one line per operation, model field, enum value,
-//! constant and region: what a reviewer reads when the spec changes.
+//! constant and region: what a reviewer reads when the spec changes. Beside the lines, and not
+//! part of their text form, it keeps where in the spec each item comes from and which keys more
+//! than one item claims.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Item, Visibility};
 
+use crate::diag::LineCol;
 use crate::facts::ApiFacts;
 use crate::syn_util::{json_name, variant_json_name};
 
-/// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`) to
-/// its signature.
+/// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`,
+/// `field Shape::Circle.radius` for a field of a struct-like enum variant) to its signature.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Surface {
     /// Item key → signature.
     pub items: BTreeMap<String, String>,
+    /// Keys claimed by more than one item (`model TicketType` for two types of one name): code
+    /// that does not compile, of which `items` holds only the last.
+    pub duplicates: BTreeSet<String>,
+    /// Where each item comes from in the spec, by item key, where known: operations at their
+    /// operation, models and fields at their schema and property, regions at their server. The
+    /// parameters of operations are here too, as `param <operation>.<argument>`. A surface read
+    /// back from text has none.
+    pub origins: BTreeMap<String, Origin>,
+}
+
+/// A place in a spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The spec file as it was named to the generator.
+    pub file: String,
+    /// JSON pointer into the spec, without the leading `#`.
+    pub pointer: String,
+    /// Line and column of the pointed-to node (or its nearest located ancestor), where known.
+    pub position: Option<LineCol>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(pos) = self.position {
+            write!(f, ":{}:{}", pos.line, pos.column)?;
+        }
+        write!(f, " #{}", self.pointer)
+    }
+}
+
+/// Adds an item, remembering a key claimed twice.
+fn insert(surface: &mut Surface, key: String, signature: String) {
+    if surface.items.contains_key(&key) {
+        surface.duplicates.insert(key.clone());
+    }
+    surface.items.insert(key, signature);
 }
 
 impl Surface {
@@ -28,27 +68,28 @@ impl Surface {
         {
             body = &rest[end + 5..];
         }
-        let items = body
-            .lines()
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Surface { items }
+        let mut surface = Surface::default();
+        for (k, v) in body.lines().filter_map(|l| l.split_once(": ")) {
+            insert(&mut surface, k.to_string(), v.to_string());
+        }
+        surface
     }
 
     /// Reads the surface off generated code.
     pub fn of(file: &File, facts: &ApiFacts) -> Self {
-        let mut items = BTreeMap::new();
-        items.insert(
+        let mut surface = Surface::default();
+        insert(
+            &mut surface,
             "const API_VERSION".to_string(),
             format!("{:?}", facts.api_version),
         );
-        items.insert(
+        insert(
+            &mut surface,
             "const VERSION_HEADER".to_string(),
             format!("{:?}", facts.version_header),
         );
         for s in &facts.servers {
-            items.insert(format!("region {}", s.variant), s.url.clone());
+            insert(&mut surface, format!("region {}", s.variant), s.url.clone());
         }
         for item in &file.items {
             match item {
@@ -79,7 +120,8 @@ impl Surface {
                             syn::ReturnType::Type(_, t) => type_text(t),
                             syn::ReturnType::Default => "()".into(),
                         };
-                        items.insert(
+                        insert(
+                            &mut surface,
                             format!("op {}", f.sig.ident),
                             format!("({}) -> {ret}", params.join(", ")),
                         );
@@ -90,17 +132,39 @@ impl Surface {
                         continue;
                     };
                     for t in types {
-                        model_lines(t, &mut items);
+                        model_lines(t, &mut surface);
                     }
                 }
                 _ => {}
             }
         }
-        Surface { items }
+        surface
     }
 }
 
-fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
+/// `field <owner>.<name>: <type>` lines for named fields, with the JSON name where it differs.
+fn field_lines(owner: &str, fields: &syn::FieldsNamed, items: &mut Surface) {
+    for f in &fields.named {
+        let name = f
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let json = json_name(f);
+        let rename = if json != name.trim_start_matches("r#") {
+            format!(" (json `{json}`)")
+        } else {
+            String::new()
+        };
+        insert(
+            items,
+            format!("field {owner}.{name}"),
+            format!("{}{rename}", type_text(&f.ty)),
+        );
+    }
+}
+
+fn model_lines(item: &Item, items: &mut Surface) {
     match item {
         Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => match &s.fields {
             Fields::Named(named) => {
@@ -109,34 +173,19 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
                 } else {
                     "struct"
                 };
-                items.insert(format!("model {}", s.ident), kind.into());
-                for f in &named.named {
-                    let name = f
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    let json = json_name(f);
-                    let rename = if json != name.trim_start_matches("r#") {
-                        format!(" (json `{json}`)")
-                    } else {
-                        String::new()
-                    };
-                    items.insert(
-                        format!("field {}.{name}", s.ident),
-                        format!("{}{rename}", type_text(&f.ty)),
-                    );
-                }
+                insert(items, format!("model {}", s.ident), kind.into());
+                field_lines(&s.ident.to_string(), named, items);
             }
             Fields::Unnamed(unnamed) => {
                 let inner: Vec<String> = unnamed.unnamed.iter().map(|f| type_text(&f.ty)).collect();
-                items.insert(
+                insert(
+                    items,
                     format!("model {}", s.ident),
                     format!("newtype({})", inner.join(", ")),
                 );
             }
             Fields::Unit => {
-                items.insert(format!("model {}", s.ident), "unit".into());
+                insert(items, format!("model {}", s.ident), "unit".into());
             }
         },
         Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
@@ -145,7 +194,7 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
             } else {
                 "enum"
             };
-            items.insert(format!("model {}", e.ident), kind.into());
+            insert(items, format!("model {}", e.ident), kind.into());
             for v in &e.variants {
                 let sig = match &v.fields {
                     Fields::Unit => format!("{:?}", variant_json_name(v)),
@@ -154,9 +203,13 @@ fn model_lines(item: &Item, items: &mut BTreeMap<String, String>) {
                             u.unnamed.iter().map(|f| type_text(&f.ty)).collect();
                         format!("({})", inner.join(", "))
                     }
-                    Fields::Named(_) => "{ .. }".into(),
+                    // The fields get lines of their own, owned by `Enum::Variant`.
+                    Fields::Named(named) => {
+                        field_lines(&format!("{}::{}", e.ident, v.ident), named, items);
+                        "{ .. }".into()
+                    }
                 };
-                items.insert(format!("variant {}::{}", e.ident, v.ident), sig);
+                insert(items, format!("variant {}::{}", e.ident, v.ident), sig);
             }
         }
         _ => {}

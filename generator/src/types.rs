@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::punctuated::Punctuated;
-use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, ItemStruct, Token, parse_quote};
+use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
 use crate::ctx::{Ctx, R};
 use crate::facts::ApiFacts;
@@ -51,7 +51,19 @@ pub(crate) fn types_pass(
                 for (schema, fields) in &facts.nullable_body_fields {
                     if s.ident == naming::pascal(schema) {
                         found.insert(schema.clone());
-                        three_state_fields(s, fields);
+                        three_state_fields(&mut s.fields, fields);
+                    }
+                }
+            }
+            // A body schema with alternatives (`anyOf` of required lists) is an enum whose
+            // variants carry the fields.
+            Item::Enum(e) => {
+                for (schema, fields) in &facts.nullable_body_fields {
+                    if e.ident == naming::pascal(schema) {
+                        found.insert(schema.clone());
+                        for v in e.variants.iter_mut() {
+                            three_state_fields(&mut v.fields, fields);
+                        }
                     }
                 }
             }
@@ -322,10 +334,11 @@ fn open_enum_impl(imp: &mut ItemImpl) {
     }
 }
 
-/// `Option<T>` → `Option<Option<T>>` for nullable, optional request fields: `None` leaves the
-/// field out, `Some(None)` sends `null`, `Some(Some(v))` sends the value.
-fn three_state_fields(s: &mut ItemStruct, json_names: &BTreeSet<String>) {
-    let Fields::Named(named) = &mut s.fields else {
+/// `Option<T>` → `Option<Option<T>>` for nullable, optional request fields (of a struct, or of
+/// one variant of an enum): `None` leaves the field out, `Some(None)` sends `null`,
+/// `Some(Some(v))` sends the value.
+fn three_state_fields(fields: &mut Fields, json_names: &BTreeSet<String>) {
+    let Fields::Named(named) = fields else {
         return;
     };
     for field in named.named.iter_mut() {

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Args, CommandFactory, Parser, Subcommand};
-use intercom_generator::{Options, SpecSource, Surface, crate_files, diff, generate};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use intercom_generator::{
+    AcceptList, Check, Options, SeverityOverrides, SpecSource, Surface, crate_files, diff, generate,
+};
 
 use crate::files::{Mode, ensure_file_contents, replace_dir};
 use crate::paths::Paths;
@@ -40,20 +42,11 @@ enum Command {
     /// Problems the generator works around are warnings (errors with --strict); on error
     /// nothing is written.
     Generate(GenerateArgs),
-    /// Print a Markdown report of the change in the generated crate's public API
+    /// Report the change in the generated crate's public API between two specs
     ///
-    /// Each item is marked breaking or additive.
-    DiffApi {
-        /// The spec before the change
-        #[arg(value_name = "OLD.yaml")]
-        old: PathBuf,
-        /// The spec after the change
-        #[arg(value_name = "NEW.yaml")]
-        new: PathBuf,
-        /// Exit 1 when any change is breaking
-        #[arg(long)]
-        fail_on_breaking: bool,
-    },
+    /// Each change has a check id, a severity (breaking, additive or info), the Rust item, the
+    /// operations that reach it and where it is in both specs. Markdown by default.
+    DiffApi(DiffApiArgs),
     /// Generate a crate from Intercom's published spec and from each fixture, and compile each
     ///
     /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs;
@@ -87,6 +80,55 @@ struct GenerateArgs {
     strict: bool,
 }
 
+/// The options of `diff-api`.
+#[derive(Args, Debug)]
+#[command(after_long_help = check_list())]
+struct DiffApiArgs {
+    /// The spec before the change
+    #[arg(value_name = "OLD.yaml")]
+    old: PathBuf,
+    /// The spec after the change
+    #[arg(value_name = "NEW.yaml")]
+    new: PathBuf,
+    /// How to print the report
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// A JSON or YAML mapping from check id to severity (breaking, additive, info), overriding
+    /// the defaults
+    #[arg(long, value_name = "FILE")]
+    severity: Option<PathBuf>,
+    /// A JSON or YAML list of `{check, item}` objects naming changes to accept, spelled as in the
+    /// JSON report; `--fail-on-breaking` passes for them
+    #[arg(long, value_name = "FILE")]
+    accept: Option<PathBuf>,
+    /// Exit 1 when any breaking change is not accepted
+    #[arg(long)]
+    fail_on_breaking: bool,
+}
+
+/// The report's formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// One line per change, for people
+    Markdown,
+    /// One object with every change and all its fields, for tools
+    Json,
+}
+
+/// The check ids with their default severities, for `diff-api --help`.
+fn check_list() -> String {
+    let mut out = String::from("Checks (id, default severity):\n");
+    for c in Check::ALL {
+        out.push_str(&format!(
+            "  {:<36} {:<9} {}\n",
+            c.id(),
+            c.default_impact(),
+            c.summary()
+        ));
+    }
+    out
+}
+
 /// Runs the command given; an error goes to stderr with a failing exit status.
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -97,11 +139,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Regen { check }) => regen(&paths, check),
         Some(Command::Generate(args)) => generate_crate(&args),
-        Some(Command::DiffApi {
-            old,
-            new,
-            fail_on_breaking,
-        }) => diff_api(&old, &new, fail_on_breaking),
+        Some(Command::DiffApi(args)) => diff_api(&args),
         Some(Command::BuildGenerated) => build_generated(&paths),
         Some(Command::Bench { json }) => bench::run(json, &paths),
         None => Cli::command()
@@ -222,21 +260,58 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `diff-api`: prints the Markdown report of the API change between the crates generated from
-/// two specs; with `fail_on_breaking`, fails when any change is breaking.
-fn diff_api(old: &Path, new: &Path, fail_on_breaking: bool) -> Result<(), String> {
+/// `diff-api`: prints the report of the API change between the crates generated from two
+/// specs, with the team's severities and accepted changes applied; fails when a surface defines
+/// a name twice and, with `fail_on_breaking`, when a breaking change is not accepted.
+fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
+    let read = |path: &Path| -> Result<String, String> {
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("error: cannot read {}: {e}", path.display()))
+    };
     let surface = |path: &Path| -> Result<Surface, String> {
-        let name = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {name}: {e}"))?;
-        let out = generate(&SpecSource::new(name, text), &Options::default())
-            .map_err(|e| e.to_string())?;
+        let out = generate(
+            &SpecSource::new(path.display().to_string(), read(path)?),
+            &Options::default(),
+        )
+        .map_err(|e| e.to_string())?;
         Ok(out.surface)
     };
-    let report = diff(&surface(old)?, &surface(new)?);
-    print!("{}", report.to_markdown());
-    if fail_on_breaking && report.breaking() > 0 {
-        return Err(format!("error: {} breaking change(s)", report.breaking()));
+    let severity = match &args.severity {
+        Some(path) => SeverityOverrides::parse(&read(path)?)
+            .map_err(|e| format!("error: {}: {e}", path.display()))?,
+        None => SeverityOverrides::default(),
+    };
+    let accept = match &args.accept {
+        Some(path) => AcceptList::parse(&read(path)?)
+            .map_err(|e| format!("error: {}: {e}", path.display()))?,
+        None => AcceptList::default(),
+    };
+    let mut report = diff(&surface(&args.old)?, &surface(&args.new)?);
+    report.override_severities(&severity);
+    for unused in report.accept(&accept) {
+        eprintln!(
+            "warning: accepted change `{}` of `{}` is not in the report",
+            unused.check, unused.item
+        );
+    }
+    match args.format {
+        Format::Markdown => print!("{}", report.to_markdown()),
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report.to_json())
+                .map_err(|e| format!("error: cannot write the report as JSON: {e}"))?;
+            println!("{text}");
+        }
+    }
+    if !report.errors.is_empty() {
+        return Err(format!(
+            "error: the report has {} error(s): {}",
+            report.errors.len(),
+            report.errors.join("; ")
+        ));
+    }
+    let failing = report.unaccepted_breaking();
+    if args.fail_on_breaking && failing > 0 {
+        return Err(format!("error: {failing} breaking change(s) not accepted"));
     }
     Ok(())
 }
@@ -365,13 +440,40 @@ mod tests {
             "--fail-on-breaking",
         ])
         .unwrap();
-        assert!(matches!(
-            cli.command,
-            Some(Command::DiffApi {
-                fail_on_breaking: true,
-                ..
-            })
-        ));
+        let Some(Command::DiffApi(args)) = cli.command else {
+            panic!("not diff-api: {cli:?}")
+        };
+        assert!(args.fail_on_breaking);
+        assert_eq!(args.format, Format::Markdown);
+        assert_eq!((args.severity, args.accept), (None, None));
+    }
+
+    #[test]
+    fn diff_api_takes_a_format_a_severity_file_and_an_accept_list() {
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "diff-api",
+            "a.yaml",
+            "b.yaml",
+            "--format",
+            "json",
+            "--severity",
+            "severity.yaml",
+            "--accept",
+            "accept.yaml",
+        ])
+        .unwrap();
+        let Some(Command::DiffApi(args)) = cli.command else {
+            panic!("not diff-api: {cli:?}")
+        };
+        assert_eq!(args.format, Format::Json);
+        assert_eq!(args.severity.as_deref(), Some(Path::new("severity.yaml")));
+        assert_eq!(args.accept.as_deref(), Some(Path::new("accept.yaml")));
+        assert!(!args.fail_on_breaking);
+        assert!(
+            Cli::try_parse_from(["cargo xtask", "diff-api", "a", "b", "--format", "xml"]).is_err()
+        );
+        assert!(check_list().contains("parameter-renamed"));
     }
 
     #[test]
