@@ -2671,4 +2671,3887 @@ pub mod types {
             "list".to_string()
         }
     }
+
+    impl AddressableList {
+        /// A builder for a `AddressableList`, every field unset.
+        pub fn builder() -> AddressableListBuilder {
+            <AddressableListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AddressableList`]; start with [`AddressableList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AddressableListBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AddressableListBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `AddressableList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AddressableList, ::intercom_runtime::BuildError> {
+            Ok(AddressableList {
+                id: self.id,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl Admin {
+        /// A builder for a `Admin`, every field unset.
+        pub fn builder() -> AdminBuilder {
+            <AdminBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Admin`]; start with [`Admin::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AdminBuilder {
+        avatar: ::std::option::Option<::std::string::String>,
+        away_mode_enabled: ::std::option::Option<bool>,
+        away_mode_reassign: ::std::option::Option<bool>,
+        email: ::std::option::Option<::std::string::String>,
+        has_inbox_seat: ::std::option::Option<bool>,
+        id: ::std::option::Option<::std::string::String>,
+        job_title: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        team_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AdminBuilder {
+        /// Sets `avatar`.
+        pub fn avatar(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.avatar = Some(value.into());
+            self
+        }
+
+        /// Sets `away_mode_enabled`.
+        pub fn away_mode_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.away_mode_enabled = Some(value.into());
+            self
+        }
+
+        /// Sets `away_mode_reassign`.
+        pub fn away_mode_reassign(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.away_mode_reassign = Some(value.into());
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// Sets `has_inbox_seat`.
+        pub fn has_inbox_seat(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_inbox_seat = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `job_title`.
+        pub fn job_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.job_title = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `team_ids`.
+        pub fn team_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        ) -> Self {
+            self.team_ids = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Admin`; fails naming the first required field left unset.
+        pub fn build(self) -> ::std::result::Result<Admin, ::intercom_runtime::BuildError> {
+            Ok(Admin {
+                avatar: self.avatar,
+                away_mode_enabled: self.away_mode_enabled,
+                away_mode_reassign: self.away_mode_reassign,
+                email: self.email,
+                has_inbox_seat: self.has_inbox_seat,
+                id: self.id,
+                job_title: self.job_title,
+                name: self.name,
+                team_ids: self
+                    .team_ids
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl AttachCompanyRequest {
+        /// A builder for a `AttachCompanyRequest`, every field unset.
+        pub fn builder() -> AttachCompanyRequestBuilder {
+            <AttachCompanyRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachCompanyRequest`]; start with [`AttachCompanyRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachCompanyRequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachCompanyRequestBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `AttachCompanyRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AttachCompanyRequest, ::intercom_runtime::BuildError> {
+            Ok(AttachCompanyRequest {
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("AttachCompanyRequest", "id"),
+                    )?,
+            })
+        }
+    }
+
+    impl AttachSubscriptionTypeRequest {
+        /// A builder for a `AttachSubscriptionTypeRequest`, every field unset.
+        pub fn builder() -> AttachSubscriptionTypeRequestBuilder {
+            <AttachSubscriptionTypeRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachSubscriptionTypeRequest`]; start with [`AttachSubscriptionTypeRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachSubscriptionTypeRequestBuilder {
+        consent_type: ::std::option::Option<ConsentType>,
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachSubscriptionTypeRequestBuilder {
+        /// Sets `consent_type`.
+        pub fn consent_type(
+            mut self,
+            value: impl ::std::convert::Into<ConsentType>,
+        ) -> Self {
+            self.consent_type = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `AttachSubscriptionTypeRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            AttachSubscriptionTypeRequest,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(AttachSubscriptionTypeRequest {
+                consent_type: self
+                    .consent_type
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "AttachSubscriptionTypeRequest",
+                            "consent_type",
+                        ),
+                    )?,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "AttachSubscriptionTypeRequest",
+                            "id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl AttachTagRequest {
+        /// A builder for a `AttachTagRequest`, every field unset.
+        pub fn builder() -> AttachTagRequestBuilder {
+            <AttachTagRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachTagRequest`]; start with [`AttachTagRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachTagRequestBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachTagRequestBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `AttachTagRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AttachTagRequest, ::intercom_runtime::BuildError> {
+            Ok(AttachTagRequest {
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("AttachTagRequest", "id"),
+                    )?,
+            })
+        }
+    }
+
+    impl Company {
+        /// A builder for a `Company`, every field unset.
+        pub fn builder() -> CompanyBuilder {
+            <CompanyBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Company`]; start with [`Company::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CompanyBuilder {
+        app_id: ::std::option::Option<::std::string::String>,
+        company_id: ::std::option::Option<::std::string::String>,
+        created_at: ::std::option::Option<i64>,
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        id: ::std::option::Option<::std::string::String>,
+        industry: ::std::option::Option<::std::string::String>,
+        last_request_at: ::std::option::Option<i64>,
+        monthly_spend: ::std::option::Option<i64>,
+        name: ::std::option::Option<::std::string::String>,
+        plan: ::std::option::Option<CompanyPlan>,
+        remote_created_at: ::std::option::Option<i64>,
+        segments: ::std::option::Option<CompanySegments>,
+        session_count: ::std::option::Option<i64>,
+        size: ::std::option::Option<i64>,
+        tags: ::std::option::Option<CompanyTags>,
+        type_: ::std::option::Option<::std::string::String>,
+        updated_at: ::std::option::Option<i64>,
+        user_count: ::std::option::Option<i64>,
+        website: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CompanyBuilder {
+        /// Sets `app_id`.
+        pub fn app_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+
+        /// Sets `company_id`.
+        pub fn company_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.company_id = Some(value.into());
+            self
+        }
+
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `industry`.
+        pub fn industry(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.industry = Some(value.into());
+            self
+        }
+
+        /// Sets `last_request_at`.
+        pub fn last_request_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_request_at = Some(value.into());
+            self
+        }
+
+        /// Sets `monthly_spend`.
+        pub fn monthly_spend(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.monthly_spend = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `plan`.
+        pub fn plan(mut self, value: impl ::std::convert::Into<CompanyPlan>) -> Self {
+            self.plan = Some(value.into());
+            self
+        }
+
+        /// Sets `remote_created_at`.
+        pub fn remote_created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.remote_created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `segments`.
+        pub fn segments(
+            mut self,
+            value: impl ::std::convert::Into<CompanySegments>,
+        ) -> Self {
+            self.segments = Some(value.into());
+            self
+        }
+
+        /// Sets `session_count`.
+        pub fn session_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.session_count = Some(value.into());
+            self
+        }
+
+        /// Sets `size`.
+        pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.size = Some(value.into());
+            self
+        }
+
+        /// Sets `tags`.
+        pub fn tags(mut self, value: impl ::std::convert::Into<CompanyTags>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `updated_at`.
+        pub fn updated_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.updated_at = Some(value.into());
+            self
+        }
+
+        /// Sets `user_count`.
+        pub fn user_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_count = Some(value.into());
+            self
+        }
+
+        /// Sets `website`.
+        pub fn website(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.website = Some(value.into());
+            self
+        }
+
+        /// The `Company`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Company, ::intercom_runtime::BuildError> {
+            Ok(Company {
+                app_id: self.app_id,
+                company_id: self.company_id,
+                created_at: self.created_at,
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Company", "id"))?,
+                industry: self.industry,
+                last_request_at: self.last_request_at,
+                monthly_spend: self.monthly_spend,
+                name: self.name,
+                plan: self.plan,
+                remote_created_at: self.remote_created_at,
+                segments: self.segments,
+                session_count: self.session_count,
+                size: self.size,
+                tags: self.tags,
+                type_: self.type_.unwrap_or_else(|| fixed::company_type()),
+                updated_at: self.updated_at,
+                user_count: self.user_count,
+                website: self.website,
+            })
+        }
+    }
+
+    impl CompanyPlan {
+        /// A builder for a `CompanyPlan`, every field unset.
+        pub fn builder() -> CompanyPlanBuilder {
+            <CompanyPlanBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CompanyPlan`]; start with [`CompanyPlan::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CompanyPlanBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CompanyPlanBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `CompanyPlan`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CompanyPlan, ::intercom_runtime::BuildError> {
+            Ok(CompanyPlan {
+                id: self.id,
+                name: self.name,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl CompanySegments {
+        /// A builder for a `CompanySegments`, every field unset.
+        pub fn builder() -> CompanySegmentsBuilder {
+            <CompanySegmentsBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CompanySegments`]; start with [`CompanySegments::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CompanySegmentsBuilder {
+        segments: ::std::option::Option<::std::vec::Vec<Segment>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CompanySegmentsBuilder {
+        /// Sets `segments`.
+        pub fn segments(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Segment>>,
+        ) -> Self {
+            self.segments = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `CompanySegments`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CompanySegments, ::intercom_runtime::BuildError> {
+            Ok(CompanySegments {
+                segments: self
+                    .segments
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl CompanyTags {
+        /// A builder for a `CompanyTags`, every field unset.
+        pub fn builder() -> CompanyTagsBuilder {
+            <CompanyTagsBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CompanyTags`]; start with [`CompanyTags::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CompanyTagsBuilder {
+        tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CompanyTagsBuilder {
+        /// Sets `tags`.
+        pub fn tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Tag>>,
+        ) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `CompanyTags`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CompanyTags, ::intercom_runtime::BuildError> {
+            Ok(CompanyTags {
+                tags: self.tags.unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl Contact {
+        /// A builder for a `Contact`, every field unset.
+        pub fn builder() -> ContactBuilder {
+            <ContactBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Contact`]; start with [`Contact::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactBuilder {
+        android_app_name: ::std::option::Option<::std::string::String>,
+        android_app_version: ::std::option::Option<::std::string::String>,
+        android_device: ::std::option::Option<::std::string::String>,
+        android_last_seen_at: ::std::option::Option<i64>,
+        android_os_version: ::std::option::Option<::std::string::String>,
+        android_sdk_version: ::std::option::Option<::std::string::String>,
+        avatar: ::std::option::Option<::std::string::String>,
+        browser: ::std::option::Option<::std::string::String>,
+        browser_language: ::std::option::Option<::std::string::String>,
+        browser_version: ::std::option::Option<::std::string::String>,
+        companies: ::std::option::Option<ContactCompanies>,
+        created_at: ::std::option::Option<i64>,
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        email: ::std::option::Option<::std::string::String>,
+        external_id: ::std::option::Option<::std::string::String>,
+        has_hard_bounced: ::std::option::Option<bool>,
+        id: ::std::option::Option<::std::string::String>,
+        ios_app_name: ::std::option::Option<::std::string::String>,
+        ios_app_version: ::std::option::Option<::std::string::String>,
+        ios_device: ::std::option::Option<::std::string::String>,
+        ios_last_seen_at: ::std::option::Option<i64>,
+        ios_os_version: ::std::option::Option<::std::string::String>,
+        ios_sdk_version: ::std::option::Option<::std::string::String>,
+        language_override: ::std::option::Option<::std::string::String>,
+        last_contacted_at: ::std::option::Option<i64>,
+        last_email_clicked_at: ::std::option::Option<i64>,
+        last_email_opened_at: ::std::option::Option<i64>,
+        last_replied_at: ::std::option::Option<i64>,
+        last_seen_at: ::std::option::Option<i64>,
+        location: ::std::option::Option<Location>,
+        marked_email_as_spam: ::std::option::Option<bool>,
+        name: ::std::option::Option<::std::string::String>,
+        notes: ::std::option::Option<ContactNotes>,
+        opted_in_subscription_types: ::std::option::Option<SubscriptionTypeList>,
+        opted_out_subscription_types: ::std::option::Option<SubscriptionTypeList>,
+        os: ::std::option::Option<::std::string::String>,
+        owner_id: ::std::option::Option<i64>,
+        phone: ::std::option::Option<::std::string::String>,
+        referrer: ::std::option::Option<::std::string::String>,
+        role: ::std::option::Option<ContactRole>,
+        signed_up_at: ::std::option::Option<i64>,
+        social_profiles: ::std::option::Option<SocialProfiles>,
+        tags: ::std::option::Option<ContactTags>,
+        type_: ::std::option::Option<::std::string::String>,
+        unsubscribed_from_emails: ::std::option::Option<bool>,
+        updated_at: ::std::option::Option<i64>,
+        utm_campaign: ::std::option::Option<::std::string::String>,
+        utm_content: ::std::option::Option<::std::string::String>,
+        utm_medium: ::std::option::Option<::std::string::String>,
+        utm_source: ::std::option::Option<::std::string::String>,
+        utm_term: ::std::option::Option<::std::string::String>,
+        workspace_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactBuilder {
+        /// Sets `android_app_name`.
+        pub fn android_app_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.android_app_name = Some(value.into());
+            self
+        }
+
+        /// Sets `android_app_version`.
+        pub fn android_app_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.android_app_version = Some(value.into());
+            self
+        }
+
+        /// Sets `android_device`.
+        pub fn android_device(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.android_device = Some(value.into());
+            self
+        }
+
+        /// Sets `android_last_seen_at`.
+        pub fn android_last_seen_at(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.android_last_seen_at = Some(value.into());
+            self
+        }
+
+        /// Sets `android_os_version`.
+        pub fn android_os_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.android_os_version = Some(value.into());
+            self
+        }
+
+        /// Sets `android_sdk_version`.
+        pub fn android_sdk_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.android_sdk_version = Some(value.into());
+            self
+        }
+
+        /// Sets `avatar`.
+        pub fn avatar(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.avatar = Some(value.into());
+            self
+        }
+
+        /// Sets `browser`.
+        pub fn browser(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.browser = Some(value.into());
+            self
+        }
+
+        /// Sets `browser_language`.
+        pub fn browser_language(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.browser_language = Some(value.into());
+            self
+        }
+
+        /// Sets `browser_version`.
+        pub fn browser_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.browser_version = Some(value.into());
+            self
+        }
+
+        /// Sets `companies`.
+        pub fn companies(
+            mut self,
+            value: impl ::std::convert::Into<ContactCompanies>,
+        ) -> Self {
+            self.companies = Some(value.into());
+            self
+        }
+
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `has_hard_bounced`.
+        pub fn has_hard_bounced(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_hard_bounced = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_app_name`.
+        pub fn ios_app_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ios_app_name = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_app_version`.
+        pub fn ios_app_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ios_app_version = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_device`.
+        pub fn ios_device(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ios_device = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_last_seen_at`.
+        pub fn ios_last_seen_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.ios_last_seen_at = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_os_version`.
+        pub fn ios_os_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ios_os_version = Some(value.into());
+            self
+        }
+
+        /// Sets `ios_sdk_version`.
+        pub fn ios_sdk_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ios_sdk_version = Some(value.into());
+            self
+        }
+
+        /// Sets `language_override`.
+        pub fn language_override(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.language_override = Some(value.into());
+            self
+        }
+
+        /// Sets `last_contacted_at`.
+        pub fn last_contacted_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_contacted_at = Some(value.into());
+            self
+        }
+
+        /// Sets `last_email_clicked_at`.
+        pub fn last_email_clicked_at(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.last_email_clicked_at = Some(value.into());
+            self
+        }
+
+        /// Sets `last_email_opened_at`.
+        pub fn last_email_opened_at(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.last_email_opened_at = Some(value.into());
+            self
+        }
+
+        /// Sets `last_replied_at`.
+        pub fn last_replied_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_replied_at = Some(value.into());
+            self
+        }
+
+        /// Sets `last_seen_at`.
+        pub fn last_seen_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_seen_at = Some(value.into());
+            self
+        }
+
+        /// Sets `location`.
+        pub fn location(mut self, value: impl ::std::convert::Into<Location>) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+
+        /// Sets `marked_email_as_spam`.
+        pub fn marked_email_as_spam(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.marked_email_as_spam = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `notes`.
+        pub fn notes(mut self, value: impl ::std::convert::Into<ContactNotes>) -> Self {
+            self.notes = Some(value.into());
+            self
+        }
+
+        /// Sets `opted_in_subscription_types`.
+        pub fn opted_in_subscription_types(
+            mut self,
+            value: impl ::std::convert::Into<SubscriptionTypeList>,
+        ) -> Self {
+            self.opted_in_subscription_types = Some(value.into());
+            self
+        }
+
+        /// Sets `opted_out_subscription_types`.
+        pub fn opted_out_subscription_types(
+            mut self,
+            value: impl ::std::convert::Into<SubscriptionTypeList>,
+        ) -> Self {
+            self.opted_out_subscription_types = Some(value.into());
+            self
+        }
+
+        /// Sets `os`.
+        pub fn os(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.os = Some(value.into());
+            self
+        }
+
+        /// Sets `owner_id`.
+        pub fn owner_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.owner_id = Some(value.into());
+            self
+        }
+
+        /// Sets `phone`.
+        pub fn phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = Some(value.into());
+            self
+        }
+
+        /// Sets `referrer`.
+        pub fn referrer(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.referrer = Some(value.into());
+            self
+        }
+
+        /// Sets `role`.
+        pub fn role(mut self, value: impl ::std::convert::Into<ContactRole>) -> Self {
+            self.role = Some(value.into());
+            self
+        }
+
+        /// Sets `signed_up_at`.
+        pub fn signed_up_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.signed_up_at = Some(value.into());
+            self
+        }
+
+        /// Sets `social_profiles`.
+        pub fn social_profiles(
+            mut self,
+            value: impl ::std::convert::Into<SocialProfiles>,
+        ) -> Self {
+            self.social_profiles = Some(value.into());
+            self
+        }
+
+        /// Sets `tags`.
+        pub fn tags(mut self, value: impl ::std::convert::Into<ContactTags>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `unsubscribed_from_emails`.
+        pub fn unsubscribed_from_emails(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.unsubscribed_from_emails = Some(value.into());
+            self
+        }
+
+        /// Sets `updated_at`.
+        pub fn updated_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.updated_at = Some(value.into());
+            self
+        }
+
+        /// Sets `utm_campaign`.
+        pub fn utm_campaign(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.utm_campaign = Some(value.into());
+            self
+        }
+
+        /// Sets `utm_content`.
+        pub fn utm_content(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.utm_content = Some(value.into());
+            self
+        }
+
+        /// Sets `utm_medium`.
+        pub fn utm_medium(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.utm_medium = Some(value.into());
+            self
+        }
+
+        /// Sets `utm_source`.
+        pub fn utm_source(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.utm_source = Some(value.into());
+            self
+        }
+
+        /// Sets `utm_term`.
+        pub fn utm_term(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.utm_term = Some(value.into());
+            self
+        }
+
+        /// Sets `workspace_id`.
+        pub fn workspace_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.workspace_id = Some(value.into());
+            self
+        }
+
+        /// The `Contact`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Contact, ::intercom_runtime::BuildError> {
+            Ok(Contact {
+                android_app_name: self.android_app_name,
+                android_app_version: self.android_app_version,
+                android_device: self.android_device,
+                android_last_seen_at: self.android_last_seen_at,
+                android_os_version: self.android_os_version,
+                android_sdk_version: self.android_sdk_version,
+                avatar: self.avatar,
+                browser: self.browser,
+                browser_language: self.browser_language,
+                browser_version: self.browser_version,
+                companies: self.companies,
+                created_at: self.created_at,
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                email: self.email,
+                external_id: self.external_id,
+                has_hard_bounced: self.has_hard_bounced,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Contact", "id"))?,
+                ios_app_name: self.ios_app_name,
+                ios_app_version: self.ios_app_version,
+                ios_device: self.ios_device,
+                ios_last_seen_at: self.ios_last_seen_at,
+                ios_os_version: self.ios_os_version,
+                ios_sdk_version: self.ios_sdk_version,
+                language_override: self.language_override,
+                last_contacted_at: self.last_contacted_at,
+                last_email_clicked_at: self.last_email_clicked_at,
+                last_email_opened_at: self.last_email_opened_at,
+                last_replied_at: self.last_replied_at,
+                last_seen_at: self.last_seen_at,
+                location: self.location,
+                marked_email_as_spam: self.marked_email_as_spam,
+                name: self.name,
+                notes: self.notes,
+                opted_in_subscription_types: self.opted_in_subscription_types,
+                opted_out_subscription_types: self.opted_out_subscription_types,
+                os: self.os,
+                owner_id: self.owner_id,
+                phone: self.phone,
+                referrer: self.referrer,
+                role: self.role,
+                signed_up_at: self.signed_up_at,
+                social_profiles: self.social_profiles,
+                tags: self.tags,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_type()),
+                unsubscribed_from_emails: self.unsubscribed_from_emails,
+                updated_at: self.updated_at,
+                utm_campaign: self.utm_campaign,
+                utm_content: self.utm_content,
+                utm_medium: self.utm_medium,
+                utm_source: self.utm_source,
+                utm_term: self.utm_term,
+                workspace_id: self.workspace_id,
+            })
+        }
+    }
+
+    impl ContactArchived {
+        /// A builder for a `ContactArchived`, every field unset.
+        pub fn builder() -> ContactArchivedBuilder {
+            <ContactArchivedBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactArchived`]; start with [`ContactArchived::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactArchivedBuilder {
+        archived: ::std::option::Option<bool>,
+        external_id: ::std::option::Option<::std::string::String>,
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactArchivedBuilder {
+        /// Sets `archived`.
+        pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.archived = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactArchived`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactArchived, ::intercom_runtime::BuildError> {
+            Ok(ContactArchived {
+                archived: self
+                    .archived
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ContactArchived",
+                            "archived",
+                        ),
+                    )?,
+                external_id: self.external_id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ContactArchived", "id"),
+                    )?,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_archived_type()),
+            })
+        }
+    }
+
+    impl ContactCompanies {
+        /// A builder for a `ContactCompanies`, every field unset.
+        pub fn builder() -> ContactCompaniesBuilder {
+            <ContactCompaniesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactCompanies`]; start with [`ContactCompanies::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactCompaniesBuilder {
+        data: ::std::option::Option<::std::vec::Vec<AddressableList>>,
+        has_more: ::std::option::Option<bool>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactCompaniesBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<AddressableList>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `has_more`.
+        pub fn has_more(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_more = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `ContactCompanies`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactCompanies, ::intercom_runtime::BuildError> {
+            Ok(ContactCompanies {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                has_more: self.has_more,
+                total_count: self.total_count,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl ContactCompanyList {
+        /// A builder for a `ContactCompanyList`, every field unset.
+        pub fn builder() -> ContactCompanyListBuilder {
+            <ContactCompanyListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactCompanyList`]; start with [`ContactCompanyList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactCompanyListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Company>>,
+        pages: ::std::option::Option<NumberedPages>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactCompanyListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Company>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `pages`.
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactCompanyList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactCompanyList, ::intercom_runtime::BuildError> {
+            Ok(ContactCompanyList {
+                data: self
+                    .data
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ContactCompanyList", "data"),
+                    )?,
+                pages: self.pages,
+                total_count: self.total_count,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_company_list_type()),
+            })
+        }
+    }
+
+    impl ContactDeleted {
+        /// A builder for a `ContactDeleted`, every field unset.
+        pub fn builder() -> ContactDeletedBuilder {
+            <ContactDeletedBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactDeleted`]; start with [`ContactDeleted::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactDeletedBuilder {
+        deleted: ::std::option::Option<bool>,
+        external_id: ::std::option::Option<::std::string::String>,
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactDeletedBuilder {
+        /// Sets `deleted`.
+        pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.deleted = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactDeleted`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactDeleted, ::intercom_runtime::BuildError> {
+            Ok(ContactDeleted {
+                deleted: self
+                    .deleted
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ContactDeleted", "deleted"),
+                    )?,
+                external_id: self.external_id,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("ContactDeleted", "id"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_deleted_type()),
+            })
+        }
+    }
+
+    impl ContactList {
+        /// A builder for a `ContactList`, every field unset.
+        pub fn builder() -> ContactListBuilder {
+            <ContactListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactList`]; start with [`ContactList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Contact>>,
+        pages: ::std::option::Option<CursorPages>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Contact>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `pages`.
+        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactList, ::intercom_runtime::BuildError> {
+            Ok(ContactList {
+                data: self
+                    .data
+                    .ok_or(::intercom_runtime::BuildError::missing("ContactList", "data"))?,
+                pages: self.pages,
+                total_count: self.total_count,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_list_type()),
+            })
+        }
+    }
+
+    impl ContactNotes {
+        /// A builder for a `ContactNotes`, every field unset.
+        pub fn builder() -> ContactNotesBuilder {
+            <ContactNotesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactNotes`]; start with [`ContactNotes::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactNotesBuilder {
+        data: ::std::option::Option<::std::vec::Vec<AddressableList>>,
+        has_more: ::std::option::Option<bool>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactNotesBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<AddressableList>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `has_more`.
+        pub fn has_more(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_more = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `ContactNotes`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactNotes, ::intercom_runtime::BuildError> {
+            Ok(ContactNotes {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                has_more: self.has_more,
+                total_count: self.total_count,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl ContactSegmentList {
+        /// A builder for a `ContactSegmentList`, every field unset.
+        pub fn builder() -> ContactSegmentListBuilder {
+            <ContactSegmentListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactSegmentList`]; start with [`ContactSegmentList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactSegmentListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Segment>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactSegmentListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Segment>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactSegmentList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactSegmentList, ::intercom_runtime::BuildError> {
+            Ok(ContactSegmentList {
+                data: self
+                    .data
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ContactSegmentList", "data"),
+                    )?,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_segment_list_type()),
+            })
+        }
+    }
+
+    impl ContactSubscriptionTypeList {
+        /// A builder for a `ContactSubscriptionTypeList`, every field unset.
+        pub fn builder() -> ContactSubscriptionTypeListBuilder {
+            <ContactSubscriptionTypeListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactSubscriptionTypeList`]; start with [`ContactSubscriptionTypeList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactSubscriptionTypeListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<SubscriptionType>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactSubscriptionTypeListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<SubscriptionType>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactSubscriptionTypeList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ContactSubscriptionTypeList,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ContactSubscriptionTypeList {
+                data: self
+                    .data
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ContactSubscriptionTypeList",
+                            "data",
+                        ),
+                    )?,
+                type_: self
+                    .type_
+                    .unwrap_or_else(|| fixed::contact_subscription_type_list_type()),
+            })
+        }
+    }
+
+    impl ContactTags {
+        /// A builder for a `ContactTags`, every field unset.
+        pub fn builder() -> ContactTagsBuilder {
+            <ContactTagsBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactTags`]; start with [`ContactTags::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactTagsBuilder {
+        data: ::std::option::Option<::std::vec::Vec<AddressableList>>,
+        has_more: ::std::option::Option<bool>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactTagsBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<AddressableList>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `has_more`.
+        pub fn has_more(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_more = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `ContactTags`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactTags, ::intercom_runtime::BuildError> {
+            Ok(ContactTags {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                has_more: self.has_more,
+                total_count: self.total_count,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl ContactUnarchived {
+        /// A builder for a `ContactUnarchived`, every field unset.
+        pub fn builder() -> ContactUnarchivedBuilder {
+            <ContactUnarchivedBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ContactUnarchived`]; start with [`ContactUnarchived::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ContactUnarchivedBuilder {
+        archived: ::std::option::Option<bool>,
+        external_id: ::std::option::Option<::std::string::String>,
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ContactUnarchivedBuilder {
+        /// Sets `archived`.
+        pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.archived = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `ContactUnarchived`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ContactUnarchived, ::intercom_runtime::BuildError> {
+            Ok(ContactUnarchived {
+                archived: self
+                    .archived
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ContactUnarchived",
+                            "archived",
+                        ),
+                    )?,
+                external_id: self.external_id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ContactUnarchived", "id"),
+                    )?,
+                type_: self.type_.unwrap_or_else(|| fixed::contact_unarchived_type()),
+            })
+        }
+    }
+
+    impl CreateContactRequest {
+        /// A builder for a `CreateContactRequest`, every field unset.
+        pub fn builder() -> CreateContactRequestBuilder {
+            <CreateContactRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateContactRequest`]; start with [`CreateContactRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateContactRequestBuilder {
+        avatar: ::std::option::Option<::std::string::String>,
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        email: ::std::option::Option<::std::string::String>,
+        external_id: ::std::option::Option<::std::string::String>,
+        last_seen_at: ::std::option::Option<i64>,
+        name: ::std::option::Option<::std::string::String>,
+        owner_id: ::std::option::Option<i64>,
+        phone: ::std::option::Option<::std::string::String>,
+        role: ::std::option::Option<::std::string::String>,
+        signed_up_at: ::std::option::Option<i64>,
+        unsubscribed_from_emails: ::std::option::Option<bool>,
+    }
+
+    impl CreateContactRequestBuilder {
+        /// Sets `avatar`.
+        pub fn avatar(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.avatar = Some(value.into());
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `last_seen_at`.
+        pub fn last_seen_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_seen_at = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `owner_id`.
+        pub fn owner_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.owner_id = Some(value.into());
+            self
+        }
+
+        /// Sets `phone`.
+        pub fn phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = Some(value.into());
+            self
+        }
+
+        /// Sets `role`.
+        pub fn role(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role = Some(value.into());
+            self
+        }
+
+        /// Sets `signed_up_at`.
+        pub fn signed_up_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.signed_up_at = Some(value.into());
+            self
+        }
+
+        /// Sets `unsubscribed_from_emails`.
+        pub fn unsubscribed_from_emails(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.unsubscribed_from_emails = Some(value.into());
+            self
+        }
+
+        /// The `CreateContactRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateContactRequest, ::intercom_runtime::BuildError> {
+            Ok(CreateContactRequest {
+                avatar: self.avatar,
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                email: self.email,
+                external_id: self.external_id,
+                last_seen_at: self.last_seen_at,
+                name: self.name,
+                owner_id: self.owner_id,
+                phone: self.phone,
+                role: self.role,
+                signed_up_at: self.signed_up_at,
+                unsubscribed_from_emails: self.unsubscribed_from_emails,
+            })
+        }
+    }
+
+    impl CreateNoteRequest {
+        /// A builder for a `CreateNoteRequest`, every field unset.
+        pub fn builder() -> CreateNoteRequestBuilder {
+            <CreateNoteRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateNoteRequest`]; start with [`CreateNoteRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateNoteRequestBuilder {
+        admin_id: ::std::option::Option<::std::string::String>,
+        body: ::std::option::Option<::std::string::String>,
+        contact_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateNoteRequestBuilder {
+        /// Sets `admin_id`.
+        pub fn admin_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.admin_id = Some(value.into());
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sets `contact_id`.
+        pub fn contact_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.contact_id = Some(value.into());
+            self
+        }
+
+        /// The `CreateNoteRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateNoteRequest, ::intercom_runtime::BuildError> {
+            Ok(CreateNoteRequest {
+                admin_id: self.admin_id,
+                body: self
+                    .body
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("CreateNoteRequest", "body"),
+                    )?,
+                contact_id: self.contact_id,
+            })
+        }
+    }
+
+    impl CreateTagRequest {
+        /// A builder for a `CreateTagRequest`, every field unset.
+        pub fn builder() -> CreateTagRequestBuilder {
+            <CreateTagRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateTagRequest`]; start with [`CreateTagRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateTagRequestBuilder {
+        companies: ::std::option::Option<::std::vec::Vec<TagCompanyTarget>>,
+        id: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        users: ::std::option::Option<::std::vec::Vec<TagUserTarget>>,
+    }
+
+    impl CreateTagRequestBuilder {
+        /// Sets `companies`.
+        pub fn companies(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<TagCompanyTarget>>,
+        ) -> Self {
+            self.companies = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `users`.
+        pub fn users(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<TagUserTarget>>,
+        ) -> Self {
+            self.users = Some(value.into());
+            self
+        }
+
+        /// The `CreateTagRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateTagRequest, ::intercom_runtime::BuildError> {
+            Ok(CreateTagRequest {
+                companies: self
+                    .companies
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                id: self.id,
+                name: self
+                    .name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("CreateTagRequest", "name"),
+                    )?,
+                users: self.users.unwrap_or_else(|| ::std::default::Default::default()),
+            })
+        }
+    }
+
+    impl CursorNext {
+        /// A builder for a `CursorNext`, every field unset.
+        pub fn builder() -> CursorNextBuilder {
+            <CursorNextBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CursorNext`]; start with [`CursorNext::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CursorNextBuilder {
+        page: ::std::option::Option<i64>,
+        starting_after: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CursorNextBuilder {
+        /// Sets `page`.
+        pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+
+        /// Sets `starting_after`.
+        pub fn starting_after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.starting_after = Some(value.into());
+            self
+        }
+
+        /// The `CursorNext`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CursorNext, ::intercom_runtime::BuildError> {
+            Ok(CursorNext {
+                page: self.page,
+                starting_after: self.starting_after,
+            })
+        }
+    }
+
+    impl CursorPages {
+        /// A builder for a `CursorPages`, every field unset.
+        pub fn builder() -> CursorPagesBuilder {
+            <CursorPagesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CursorPages`]; start with [`CursorPages::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CursorPagesBuilder {
+        next: ::std::option::Option<CursorNext>,
+        page: ::std::option::Option<i64>,
+        per_page: ::std::option::Option<i64>,
+        total_pages: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CursorPagesBuilder {
+        /// Sets `next`.
+        pub fn next(mut self, value: impl ::std::convert::Into<CursorNext>) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+
+        /// Sets `page`.
+        pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+
+        /// Sets `per_page`.
+        pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.per_page = Some(value.into());
+            self
+        }
+
+        /// Sets `total_pages`.
+        pub fn total_pages(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_pages = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `CursorPages`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CursorPages, ::intercom_runtime::BuildError> {
+            Ok(CursorPages {
+                next: self.next,
+                page: self.page,
+                per_page: self.per_page,
+                total_pages: self.total_pages,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl Error {
+        /// A builder for a `Error`, every field unset.
+        pub fn builder() -> ErrorBuilder {
+            <ErrorBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Error`]; start with [`Error::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ErrorBuilder {
+        errors: ::std::option::Option<::std::vec::Vec<ErrorItem>>,
+        request_id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ErrorBuilder {
+        /// Sets `errors`.
+        pub fn errors(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ErrorItem>>,
+        ) -> Self {
+            self.errors = Some(value.into());
+            self
+        }
+
+        /// Sets `request_id`.
+        pub fn request_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.request_id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Error`; fails naming the first required field left unset.
+        pub fn build(self) -> ::std::result::Result<Error, ::intercom_runtime::BuildError> {
+            Ok(Error {
+                errors: self
+                    .errors
+                    .ok_or(::intercom_runtime::BuildError::missing("Error", "errors"))?,
+                request_id: self.request_id,
+                type_: self.type_.unwrap_or_else(|| fixed::error_type()),
+            })
+        }
+    }
+
+    impl ErrorItem {
+        /// A builder for a `ErrorItem`, every field unset.
+        pub fn builder() -> ErrorItemBuilder {
+            <ErrorItemBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ErrorItem`]; start with [`ErrorItem::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ErrorItemBuilder {
+        code: ::std::option::Option<::std::string::String>,
+        field: ::std::option::Option<::std::string::String>,
+        message: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ErrorItemBuilder {
+        /// Sets `code`.
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets `field`.
+        pub fn field(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.field = Some(value.into());
+            self
+        }
+
+        /// Sets `message`.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// The `ErrorItem`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ErrorItem, ::intercom_runtime::BuildError> {
+            Ok(ErrorItem {
+                code: self
+                    .code
+                    .ok_or(::intercom_runtime::BuildError::missing("ErrorItem", "code"))?,
+                field: self.field,
+                message: self.message,
+            })
+        }
+    }
+
+    impl Location {
+        /// A builder for a `Location`, every field unset.
+        pub fn builder() -> LocationBuilder {
+            <LocationBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Location`]; start with [`Location::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct LocationBuilder {
+        city: ::std::option::Option<::std::string::String>,
+        continent_code: ::std::option::Option<::std::string::String>,
+        country: ::std::option::Option<::std::string::String>,
+        country_code: ::std::option::Option<::std::string::String>,
+        region: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl LocationBuilder {
+        /// Sets `city`.
+        pub fn city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = Some(value.into());
+            self
+        }
+
+        /// Sets `continent_code`.
+        pub fn continent_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.continent_code = Some(value.into());
+            self
+        }
+
+        /// Sets `country`.
+        pub fn country(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.country = Some(value.into());
+            self
+        }
+
+        /// Sets `country_code`.
+        pub fn country_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.country_code = Some(value.into());
+            self
+        }
+
+        /// Sets `region`.
+        pub fn region(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.region = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Location`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Location, ::intercom_runtime::BuildError> {
+            Ok(Location {
+                city: self.city,
+                continent_code: self.continent_code,
+                country: self.country,
+                country_code: self.country_code,
+                region: self.region,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl MergeContactsRequest {
+        /// A builder for a `MergeContactsRequest`, every field unset.
+        pub fn builder() -> MergeContactsRequestBuilder {
+            <MergeContactsRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`MergeContactsRequest`]; start with [`MergeContactsRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct MergeContactsRequestBuilder {
+        from: ::std::option::Option<::std::string::String>,
+        into: ::std::option::Option<::std::string::String>,
+    }
+
+    impl MergeContactsRequestBuilder {
+        /// Sets `from`.
+        pub fn from(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.from = Some(value.into());
+            self
+        }
+
+        /// Sets `into`.
+        pub fn into(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.into = Some(value.into());
+            self
+        }
+
+        /// The `MergeContactsRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MergeContactsRequest, ::intercom_runtime::BuildError> {
+            Ok(MergeContactsRequest {
+                from: self
+                    .from
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "MergeContactsRequest",
+                            "from",
+                        ),
+                    )?,
+                into: self
+                    .into
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "MergeContactsRequest",
+                            "into",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl Note {
+        /// A builder for a `Note`, every field unset.
+        pub fn builder() -> NoteBuilder {
+            <NoteBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Note`]; start with [`Note::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NoteBuilder {
+        author: ::std::option::Option<Admin>,
+        body: ::std::option::Option<::std::string::String>,
+        contact: ::std::option::Option<NoteContact>,
+        created_at: ::std::option::Option<i64>,
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NoteBuilder {
+        /// Sets `author`.
+        pub fn author(mut self, value: impl ::std::convert::Into<Admin>) -> Self {
+            self.author = Some(value.into());
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sets `contact`.
+        pub fn contact(mut self, value: impl ::std::convert::Into<NoteContact>) -> Self {
+            self.contact = Some(value.into());
+            self
+        }
+
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Note`; fails naming the first required field left unset.
+        pub fn build(self) -> ::std::result::Result<Note, ::intercom_runtime::BuildError> {
+            Ok(Note {
+                author: self.author,
+                body: self.body,
+                contact: self.contact,
+                created_at: self.created_at,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Note", "id"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::note_type()),
+            })
+        }
+    }
+
+    impl NoteContact {
+        /// A builder for a `NoteContact`, every field unset.
+        pub fn builder() -> NoteContactBuilder {
+            <NoteContactBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`NoteContact`]; start with [`NoteContact::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NoteContactBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NoteContactBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `NoteContact`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<NoteContact, ::intercom_runtime::BuildError> {
+            Ok(NoteContact {
+                id: self.id,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl NoteList {
+        /// A builder for a `NoteList`, every field unset.
+        pub fn builder() -> NoteListBuilder {
+            <NoteListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`NoteList`]; start with [`NoteList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NoteListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Note>>,
+        pages: ::std::option::Option<NumberedPages>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NoteListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Note>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `pages`.
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `NoteList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<NoteList, ::intercom_runtime::BuildError> {
+            Ok(NoteList {
+                data: self
+                    .data
+                    .ok_or(::intercom_runtime::BuildError::missing("NoteList", "data"))?,
+                pages: self.pages,
+                total_count: self.total_count,
+                type_: self.type_.unwrap_or_else(|| fixed::note_list_type()),
+            })
+        }
+    }
+
+    impl NumberedPages {
+        /// A builder for a `NumberedPages`, every field unset.
+        pub fn builder() -> NumberedPagesBuilder {
+            <NumberedPagesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`NumberedPages`]; start with [`NumberedPages::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NumberedPagesBuilder {
+        next: ::std::option::Option<::serde_json::Value>,
+        page: ::std::option::Option<i64>,
+        per_page: ::std::option::Option<i64>,
+        total_pages: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NumberedPagesBuilder {
+        /// Sets `next`.
+        pub fn next(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+
+        /// Sets `page`.
+        pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+
+        /// Sets `per_page`.
+        pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.per_page = Some(value.into());
+            self
+        }
+
+        /// Sets `total_pages`.
+        pub fn total_pages(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_pages = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `NumberedPages`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<NumberedPages, ::intercom_runtime::BuildError> {
+            Ok(NumberedPages {
+                next: self.next,
+                page: self.page,
+                per_page: self.per_page,
+                total_pages: self.total_pages,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl Reference {
+        /// A builder for a `Reference`, every field unset.
+        pub fn builder() -> ReferenceBuilder {
+            <ReferenceBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Reference`]; start with [`Reference::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ReferenceBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ReferenceBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Reference`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Reference, ::intercom_runtime::BuildError> {
+            Ok(Reference {
+                id: self.id,
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl SearchContactsRequest {
+        /// A builder for a `SearchContactsRequest`, every field unset.
+        pub fn builder() -> SearchContactsRequestBuilder {
+            <SearchContactsRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SearchContactsRequest`]; start with [`SearchContactsRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SearchContactsRequestBuilder {
+        pagination: ::std::option::Option<SearchPagination>,
+        query: ::std::option::Option<SearchQuery>,
+    }
+
+    impl SearchContactsRequestBuilder {
+        /// Sets `pagination`.
+        pub fn pagination(
+            mut self,
+            value: impl ::std::convert::Into<SearchPagination>,
+        ) -> Self {
+            self.pagination = Some(value.into());
+            self
+        }
+
+        /// Sets `query`.
+        pub fn query(mut self, value: impl ::std::convert::Into<SearchQuery>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The `SearchContactsRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SearchContactsRequest, ::intercom_runtime::BuildError> {
+            Ok(SearchContactsRequest {
+                pagination: self.pagination,
+                query: self
+                    .query
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "SearchContactsRequest",
+                            "query",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl SearchFilter {
+        /// A builder for a `SearchFilter`, every field unset.
+        pub fn builder() -> SearchFilterBuilder {
+            <SearchFilterBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SearchFilter`]; start with [`SearchFilter::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SearchFilterBuilder {
+        field: ::std::option::Option<::std::string::String>,
+        operator: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::serde_json::Value>,
+    }
+
+    impl SearchFilterBuilder {
+        /// Sets `field`.
+        pub fn field(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.field = Some(value.into());
+            self
+        }
+
+        /// Sets `operator`.
+        pub fn operator(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+
+        /// Sets `value`.
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+
+        /// The `SearchFilter`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SearchFilter, ::intercom_runtime::BuildError> {
+            Ok(SearchFilter {
+                field: self
+                    .field
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("SearchFilter", "field"),
+                    )?,
+                operator: self
+                    .operator
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("SearchFilter", "operator"),
+                    )?,
+                value: self
+                    .value
+                    .ok_or(::intercom_runtime::BuildError::missing("SearchFilter", "value"))?,
+            })
+        }
+    }
+
+    impl SearchGroup {
+        /// A builder for a `SearchGroup`, every field unset.
+        pub fn builder() -> SearchGroupBuilder {
+            <SearchGroupBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SearchGroup`]; start with [`SearchGroup::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SearchGroupBuilder {
+        operator: ::std::option::Option<SearchGroupOperator>,
+        value: ::std::option::Option<::std::vec::Vec<SearchQuery>>,
+    }
+
+    impl SearchGroupBuilder {
+        /// Sets `operator`.
+        pub fn operator(
+            mut self,
+            value: impl ::std::convert::Into<SearchGroupOperator>,
+        ) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+
+        /// Sets `value`.
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<SearchQuery>>,
+        ) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+
+        /// The `SearchGroup`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SearchGroup, ::intercom_runtime::BuildError> {
+            Ok(SearchGroup {
+                operator: self
+                    .operator
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("SearchGroup", "operator"),
+                    )?,
+                value: self
+                    .value
+                    .ok_or(::intercom_runtime::BuildError::missing("SearchGroup", "value"))?,
+            })
+        }
+    }
+
+    impl SearchPagination {
+        /// A builder for a `SearchPagination`, every field unset.
+        pub fn builder() -> SearchPaginationBuilder {
+            <SearchPaginationBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SearchPagination`]; start with [`SearchPagination::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SearchPaginationBuilder {
+        per_page: ::std::option::Option<i64>,
+        starting_after: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SearchPaginationBuilder {
+        /// Sets `per_page`.
+        pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.per_page = Some(value.into());
+            self
+        }
+
+        /// Sets `starting_after`.
+        pub fn starting_after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.starting_after = Some(value.into());
+            self
+        }
+
+        /// The `SearchPagination`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SearchPagination, ::intercom_runtime::BuildError> {
+            Ok(SearchPagination {
+                per_page: self.per_page,
+                starting_after: self.starting_after,
+            })
+        }
+    }
+
+    impl Segment {
+        /// A builder for a `Segment`, every field unset.
+        pub fn builder() -> SegmentBuilder {
+            <SegmentBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Segment`]; start with [`Segment::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SegmentBuilder {
+        count: ::std::option::Option<i64>,
+        created_at: ::std::option::Option<i64>,
+        id: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        person_type: ::std::option::Option<SegmentPersonType>,
+        type_: ::std::option::Option<::std::string::String>,
+        updated_at: ::std::option::Option<i64>,
+    }
+
+    impl SegmentBuilder {
+        /// Sets `count`.
+        pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `person_type`.
+        pub fn person_type(
+            mut self,
+            value: impl ::std::convert::Into<SegmentPersonType>,
+        ) -> Self {
+            self.person_type = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `updated_at`.
+        pub fn updated_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.updated_at = Some(value.into());
+            self
+        }
+
+        /// The `Segment`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Segment, ::intercom_runtime::BuildError> {
+            Ok(Segment {
+                count: self.count,
+                created_at: self.created_at,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Segment", "id"))?,
+                name: self.name,
+                person_type: self.person_type,
+                type_: self.type_.unwrap_or_else(|| fixed::segment_type()),
+                updated_at: self.updated_at,
+            })
+        }
+    }
+
+    impl SocialProfile {
+        /// A builder for a `SocialProfile`, every field unset.
+        pub fn builder() -> SocialProfileBuilder {
+            <SocialProfileBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SocialProfile`]; start with [`SocialProfile::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SocialProfileBuilder {
+        name: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SocialProfileBuilder {
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `SocialProfile`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SocialProfile, ::intercom_runtime::BuildError> {
+            Ok(SocialProfile {
+                name: self.name,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl SocialProfiles {
+        /// A builder for a `SocialProfiles`, every field unset.
+        pub fn builder() -> SocialProfilesBuilder {
+            <SocialProfilesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SocialProfiles`]; start with [`SocialProfiles::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SocialProfilesBuilder {
+        data: ::std::option::Option<::std::vec::Vec<SocialProfile>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SocialProfilesBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<SocialProfile>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `SocialProfiles`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SocialProfiles, ::intercom_runtime::BuildError> {
+            Ok(SocialProfiles {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl SubscriptionType {
+        /// A builder for a `SubscriptionType`, every field unset.
+        pub fn builder() -> SubscriptionTypeBuilder {
+            <SubscriptionTypeBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SubscriptionType`]; start with [`SubscriptionType::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SubscriptionTypeBuilder {
+        consent_type: ::std::option::Option<ConsentType>,
+        content_types: ::std::option::Option<::std::vec::Vec<SubscriptionChannel>>,
+        default_translation: ::std::option::Option<Translation>,
+        id: ::std::option::Option<::std::string::String>,
+        state: ::std::option::Option<SubscriptionTypeState>,
+        translations: ::std::option::Option<::std::vec::Vec<Translation>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SubscriptionTypeBuilder {
+        /// Sets `consent_type`.
+        pub fn consent_type(
+            mut self,
+            value: impl ::std::convert::Into<ConsentType>,
+        ) -> Self {
+            self.consent_type = Some(value.into());
+            self
+        }
+
+        /// Sets `content_types`.
+        pub fn content_types(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<SubscriptionChannel>>,
+        ) -> Self {
+            self.content_types = Some(value.into());
+            self
+        }
+
+        /// Sets `default_translation`.
+        pub fn default_translation(
+            mut self,
+            value: impl ::std::convert::Into<Translation>,
+        ) -> Self {
+            self.default_translation = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `state`.
+        pub fn state(
+            mut self,
+            value: impl ::std::convert::Into<SubscriptionTypeState>,
+        ) -> Self {
+            self.state = Some(value.into());
+            self
+        }
+
+        /// Sets `translations`.
+        pub fn translations(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Translation>>,
+        ) -> Self {
+            self.translations = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `SubscriptionType`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SubscriptionType, ::intercom_runtime::BuildError> {
+            Ok(SubscriptionType {
+                consent_type: self.consent_type,
+                content_types: self
+                    .content_types
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                default_translation: self.default_translation,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("SubscriptionType", "id"),
+                    )?,
+                state: self.state,
+                translations: self
+                    .translations
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_.unwrap_or_else(|| fixed::subscription_type_type()),
+            })
+        }
+    }
+
+    impl SubscriptionTypeList {
+        /// A builder for a `SubscriptionTypeList`, every field unset.
+        pub fn builder() -> SubscriptionTypeListBuilder {
+            <SubscriptionTypeListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`SubscriptionTypeList`]; start with [`SubscriptionTypeList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct SubscriptionTypeListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<AddressableList>>,
+        has_more: ::std::option::Option<bool>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SubscriptionTypeListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<AddressableList>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `has_more`.
+        pub fn has_more(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.has_more = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// The `SubscriptionTypeList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SubscriptionTypeList, ::intercom_runtime::BuildError> {
+            Ok(SubscriptionTypeList {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                has_more: self.has_more,
+                total_count: self.total_count,
+                type_: self.type_,
+                url: self.url,
+            })
+        }
+    }
+
+    impl Tag {
+        /// A builder for a `Tag`, every field unset.
+        pub fn builder() -> TagBuilder {
+            <TagBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Tag`]; start with [`Tag::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct TagBuilder {
+        applied_at: ::std::option::Option<i64>,
+        applied_by: ::std::option::Option<Reference>,
+        id: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl TagBuilder {
+        /// Sets `applied_at`.
+        pub fn applied_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.applied_at = Some(value.into());
+            self
+        }
+
+        /// Sets `applied_by`.
+        pub fn applied_by(mut self, value: impl ::std::convert::Into<Reference>) -> Self {
+            self.applied_by = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `Tag`; fails naming the first required field left unset.
+        pub fn build(self) -> ::std::result::Result<Tag, ::intercom_runtime::BuildError> {
+            Ok(Tag {
+                applied_at: self.applied_at,
+                applied_by: self.applied_by,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Tag", "id"))?,
+                name: self
+                    .name
+                    .ok_or(::intercom_runtime::BuildError::missing("Tag", "name"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::tag_type()),
+            })
+        }
+    }
+
+    impl TagCompanyTarget {
+        /// A builder for a `TagCompanyTarget`, every field unset.
+        pub fn builder() -> TagCompanyTargetBuilder {
+            <TagCompanyTargetBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`TagCompanyTarget`]; start with [`TagCompanyTarget::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct TagCompanyTargetBuilder {
+        company_id: ::std::option::Option<::std::string::String>,
+        id: ::std::option::Option<::std::string::String>,
+        untag: ::std::option::Option<bool>,
+    }
+
+    impl TagCompanyTargetBuilder {
+        /// Sets `company_id`.
+        pub fn company_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.company_id = Some(value.into());
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `untag`.
+        pub fn untag(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.untag = Some(value.into());
+            self
+        }
+
+        /// The `TagCompanyTarget`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<TagCompanyTarget, ::intercom_runtime::BuildError> {
+            Ok(TagCompanyTarget {
+                company_id: self.company_id,
+                id: self.id,
+                untag: self.untag,
+            })
+        }
+    }
+
+    impl TagList {
+        /// A builder for a `TagList`, every field unset.
+        pub fn builder() -> TagListBuilder {
+            <TagListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`TagList`]; start with [`TagList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct TagListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Tag>>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl TagListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Tag>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `TagList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<TagList, ::intercom_runtime::BuildError> {
+            Ok(TagList {
+                data: self
+                    .data
+                    .ok_or(::intercom_runtime::BuildError::missing("TagList", "data"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::tag_list_type()),
+            })
+        }
+    }
+
+    impl TagUserTarget {
+        /// A builder for a `TagUserTarget`, every field unset.
+        pub fn builder() -> TagUserTargetBuilder {
+            <TagUserTargetBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`TagUserTarget`]; start with [`TagUserTarget::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct TagUserTargetBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl TagUserTargetBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `TagUserTarget`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<TagUserTarget, ::intercom_runtime::BuildError> {
+            Ok(TagUserTarget {
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("TagUserTarget", "id"))?,
+            })
+        }
+    }
+
+    impl Translation {
+        /// A builder for a `Translation`, every field unset.
+        pub fn builder() -> TranslationBuilder {
+            <TranslationBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`Translation`]; start with [`Translation::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct TranslationBuilder {
+        description: ::std::option::Option<::std::string::String>,
+        locale: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+    }
+
+    impl TranslationBuilder {
+        /// Sets `description`.
+        pub fn description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+
+        /// Sets `locale`.
+        pub fn locale(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.locale = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// The `Translation`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Translation, ::intercom_runtime::BuildError> {
+            Ok(Translation {
+                description: self.description,
+                locale: self.locale,
+                name: self.name,
+            })
+        }
+    }
+
+    impl UpdateContactRequest {
+        /// A builder for a `UpdateContactRequest`, every field unset.
+        pub fn builder() -> UpdateContactRequestBuilder {
+            <UpdateContactRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`UpdateContactRequest`]; start with [`UpdateContactRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct UpdateContactRequestBuilder {
+        avatar: ::std::option::Option<::std::option::Option<::std::string::String>>,
+        custom_attributes: ::std::option::Option<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        email: ::std::option::Option<::std::string::String>,
+        external_id: ::std::option::Option<::std::string::String>,
+        last_seen_at: ::std::option::Option<::std::option::Option<i64>>,
+        name: ::std::option::Option<::std::option::Option<::std::string::String>>,
+        owner_id: ::std::option::Option<::std::option::Option<i64>>,
+        phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
+        role: ::std::option::Option<::std::string::String>,
+        signed_up_at: ::std::option::Option<::std::option::Option<i64>>,
+        unsubscribed_from_emails: ::std::option::Option<::std::option::Option<bool>>,
+    }
+
+    impl UpdateContactRequestBuilder {
+        /// Sets `avatar`.
+        pub fn avatar(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.avatar = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `avatar` as `null`, which clears it.
+        pub fn clear_avatar(mut self) -> Self {
+            self.avatar = Some(None);
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `custom_attributes` as `null`, which clears it.
+        pub fn clear_custom_attributes(mut self) -> Self {
+            self.custom_attributes = Some(None);
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `last_seen_at`.
+        pub fn last_seen_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_seen_at = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `last_seen_at` as `null`, which clears it.
+        pub fn clear_last_seen_at(mut self) -> Self {
+            self.last_seen_at = Some(None);
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `name` as `null`, which clears it.
+        pub fn clear_name(mut self) -> Self {
+            self.name = Some(None);
+            self
+        }
+
+        /// Sets `owner_id`.
+        pub fn owner_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.owner_id = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `owner_id` as `null`, which clears it.
+        pub fn clear_owner_id(mut self) -> Self {
+            self.owner_id = Some(None);
+            self
+        }
+
+        /// Sets `phone`.
+        pub fn phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `phone` as `null`, which clears it.
+        pub fn clear_phone(mut self) -> Self {
+            self.phone = Some(None);
+            self
+        }
+
+        /// Sets `role`.
+        pub fn role(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role = Some(value.into());
+            self
+        }
+
+        /// Sets `signed_up_at`.
+        pub fn signed_up_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.signed_up_at = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `signed_up_at` as `null`, which clears it.
+        pub fn clear_signed_up_at(mut self) -> Self {
+            self.signed_up_at = Some(None);
+            self
+        }
+
+        /// Sets `unsubscribed_from_emails`.
+        pub fn unsubscribed_from_emails(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.unsubscribed_from_emails = Some(Some(value.into()));
+            self
+        }
+
+        /// Sends `unsubscribed_from_emails` as `null`, which clears it.
+        pub fn clear_unsubscribed_from_emails(mut self) -> Self {
+            self.unsubscribed_from_emails = Some(None);
+            self
+        }
+
+        /// The `UpdateContactRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateContactRequest, ::intercom_runtime::BuildError> {
+            Ok(UpdateContactRequest {
+                avatar: self.avatar,
+                custom_attributes: self.custom_attributes,
+                email: self.email,
+                external_id: self.external_id,
+                last_seen_at: self.last_seen_at,
+                name: self.name,
+                owner_id: self.owner_id,
+                phone: self.phone,
+                role: self.role,
+                signed_up_at: self.signed_up_at,
+                unsubscribed_from_emails: self.unsubscribed_from_emails,
+            })
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! `xtask` crate, tests) decide where the output goes.
 
 mod api_diff;
+mod builders;
 mod ctx;
 mod diag;
 mod emit;
@@ -148,6 +149,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         .collect();
     if let Some((_, items)) = &mut types.content {
         types::types_pass(ctx, items, &facts, &request_roots)?;
+        builders::add(items);
     }
     let mut file = print::file_of(emit::client_items(&facts, &operations));
     file.items.push(syn::Item::Mod(types));

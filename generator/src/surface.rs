@@ -167,6 +167,14 @@ fn field_lines(owner: &str, fields: &syn::FieldsNamed, items: &mut Surface) {
 fn model_lines(item: &Item, items: &mut Surface) {
     match item {
         Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => match &s.fields {
+            // A struct whose fields are all private (a model's builder) mirrors its model's
+            // fields, which the surface already lists.
+            Fields::Named(named)
+                if !named.named.is_empty()
+                    && named
+                        .named
+                        .iter()
+                        .all(|f| !matches!(f.vis, Visibility::Public(_))) => {}
             Fields::Named(named) => {
                 let kind = if is_non_exhaustive(&s.attrs) {
                     "struct, non_exhaustive"

@@ -11,6 +11,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+mod build_error;
 mod builder;
 pub mod codec;
 mod error;
@@ -29,6 +30,7 @@ mod trace;
 pub mod webhooks;
 
 pub use api::{Api, ApiClient, BaseUrl};
+pub use build_error::BuildError;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
@@ -54,8 +56,8 @@ pub use reqwest::{Method, StatusCode, header};
 /// `pub use intercom_runtime::exports::*;` and gets every item here.
 pub mod exports {
     pub use crate::{
-        ApiError, AttemptEvent, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
-        Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions, Response,
-        RetryPolicy, StatusCode, Stream, header,
+        ApiError, AttemptEvent, BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_TIMEOUT, Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions,
+        Response, RetryPolicy, StatusCode, Stream, header,
     };
 }
