@@ -41,7 +41,7 @@ fn errors_are_built_for_each_kind_a_caller_handles() {
     assert!(limited.is_rate_limited() && limited.is_retryable());
     let wait = limited.retry_after().unwrap();
     assert!(
-        wait > Duration::from_secs(28) && wait <= Duration::from_secs(30),
+        wait > Duration::from_secs(20) && wait <= Duration::from_secs(30),
         "{wait:?}"
     );
     assert_eq!(limited.api().unwrap().rate_limit.remaining, Some(0));
