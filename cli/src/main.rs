@@ -6,15 +6,31 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-use intercom_client::types::UpdateContactRequest;
-use intercom_client::{Client, Region, Response, TOKEN_ENV, webhooks};
-use serde::Serialize;
+use clap::{Args, CommandFactory, FromArgMatches, Parser};
+use intercom_client::{Client, Region, TOKEN_ENV, webhooks};
+
+mod command;
+#[rustfmt::skip]
+mod operations;
+mod table;
+
+use crate::command::Call;
+use crate::operations::OPERATIONS;
 
 /// Call the Intercom REST API. Prints the response JSON on success; one line on stderr and a
 /// non-zero exit status on failure.
+///
+/// Each operation of the API is a subcommand named after its operationId; its path, query and
+/// header parameters and its body's top-level fields are flags, and `--json-body FILE|-` sends a
+/// whole JSON body. Paginated operations take `--all` for every item of every page, one JSON
+/// object per line.
 #[derive(Parser, Debug)]
-#[command(name = "intercom", version)]
+#[command(
+    name = "intercom",
+    version,
+    subcommand_required = true,
+    next_help_heading = "Global options"
+)]
 struct Cli {
     /// Access token (default: the INTERCOM_API_KEY environment variable).
     #[arg(long, env = "INTERCOM_API_KEY", hide_env_values = true, global = true)]
@@ -38,102 +54,62 @@ struct Cli {
     /// each retry with its reason and delay. The token is never printed.
     #[arg(long, short, global = true)]
     verbose: bool,
-    #[command(subcommand)]
-    command: Command,
 }
 
-#[derive(Subcommand, Debug)]
-#[allow(clippy::enum_variant_names)] // the names are the API operations' names
-enum Command {
-    /// Get a contact.
-    ShowContact {
-        /// The contact's id.
-        #[arg(long)]
-        id: String,
-    },
-    /// Update a contact: only the fields given are sent.
-    UpdateContact(UpdateArgs),
-    /// Remove a tag from a contact.
-    DetachTagFromContact {
-        /// The contact's id.
-        #[arg(long)]
-        contact_id: String,
-        /// The tag's id.
-        #[arg(long)]
-        tag_id: String,
-    },
-    /// Check a webhook notification's signature: reads the raw body from stdin and exits 0 when
-    /// the signature matches, 1 with the reason when not. The app's client secret comes from an
-    /// environment variable, never from a flag.
-    VerifyWebhook {
-        /// The `X-Hub-Signature` header's value, `sha1=<hex>`.
-        #[arg(long)]
-        signature: String,
-        /// The environment variable holding the client secret.
-        #[arg(long, default_value = "INTERCOM_CLIENT_SECRET")]
-        secret_env: String,
-    },
-}
-
+/// Check a webhook notification's signature
+///
+/// Reads the raw body from stdin and exits 0 when the signature matches, 1 with the reason when
+/// not. The app's client secret comes from an environment variable, never from a flag.
 #[derive(Args, Debug)]
-struct UpdateArgs {
-    /// The contact's id.
+struct VerifyWebhook {
+    /// The `X-Hub-Signature` header's value, `sha1=<hex>`.
     #[arg(long)]
-    id: String,
-    #[command(flatten)]
-    fields: UpdateFields,
-    /// Send this JSON object (a file, or - for stdin) as the body, member for member;
-    /// `{"phone": null}` clears the phone. Not combinable with the field options.
-    #[arg(long, value_name = "FILE|-")]
-    json_body: Option<String>,
+    signature: String,
+    /// The environment variable holding the client secret.
+    #[arg(long, default_value = "INTERCOM_CLIENT_SECRET")]
+    secret_env: String,
 }
 
-/// The update body's fields as options, each named as its member of the body: serialised, the
-/// options given are the body's members, and a given option sets its field to the value. Each
-/// conflicts with `--json-body` itself, so a usage error names the field options given.
-#[derive(Args, Serialize, Debug)]
-#[group(id = "fields", multiple = true)]
-struct UpdateFields {
-    /// New role: user or lead.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<String>,
-    /// New external id.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<String>,
-    /// New email.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    /// New phone number.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<String>,
-    /// New name.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    /// New avatar image URL.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    avatar: Option<String>,
-    /// Sign-up time (UNIX seconds).
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signed_up_at: Option<i64>,
-    /// Last-seen time (UNIX seconds).
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    last_seen_at: Option<i64>,
-    /// Id of the admin who owns the contact.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner_id: Option<i64>,
-    /// Whether the contact is unsubscribed from emails.
-    #[arg(long, conflicts_with = "json_body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unsubscribed_from_emails: Option<bool>,
+/// The subcommand that is not an operation of the API.
+const VERIFY_WEBHOOK: &str = "verify-webhook";
+
+/// The whole command: the global flags, a subcommand per operation of the table, and
+/// `verify-webhook`.
+fn cli() -> clap::Command {
+    let mut cmd = Cli::command();
+    for op in OPERATIONS {
+        cmd = cmd.subcommand(command::subcommand(op));
+    }
+    cmd.subcommand(VerifyWebhook::augment_args(clap::Command::new(
+        VERIFY_WEBHOOK,
+    )))
+}
+
+/// What the command line asks for.
+enum Invocation {
+    Operation(Box<Call>),
+    VerifyWebhook(VerifyWebhook),
+}
+
+/// Reads the command line; a usage error exits here, as clap does.
+fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<(Cli, Invocation), Failure> {
+    let matches = cli()
+        .try_get_matches_from(args)
+        .unwrap_or_else(|e| e.exit());
+    let globals = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(Failure::Usage("no command given; see --help".to_string()));
+    };
+    if name == VERIFY_WEBHOOK {
+        let args = VerifyWebhook::from_arg_matches(sub).unwrap_or_else(|e| e.exit());
+        return Ok((globals, Invocation::VerifyWebhook(args)));
+    }
+    let op = OPERATIONS
+        .iter()
+        .find(|op| op.command == name)
+        .ok_or_else(|| Failure::Usage(format!("unknown command `{name}`")))?;
+    let call = Call::from_matches(op, sub)?;
+    Ok((globals, Invocation::Operation(Box::new(call))))
 }
 
 fn parse_region(s: &str) -> Result<Region, String> {
@@ -157,7 +133,6 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -168,11 +143,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
+    let result = parse(std::env::args_os())
+        .and_then(|(cli, invocation)| runtime.block_on(run(cli, invocation)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -188,8 +162,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Why the program failed.
+#[derive(Debug)]
 enum Failure {
+    /// A usage error: exit status 2 with the message.
     Usage(String),
+    /// A call that failed: exit status 1 with the error.
     Call(intercom_client::Error),
     /// A check that failed: exit status 1 with the reason.
     Refused(String),
@@ -204,17 +182,18 @@ impl From<intercom_client::Error> for Failure {
     }
 }
 
-async fn run(cli: Cli) -> Result<String, Failure> {
+async fn run(cli: Cli, invocation: Invocation) -> Result<(), Failure> {
     if cli.verbose {
         trace_to_stderr();
     }
-    if let Command::VerifyWebhook {
-        signature,
-        secret_env,
-    } = &cli.command
-    {
-        return verify_webhook(signature, secret_env);
-    }
+    let call = match invocation {
+        Invocation::VerifyWebhook(args) => {
+            let verdict = verify_webhook(&args.signature, &args.secret_env)?;
+            println!("{verdict}");
+            return Ok(());
+        }
+        Invocation::Operation(call) => call,
+    };
     let mut builder = Client::builder().region(cli.region);
     match cli.token.filter(|t| !t.trim().is_empty()) {
         Some(token) => builder = builder.token(token),
@@ -239,25 +218,7 @@ async fn run(cli: Cli) -> Result<String, Failure> {
         builder = builder.max_retries(n);
     }
     let client = builder.build()?;
-    match cli.command {
-        Command::ShowContact { id } => output(client.show_contact(&id).await?),
-        Command::UpdateContact(args) => {
-            let id = args.id.clone();
-            let body = update_body(args)?;
-            output(client.update_contact(&id, &body).await?)
-        }
-        Command::DetachTagFromContact { contact_id, tag_id } => {
-            output(client.detach_tag_from_contact(&contact_id, &tag_id).await?)
-        }
-        Command::VerifyWebhook { .. } => unreachable_command(),
-    }
-}
-
-/// `verify-webhook` returns before a client is built.
-fn unreachable_command() -> Result<String, Failure> {
-    Err(Failure::Usage(
-        "internal error: command handled earlier".to_string(),
-    ))
+    call.run(client.runtime()).await
 }
 
 /// Prints the client's traces on stderr: its span per call and its events.
@@ -295,127 +256,12 @@ fn verify_webhook(signature: &str, secret_env: &str) -> Result<String, Failure> 
     Ok("signature verified".to_string())
 }
 
-/// The body as received, pretty-printed member by member in the order it arrived, so that
-/// members the model does not know survive.
-fn output<T>(response: Response<T>) -> Result<String, Failure> {
-    let mut out = Vec::with_capacity(response.raw_body().len() * 2);
-    let mut from = serde_json::Deserializer::from_slice(response.raw_body());
-    let mut to = serde_json::Serializer::pretty(&mut out);
-    serde_transcode::transcode(&mut from, &mut to).map_err(|e| {
-        Failure::Usage(format!(
-            "HTTP {}: response is not JSON: {e}",
-            response.status()
-        ))
-    })?;
-    String::from_utf8(out).map_err(|e| Failure::Usage(e.to_string()))
-}
-
-/// The body from `--json-body`, or else from the field options given.
-fn update_body(args: UpdateArgs) -> Result<UpdateContactRequest, Failure> {
-    if let Some(source) = args.json_body {
-        return json_body(&source);
-    }
-    let members = serde_json::to_value(&args.fields).map_err(|e| Failure::Usage(e.to_string()))?;
-    body_from(members).map_err(Failure::Usage)
-}
-
-fn json_body(source: &str) -> Result<UpdateContactRequest, Failure> {
-    let text = if source == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Failure::Usage(format!("cannot read the body from stdin: {e}")))?;
-        s
-    } else {
-        std::fs::read_to_string(source)
-            .map_err(|e| Failure::Usage(format!("cannot read {source}: {e}")))?
-    };
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Failure::Usage(format!("{source}: not JSON: {e}")))?;
-    body_from(value).map_err(|e| Failure::Usage(format!("{source}: {e}")))
-}
-
-/// The update body with exactly the members of `value`, which must be a JSON object: a member
-/// the model does not know is refused rather than silently dropped, so what is sent is what was
-/// written.
-fn body_from(value: serde_json::Value) -> Result<UpdateContactRequest, String> {
-    let Some(members) = value.as_object() else {
-        return Err("the body must be a JSON object".to_string());
-    };
-    let names: Vec<String> = members.keys().cloned().collect();
-    let body: UpdateContactRequest = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    let sent = serde_json::to_value(&body).map_err(|e| e.to_string())?;
-    if let Some(unknown) = names.iter().find(|k| sent.get(k.as_str()).is_none()) {
-        return Err(format!("`{unknown}` is not a field of the update body"));
-    }
-    Ok(body)
-}
-
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]
     fn the_options_are_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn every_field_option_conflicts_with_a_json_body() {
-        let cli = Cli::command();
-        let update = cli.find_subcommand("update-contact").unwrap();
-        let group = update
-            .get_groups()
-            .find(|g| g.get_id() == "fields")
-            .unwrap();
-        for id in group.get_args() {
-            let arg = update.get_arguments().find(|a| a.get_id() == id).unwrap();
-            let conflicts = update.get_arg_conflicts_with(arg);
-            assert!(
-                conflicts.iter().any(|c| c.get_id() == "json_body"),
-                "--{id} does not conflict with --json-body"
-            );
-        }
-    }
-
-    #[test]
-    fn every_field_option_is_a_field_of_the_body() {
-        let fields = UpdateFields {
-            role: Some("lead".into()),
-            external_id: Some("e1".into()),
-            email: Some("a@example.com".into()),
-            phone: Some("+1 555".into()),
-            name: Some("Joe".into()),
-            avatar: Some("https://example.com/a.png".into()),
-            signed_up_at: Some(1),
-            last_seen_at: Some(2),
-            owner_id: Some(3),
-            unsubscribed_from_emails: Some(true),
-        };
-        let members = serde_json::to_value(&fields).unwrap();
-        let body = body_from(members.clone()).unwrap();
-        assert_eq!(serde_json::to_value(&body).unwrap(), members);
-        assert_eq!(body.phone, Some(Some("+1 555".to_string())));
-        assert_eq!(body.unsubscribed_from_emails, Some(Some(true)));
-        assert_eq!(body.custom_attributes, None);
-    }
-
-    #[test]
-    fn options_not_given_are_not_sent() {
-        let cli = Cli::try_parse_from(["intercom", "update-contact", "--id", "c1", "--name", "J"])
-            .unwrap();
-        let Command::UpdateContact(args) = cli.command else {
-            panic!("not update-contact: {:?}", cli.command)
-        };
-        let body = update_body(args).unwrap_or_else(|_| panic!("no body"));
-        assert_eq!(
-            body,
-            UpdateContactRequest {
-                name: Some(Some("J".into())),
-                ..Default::default()
-            }
-        );
+        cli().debug_assert();
     }
 }

@@ -68,6 +68,12 @@ impl Client {
         self.runtime.base_url()
     }
 
+    /// The runtime under this client, for calls the typed methods do not cover (the
+    /// `intercom` CLI sends every operation through it).
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
     /// A copy of this client whose requests send `version` in the API-version header.
     pub fn with_api_version(&self, version: &str) -> Result<Self, Error> {
         Ok(Self {

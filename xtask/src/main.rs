@@ -201,23 +201,29 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let report = diff(&Surface::parse(&reviewed), &generated.surface);
     eprintln!("API change against {surface}:\n{}", report.to_markdown());
     let mode = if check { Mode::Check } else { Mode::Write };
-    let stale = ensure_file_contents(paths.root(), generated_rel, &generated.source, mode)?;
-    match (mode, stale) {
-        (Mode::Check, true) => Err(format!(
-            "error: {generated_rel} is stale; run `cargo xtask regen` and commit the result"
-        )),
-        (Mode::Check, false) => {
-            eprintln!("{generated_rel} is up to date");
-            Ok(())
+    let mut stale_files = Vec::new();
+    for (rel, contents) in [
+        (generated_rel, &generated.source),
+        (Paths::CLI_OPERATIONS, &generated.cli_source),
+    ] {
+        let stale = ensure_file_contents(paths.root(), rel, contents, mode)?;
+        match (mode, stale) {
+            (Mode::Check, true) => stale_files.push(rel),
+            (Mode::Check, false) => eprintln!("{rel} is up to date"),
+            (Mode::Write, true) => eprintln!("wrote {rel}"),
+            (Mode::Write, false) => eprintln!("{rel} unchanged"),
         }
-        (Mode::Write, true) => {
-            eprintln!("wrote {generated_rel}");
-            Ok(())
-        }
-        (Mode::Write, false) => {
-            eprintln!("{generated_rel} unchanged");
-            Ok(())
-        }
+    }
+    if stale_files.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "error: {} stale; run `cargo xtask regen` and commit the result",
+            match stale_files.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(" and ")),
+            }
+        ))
     }
 }
 

@@ -16,6 +16,8 @@ impl Paths {
     pub const SPEC: &str = "spec/intercom-2.10.yaml";
     /// The checked-in generated code.
     pub const GENERATED: &str = "generated-client/src/generated.rs";
+    /// The checked-in operation table of the `intercom` command, generated with the client.
+    pub const CLI_OPERATIONS: &str = "cli/src/operations.rs";
     /// The root module of the client crate; touching it recompiles that crate alone.
     pub const CLIENT_LIB: &str = "generated-client/src/lib.rs";
     /// The reviewed API surface: the snapshot the surface test compares against.

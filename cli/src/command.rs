@@ -1,0 +1,625 @@
+//! One subcommand per operation of the table, built with clap's builder API, and the call it
+//! makes: path parameters, query and headers from the flags, the body from `--json-body` or the
+//! field flags, sent through the client's runtime. A paginated operation with `--all` prints
+//! every item of every page, one compact JSON object per line, as it arrives.
+
+use std::future::poll_fn;
+use std::io::{IsTerminal, Read, Write};
+use std::pin::pin;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use intercom_runtime::{Advance, Bytes, PageOptions, Pages, Request, Runtime, Slot, Stream};
+use serde_json::{Map, Value};
+
+use crate::Failure;
+use crate::table::{Encoding, Kind, Location, Operation, PageFlag, Paging, Segment, Success};
+
+/// The flag that reads a JSON body from a file or stdin.
+const JSON_BODY: &str = "json-body";
+/// The flag that reads a body of another media type from a file or stdin.
+const RAW_BODY: &str = "raw-body";
+/// The flag that walks every page.
+const ALL: &str = "all";
+
+/// The subcommand of `op`: a flag per parameter, `--json-body` and a flag per top-level scalar
+/// field of its body, and for a paginated operation `--all` and the pagination's flags.
+pub fn subcommand(op: &'static Operation) -> Command {
+    let about = op.summary.unwrap_or(op.id);
+    let mut cmd = Command::new(op.command).about(about);
+    if let Some(description) = op.description {
+        let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+        cmd = cmd.long_about(format!(
+            "{about}{deprecated}\n\n{description}\n\nSends `{} {}`.",
+            op.method.method(),
+            op.path
+        ));
+    }
+    for p in op.params {
+        cmd = cmd.arg(flag(p.flag, p.kind, p.help).required(p.required));
+    }
+    if let Some(body) = &op.body {
+        match body.encoding {
+            Encoding::Json | Encoding::Form => {
+                cmd = cmd.arg(
+                    Arg::new(JSON_BODY)
+                        .long(JSON_BODY)
+                        .value_name("FILE|-")
+                        .help("Send this JSON object (a file, or - for stdin) as the body, member for member; not combinable with the field options"),
+                );
+                for f in body.fields {
+                    cmd = cmd.arg(flag(f.flag, f.kind, f.help).conflicts_with(JSON_BODY));
+                }
+            }
+            Encoding::Text | Encoding::Bytes => {
+                cmd = cmd.arg(
+                    Arg::new(RAW_BODY)
+                        .long(RAW_BODY)
+                        .value_name("FILE|-")
+                        .required(body.required)
+                        .help(format!(
+                            "Send the bytes of this file (or - for stdin) as the {} body",
+                            body.media_type
+                        )),
+                );
+            }
+        }
+    }
+    if let Some(paging) = &op.pages {
+        for pf in page_flags(paging) {
+            if !has_flag(op, pf.flag) {
+                cmd = cmd.arg(flag(pf.flag, pf.kind, Some(pf.help)));
+            }
+        }
+        cmd = cmd.arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(
+            "Every item of every page, one compact JSON object per line, printed as it arrives",
+        ));
+    }
+    cmd
+}
+
+/// The pagination's flags: where to start, and the page size.
+fn page_flags(paging: &Paging) -> impl Iterator<Item = &PageFlag> {
+    std::iter::once(&paging.start).chain(paging.size.as_ref())
+}
+
+/// Whether a parameter or a body field of `op` has the flag `name`.
+fn has_flag(op: &Operation, name: &str) -> bool {
+    op.params.iter().any(|p| p.flag == name)
+        || op
+            .body
+            .iter()
+            .flat_map(|b| b.fields)
+            .any(|f| f.flag == name)
+}
+
+/// A flag taking one value, read as `kind`.
+fn flag(name: &'static str, kind: Kind, help: Option<&'static str>) -> Arg {
+    let arg = Arg::new(name)
+        .long(name)
+        .action(ArgAction::Set)
+        .value_name(name.to_uppercase().replace('-', "_"));
+    let arg = match kind {
+        Kind::String => arg.value_parser(|s: &str| Ok::<_, String>(Value::from(s))),
+        Kind::Integer => arg.value_parser(integer),
+        Kind::Number => arg.value_parser(number),
+        Kind::Boolean => arg.value_name("true|false").value_parser(boolean),
+        Kind::Json => arg.value_parser(json),
+    };
+    match help {
+        Some(help) => arg.help(help),
+        None => arg,
+    }
+}
+
+fn integer(s: &str) -> Result<Value, String> {
+    s.trim()
+        .parse::<i64>()
+        .map(Value::from)
+        .map_err(|_| format!("`{s}` is not an integer"))
+}
+
+fn number(s: &str) -> Result<Value, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| format!("`{s}` is not a finite number"))
+}
+
+fn boolean(s: &str) -> Result<Value, String> {
+    match s.trim() {
+        "true" => Ok(Value::Bool(true)),
+        "false" => Ok(Value::Bool(false)),
+        _ => Err(format!("`{s}` is not true or false")),
+    }
+}
+
+fn json(s: &str) -> Result<Value, String> {
+    serde_json::from_str(s).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// A flag's value, if given.
+fn given<'a>(m: &'a ArgMatches, name: &str) -> Option<&'a Value> {
+    m.try_get_one::<Value>(name).ok().flatten()
+}
+
+/// What a call sends, read from the flags.
+#[derive(Debug)]
+pub struct Call {
+    op: &'static Operation,
+    /// Each parameter's value, by index of [`Operation::params`].
+    params: Vec<Option<Value>>,
+    /// Query parameters of the pagination that have no parameter of their own.
+    extra_query: Vec<(&'static str, Value)>,
+    /// A JSON (or form) body.
+    body: Option<Value>,
+    /// A body of another media type.
+    raw_body: Option<Bytes>,
+    /// With `--all`: where to start and the page size.
+    walk: Option<(Paging, PageOptions)>,
+}
+
+impl Call {
+    /// Reads the call of `op` from its subcommand's matches: the values of its flags and its
+    /// body; a body that cannot be read or is refused is a usage error.
+    pub fn from_matches(op: &'static Operation, m: &ArgMatches) -> Result<Self, Failure> {
+        let paging = op
+            .pages
+            .filter(|_| m.try_get_one::<bool>(ALL).ok().flatten() == Some(&true));
+        // With `--all` the walk places the pagination's values itself.
+        let walked = |name: &str| paging.is_some_and(|p| page_flags(&p).any(|f| f.flag == name));
+        let params = op
+            .params
+            .iter()
+            .map(|p| {
+                if p.location == Location::Query && walked(p.flag) {
+                    None
+                } else {
+                    given(m, p.flag).cloned()
+                }
+            })
+            .collect();
+        let mut body = None;
+        let mut raw_body = None;
+        if let Some(b) = &op.body {
+            match b.encoding {
+                Encoding::Json | Encoding::Form => {
+                    body = match m.try_get_one::<String>(JSON_BODY).ok().flatten() {
+                        Some(source) => Some(json_body(op, source)?),
+                        None => {
+                            let members: Map<String, Value> = b
+                                .fields
+                                .iter()
+                                .filter_map(|f| {
+                                    Some((f.name.to_string(), given(m, f.flag)?.clone()))
+                                })
+                                .collect();
+                            (b.required || !members.is_empty()).then_some(Value::Object(members))
+                        }
+                    };
+                }
+                Encoding::Text | Encoding::Bytes => {
+                    if let Some(source) = m.try_get_one::<String>(RAW_BODY).ok().flatten() {
+                        raw_body = Some(Bytes::from(read_source(source)?));
+                    }
+                }
+            }
+        }
+        let mut extra_query = Vec::new();
+        let mut walk = None;
+        if let Some(p) = &op.pages {
+            if let Some(paging) = paging {
+                walk = Some((paging, page_options(&paging, m)?));
+            } else {
+                // Without `--all`, a pagination flag of its own is placed where the page says.
+                let slots = [
+                    (Some(advance_slot(&p.pages)), Some(&p.start)),
+                    (p.pages.page_size, p.size.as_ref()),
+                ];
+                for (slot, pf) in slots {
+                    let (Some(slot), Some(pf)) = (slot, pf) else {
+                        continue;
+                    };
+                    if has_flag(op, pf.flag) {
+                        continue;
+                    }
+                    let Some(value) = given(m, pf.flag) else {
+                        continue;
+                    };
+                    match slot {
+                        Slot::Query(name) => extra_query.push((name, value.clone())),
+                        Slot::Body(pointer) => {
+                            let root = body.get_or_insert_with(|| Value::Object(Map::new()));
+                            set_pointer(root, pointer, value.clone()).ok_or_else(|| {
+                                Failure::Usage(format!(
+                                    "--{}: the body has no object at `{pointer}` to carry it",
+                                    pf.flag
+                                ))
+                            })?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Self {
+            op,
+            params,
+            extra_query,
+            body,
+            raw_body,
+            walk,
+        })
+    }
+
+    /// The request without its JSON or form body: method, path, query, headers, and a raw body.
+    fn request(&self) -> Request {
+        let op = self.op;
+        let mut request = Request::new(op.method.method(), op.id);
+        for segment in op.segments {
+            request = match segment {
+                Segment::Literal(text) => request.path(text),
+                Segment::Param(i) => {
+                    let name = op.params.get(*i).map_or("", |p| p.name);
+                    let value = match self.params.get(*i) {
+                        Some(Some(Value::String(s))) => s.clone(),
+                        Some(Some(v)) => v.to_string(),
+                        Some(None) | None => String::new(),
+                    };
+                    request.param(name, value)
+                }
+            };
+        }
+        for (p, value) in op.params.iter().zip(&self.params) {
+            request = match p.location {
+                Location::Path => request,
+                Location::Query => request.query(p.name, value),
+                Location::Header => request.header(p.name, value),
+            };
+        }
+        for (name, value) in &self.extra_query {
+            request = request.query(name, value);
+        }
+        if let (Some(bytes), Some(b)) = (&self.raw_body, &self.op.body) {
+            let media = match b.encoding {
+                Encoding::Text => "text/plain",
+                _ => b.media_type,
+            };
+            request = request.bytes(bytes.clone(), media);
+        }
+        request
+    }
+
+    /// Sends the call and prints what it answers: the body as received, or with `--all` every
+    /// item as a line.
+    pub async fn run(self, runtime: &Runtime) -> Result<(), Failure> {
+        if let Some((paging, options)) = self.walk.clone() {
+            return self.walk(runtime, paging, options).await;
+        }
+        let mut request = self.request();
+        if let (Some(body), Some(b)) = (&self.body, &self.op.body) {
+            request = match b.encoding {
+                Encoding::Form => request.form(body),
+                _ => request.json(body),
+            };
+        }
+        match self.op.success {
+            Success::Json => {
+                let response = runtime.send::<serde::de::IgnoredAny>(request).await?;
+                let text = pretty(response.status(), response.raw_body())?;
+                write_out(format!("{text}\n").as_bytes())
+            }
+            Success::Empty => {
+                runtime.send_empty(request).await?;
+                Ok(())
+            }
+            Success::Bytes => {
+                let response = runtime.send_bytes(request).await?;
+                write_out(response.raw_body())
+            }
+        }
+    }
+
+    /// `--all`: every item of every page, one compact JSON object per line, each flushed as it
+    /// arrives; a progress indicator on stderr when stderr is a terminal.
+    async fn walk(
+        self,
+        runtime: &Runtime,
+        paging: Paging,
+        options: PageOptions,
+    ) -> Result<(), Failure> {
+        let body = self.body.clone();
+        let items = runtime.paginate::<Value, _>(|| self.request(), body, paging.pages, options);
+        let mut items = pin!(items);
+        let progress = progress();
+        let mut out = std::io::stdout().lock();
+        let mut result = Ok(());
+        while let Some(item) = poll_fn(|cx| items.as_mut().poll_next(cx)).await {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    result = Err(Failure::from(e));
+                    break;
+                }
+            };
+            let line = match serde_json::to_string(&item) {
+                Ok(line) => line,
+                Err(e) => {
+                    result = Err(Failure::Refused(format!("cannot print an item: {e}")));
+                    break;
+                }
+            };
+            let written = progress.suspend(|| {
+                out.write_all(line.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                    .and_then(|()| out.flush())
+            });
+            match written {
+                Ok(()) => progress.inc(1),
+                // The reader has gone (`| head`): stop quietly.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                Err(e) => {
+                    result = Err(Failure::Refused(format!("cannot write to stdout: {e}")));
+                    break;
+                }
+            }
+        }
+        progress.finish_and_clear();
+        result
+    }
+}
+
+/// Where the request carries the cursor or page number.
+fn advance_slot(pages: &Pages) -> Slot {
+    match pages.advance {
+        Advance::Cursor { slot, .. }
+        | Advance::Scroll { slot, .. }
+        | Advance::Page { slot, .. } => slot,
+    }
+}
+
+/// With `--all`: the pagination's flags as where to start and the page size.
+fn page_options(paging: &Paging, m: &ArgMatches) -> Result<PageOptions, Failure> {
+    let mut options = PageOptions::new();
+    if let Some(start) = given(m, paging.start.flag) {
+        options = options.start(match start {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    }
+    if let Some(size) = paging
+        .size
+        .as_ref()
+        .and_then(|f| given(m, f.flag).map(|v| (f, v)))
+    {
+        let (f, value) = size;
+        let n = value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| Failure::Usage(format!("--{}: `{value}` is not a page size", f.flag)))?;
+        options = options.page_size(n);
+    }
+    Ok(options)
+}
+
+/// A spinner counting items on stderr when stderr is a terminal, else nothing.
+fn progress() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} items: {human_pos} ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Writes to stdout; a reader that has gone is not an error.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Refused(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// The body as received, pretty-printed member by member in the order it arrived, so that
+/// members the model does not know survive.
+fn pretty(status: intercom_runtime::StatusCode, raw: &[u8]) -> Result<String, Failure> {
+    let mut out = Vec::with_capacity(raw.len() * 2);
+    let mut from = serde_json::Deserializer::from_slice(raw);
+    let mut to = serde_json::Serializer::pretty(&mut out);
+    serde_transcode::transcode(&mut from, &mut to)
+        .map_err(|e| Failure::Usage(format!("HTTP {status}: response is not JSON: {e}")))?;
+    String::from_utf8(out).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// The bytes of a file, or of stdin for `-`.
+fn read_source(source: &str) -> Result<Vec<u8>, Failure> {
+    if source == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Usage(format!("cannot read the body from stdin: {e}")))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(source).map_err(|e| Failure::Usage(format!("cannot read {source}: {e}")))
+    }
+}
+
+/// The JSON body from `--json-body`: a JSON object, with no member the operation's body cannot
+/// have, so that what is sent is what was written.
+fn json_body(op: &Operation, source: &str) -> Result<Value, Failure> {
+    let bytes = read_source(source)?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::Usage(format!("{source}: not JSON: {e}")))?;
+    let Some(body) = &op.body else {
+        return Ok(value);
+    };
+    if body.members.is_none() && body.fields.is_empty() {
+        return Ok(value);
+    }
+    let Some(object) = value.as_object() else {
+        return Err(Failure::Usage(format!(
+            "{source}: the body must be a JSON object"
+        )));
+    };
+    if let Some(members) = body.members
+        && let Some(unknown) = object.keys().find(|k| !members.contains(&k.as_str()))
+    {
+        return Err(Failure::Usage(format!(
+            "{source}: `{unknown}` is not a field of the {} body",
+            op.command
+        )));
+    }
+    Ok(value)
+}
+
+/// Sets the member at a JSON pointer, creating missing objects on the way; `None` when a value
+/// on the way is not an object.
+fn set_pointer(root: &mut Value, pointer: &str, value: Value) -> Option<()> {
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (last, parents) = tokens.split_last()?;
+    let mut node = root;
+    for token in parents {
+        let map = node.as_object_mut()?;
+        node = map
+            .entry(token.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if node.is_null() {
+            *node = Value::Object(Map::new());
+        }
+    }
+    node.as_object_mut()?.insert(last.clone(), value);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::operations::OPERATIONS;
+
+    /// The call `intercom ARGS…` asks for.
+    fn call(args: &[&str]) -> Call {
+        let matches = crate::cli()
+            .try_get_matches_from(std::iter::once("intercom").chain(args.iter().copied()))
+            .unwrap();
+        let (name, sub) = matches.subcommand().unwrap();
+        let op = OPERATIONS.iter().find(|op| op.command == name).unwrap();
+        Call::from_matches(op, sub).unwrap()
+    }
+
+    #[test]
+    fn flags_not_given_are_not_sent() {
+        let c = call(&["update-contact", "--id", "c1", "--name", "J"]);
+        assert_eq!(c.params, [Some(json!("c1"))]);
+        assert_eq!(c.body, Some(json!({"name": "J"})));
+        let c = call(&["list-contacts"]);
+        assert_eq!(c.params, [None, None]);
+        assert_eq!(c.body, None);
+    }
+
+    #[test]
+    fn a_required_body_without_fields_is_an_empty_object() {
+        let c = call(&["create-contact"]);
+        assert_eq!(c.body, Some(json!({})));
+    }
+
+    #[test]
+    fn with_all_the_walk_places_the_page_flags() {
+        let c = call(&[
+            "list-contacts",
+            "--per-page",
+            "3",
+            "--starting-after",
+            "c3",
+            "--all",
+        ]);
+        assert_eq!(c.params, [None, None]);
+        let (_, options) = c.walk.unwrap();
+        assert_eq!(options, PageOptions::new().start("c3").page_size(3));
+
+        let c = call(&["list-contacts", "--per-page", "3", "--starting-after", "c3"]);
+        assert_eq!(c.params, [Some(json!(3)), Some(json!("c3"))]);
+        assert!(c.walk.is_none());
+    }
+
+    #[test]
+    fn without_all_page_flags_of_their_own_go_where_the_page_says() {
+        let c = call(&["search-contacts", "--per-page", "5"]);
+        assert_eq!(c.body, Some(json!({"pagination": {"per_page": 5}})));
+        assert!(c.extra_query.is_empty());
+    }
+
+    #[test]
+    fn every_field_flag_conflicts_with_a_json_body() {
+        let cli = crate::cli();
+        for op in OPERATIONS {
+            let sub = cli.find_subcommand(op.command).unwrap();
+            for field in op.body.iter().flat_map(|b| b.fields) {
+                let arg = sub
+                    .get_arguments()
+                    .find(|a| a.get_id() == field.flag)
+                    .unwrap();
+                assert!(
+                    sub.get_arg_conflicts_with(arg)
+                        .iter()
+                        .any(|c| c.get_id() == JSON_BODY),
+                    "{} --{} does not conflict with --json-body",
+                    op.command,
+                    field.flag
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_size_that_is_not_one_is_a_usage_error() {
+        let matches = crate::cli()
+            .try_get_matches_from(["intercom", "list-contacts", "--per-page", "0", "--all"])
+            .unwrap();
+        let (_, sub) = matches.subcommand().unwrap();
+        let op = OPERATIONS
+            .iter()
+            .find(|op| op.command == "list-contacts")
+            .unwrap();
+        assert!(matches!(
+            Call::from_matches(op, sub),
+            Err(Failure::Usage(m)) if m.contains("--per-page")
+        ));
+    }
+
+    #[test]
+    fn values_are_read_by_kind() {
+        assert_eq!(integer("42"), Ok(json!(42)));
+        assert!(integer("4.2").is_err());
+        assert_eq!(number("4.5"), Ok(json!(4.5)));
+        assert!(number("NaN").is_err());
+        assert_eq!(boolean("false"), Ok(json!(false)));
+        assert!(boolean("yes").is_err());
+        assert_eq!(json(r#"{"a":[1]}"#), Ok(json!({"a": [1]})));
+    }
+
+    #[test]
+    fn pointers_are_set_through_missing_objects() {
+        let mut v = json!({"query": {"field": "email"}, "pagination": null});
+        set_pointer(&mut v, "/pagination/per_page", json!(3)).unwrap();
+        assert_eq!(
+            v,
+            json!({"query": {"field": "email"}, "pagination": {"per_page": 3}})
+        );
+        assert!(set_pointer(&mut json!({"pagination": 5}), "/pagination/x", json!(1)).is_none());
+    }
+}
