@@ -232,12 +232,13 @@ impl Call {
                         Slot::Query(name) => extra_query.push((name, value.clone())),
                         Slot::Body(pointer) => {
                             let root = body.get_or_insert_with(|| Value::Object(Map::new()));
-                            set_pointer(root, pointer, value.clone()).ok_or_else(|| {
-                                Failure::Usage(format!(
-                                    "--{}: the body has no object at `{pointer}` to carry it",
-                                    pf.flag
-                                ))
-                            })?;
+                            intercom_runtime::set_json_pointer(root, pointer, value.clone())
+                                .ok_or_else(|| {
+                                    Failure::Usage(format!(
+                                        "--{}: the body has no object at `{pointer}` to carry it",
+                                        pf.flag
+                                    ))
+                                })?;
                         }
                     }
                 }
@@ -481,29 +482,6 @@ fn json_body(op: &Operation, source: &str) -> Result<Value, Failure> {
     Ok(value)
 }
 
-/// Sets the member at a JSON pointer, creating missing objects on the way; `None` when a value
-/// on the way is not an object.
-fn set_pointer(root: &mut Value, pointer: &str, value: Value) -> Option<()> {
-    let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let (last, parents) = tokens.split_last()?;
-    let mut node = root;
-    for token in parents {
-        let map = node.as_object_mut()?;
-        node = map
-            .entry(token.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if node.is_null() {
-            *node = Value::Object(Map::new());
-        }
-    }
-    node.as_object_mut()?.insert(last.clone(), value);
-    Some(())
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -610,16 +588,5 @@ mod tests {
         assert_eq!(boolean("false"), Ok(json!(false)));
         assert!(boolean("yes").is_err());
         assert_eq!(json(r#"{"a":[1]}"#), Ok(json!({"a": [1]})));
-    }
-
-    #[test]
-    fn pointers_are_set_through_missing_objects() {
-        let mut v = json!({"query": {"field": "email"}, "pagination": null});
-        set_pointer(&mut v, "/pagination/per_page", json!(3)).unwrap();
-        assert_eq!(
-            v,
-            json!({"query": {"field": "email"}, "pagination": {"per_page": 3}})
-        );
-        assert!(set_pointer(&mut json!({"pagination": 5}), "/pagination/x", json!(1)).is_none());
     }
 }

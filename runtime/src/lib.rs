@@ -40,7 +40,7 @@ pub use events::AttemptEvent;
 /// The stream a paginated operation returns; `futures::StreamExt` gives it `next()`.
 pub use futures_core::Stream;
 pub use options::RequestOptions;
-pub use pages::{Advance, PageOptions, Pages, Slot};
+pub use pages::{Advance, PageOptions, Pages, Slot, set_json_pointer};
 pub use path::encode_path_segment;
 pub use request::Request;
 pub use response::{RateLimit, Response};

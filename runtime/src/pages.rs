@@ -310,7 +310,7 @@ fn place(
         Slot::Query(name) => Ok(request.query(name, &value)),
         Slot::Body(pointer) => {
             let root = body.get_or_insert_with(|| Value::Object(Default::default()));
-            set_pointer(root, pointer, value).ok_or_else(|| {
+            set_json_pointer(root, pointer, value).ok_or_else(|| {
                 Error::InvalidRequest(format!(
                     "the body has no object at `{pointer}` to carry the page position"
                 ))
@@ -320,9 +320,9 @@ fn place(
     }
 }
 
-/// Sets the member at a JSON pointer, creating missing objects on the way; `None` when a
-/// value on the way is not an object.
-fn set_pointer(root: &mut Value, pointer: &str, value: Value) -> Option<()> {
+/// Sets the member at a JSON pointer (`/pagination/per_page`), creating missing objects on the
+/// way (and replacing `null` ones); `None` when a value on the way is something else.
+pub fn set_json_pointer(root: &mut Value, pointer: &str, value: Value) -> Option<()> {
     let mut node = root;
     let tokens: Vec<String> = pointer
         .split('/')
@@ -352,9 +352,9 @@ mod tests {
     #[test]
     fn pointers_are_set_through_missing_and_null_objects() {
         let mut v = json!({"query": {"field": "email"}, "pagination": null});
-        set_pointer(&mut v, "/pagination/starting_after", json!("abc")).unwrap();
-        set_pointer(&mut v, "/pagination/per_page", json!(3)).unwrap();
-        set_pointer(&mut v, "/a/b/c", json!(true)).unwrap();
+        set_json_pointer(&mut v, "/pagination/starting_after", json!("abc")).unwrap();
+        set_json_pointer(&mut v, "/pagination/per_page", json!(3)).unwrap();
+        set_json_pointer(&mut v, "/a/b/c", json!(true)).unwrap();
         assert_eq!(
             v,
             json!({"query": {"field": "email"},
@@ -362,6 +362,6 @@ mod tests {
                    "a": {"b": {"c": true}}})
         );
         let mut not_object = json!({"pagination": 5});
-        assert!(set_pointer(&mut not_object, "/pagination/x", json!(1)).is_none());
+        assert!(set_json_pointer(&mut not_object, "/pagination/x", json!(1)).is_none());
     }
 }
