@@ -55,6 +55,17 @@ pub(crate) fn add(items: &mut Vec<Item>) {
     items.extend(added);
 }
 
+/// A setter storing `Some(value)` in the builder's slot for `field`.
+fn set(doc: &str, setter: &syn::Ident, field: &syn::Ident, ty: &Type) -> TokenStream {
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+            self.#field = Some(value.into());
+            self
+        }
+    }
+}
+
 fn builder(s: &ItemStruct) -> Vec<Item> {
     let name = &s.ident;
     let builder = format_ident!("{}Builder", name);
@@ -98,24 +109,12 @@ fn builder(s: &ItemStruct) -> Vec<Item> {
             }
             Kind::Optional(inner) => {
                 slots.push(quote!(#ident: ::std::option::Option<#inner>));
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                        self.#ident = Some(value.into());
-                        self
-                    }
-                });
+                setters.push(set(&doc, &setter, ident, &inner));
                 values.push(quote!(#ident: self.#ident));
             }
             Kind::Defaulted(ty, default) => {
                 slots.push(quote!(#ident: ::std::option::Option<#ty>));
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                        self.#ident = Some(value.into());
-                        self
-                    }
-                });
+                setters.push(set(&doc, &setter, ident, &ty));
                 let default = match default {
                     Some(path) => quote!(#path()),
                     None => quote!(::std::default::Default::default()),
@@ -124,13 +123,7 @@ fn builder(s: &ItemStruct) -> Vec<Item> {
             }
             Kind::Required(ty) => {
                 slots.push(quote!(#ident: ::std::option::Option<#ty>));
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                        self.#ident = Some(value.into());
-                        self
-                    }
-                });
+                setters.push(set(&doc, &setter, ident, &ty));
                 let type_name = name.to_string();
                 values.push(quote! {
                     #ident: self.#ident.ok_or(::intercom_runtime::BuildError::missing(#type_name, #json))?

@@ -480,40 +480,10 @@ fn paging(
         }
         None => quote!(None),
     };
-    let runtime_slot = |s: &PageSlot| match s {
-        PageSlot::Query(name) => quote!(::intercom_runtime::Slot::Query(#name)),
-        PageSlot::Body(pointer) => quote!(::intercom_runtime::Slot::Body(#pointer)),
-    };
-    let advance = match &p.advance {
-        PageAdvance::Cursor { slot, next } => {
-            let slot = runtime_slot(slot);
-            quote!(::intercom_runtime::Advance::Cursor { slot: #slot, next: #next })
-        }
-        PageAdvance::Scroll { slot, next } => {
-            let slot = runtime_slot(slot);
-            quote!(::intercom_runtime::Advance::Scroll { slot: #slot, next: #next })
-        }
-        PageAdvance::Page { slot, total } => {
-            let slot = runtime_slot(slot);
-            let total = opt_str(total.as_deref());
-            quote!(::intercom_runtime::Advance::Page { slot: #slot, total: #total })
-        }
-    };
-    let items = &p.items;
-    let page_size = match &p.page_size {
-        Some(s) => {
-            let s = runtime_slot(s);
-            quote!(Some(#s))
-        }
-        None => quote!(None),
-    };
+    let pages = p.runtime_pages();
     quote! {
         Paging {
-            pages: ::intercom_runtime::Pages {
-                advance: #advance,
-                items: #items,
-                page_size: #page_size,
-            },
+            pages: #pages,
             start: #start,
             size: #size,
         }

@@ -9,7 +9,7 @@ use syn::{Item, parse_quote};
 use crate::facts::{ApiFacts, Server};
 use crate::model::{BodyEncoding, Location, Operation, Segment, Success};
 use crate::naming;
-use crate::pagination::{PageAdvance, PageSlot, Pagination};
+use crate::pagination::Pagination;
 
 /// Every item of the generated module but the `types` module.
 pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation]) -> Vec<Item> {
@@ -301,13 +301,6 @@ fn request_chain(op: &Operation, skip: &[&str], with_body: bool) -> TokenStream 
     }
 }
 
-fn slot(slot: &PageSlot) -> TokenStream {
-    match slot {
-        PageSlot::Query(name) => quote!(::intercom_runtime::Slot::Query(#name)),
-        PageSlot::Body(pointer) => quote!(::intercom_runtime::Slot::Body(#pointer)),
-    }
-}
-
 /// A paginated operation's second method: every item of every page, as a stream.
 fn stream_method(op: &Operation, pages: &Pagination) -> TokenStream {
     let ident = format_ident!("{}_stream", op.ident);
@@ -329,32 +322,7 @@ fn stream_method(op: &Operation, pages: &Pagination) -> TokenStream {
         quote!(body: #ty,)
     });
     let item = &pages.item_type;
-    let advance = match &pages.advance {
-        PageAdvance::Cursor { slot: s, next } => {
-            let s = slot(s);
-            quote!(::intercom_runtime::Advance::Cursor { slot: #s, next: #next })
-        }
-        PageAdvance::Scroll { slot: s, next } => {
-            let s = slot(s);
-            quote!(::intercom_runtime::Advance::Scroll { slot: #s, next: #next })
-        }
-        PageAdvance::Page { slot: s, total } => {
-            let s = slot(s);
-            let total = match total {
-                Some(t) => quote!(Some(#t)),
-                None => quote!(None),
-            };
-            quote!(::intercom_runtime::Advance::Page { slot: #s, total: #total })
-        }
-    };
-    let items = &pages.items;
-    let page_size = match &pages.page_size {
-        Some(s) => {
-            let s = slot(s);
-            quote!(Some(#s))
-        }
-        None => quote!(None),
-    };
+    let runtime_pages = pages.runtime_pages();
     let chain = request_chain(op, &skip, false);
     let walk = match &op.body {
         Some(_) => quote!(self.runtime.paginate_with_body(move || #chain, body, pages, options)),
@@ -374,11 +342,7 @@ fn stream_method(op: &Operation, pages: &Pagination) -> TokenStream {
             #body_arg
             options: PageOptions,
         ) -> impl ::intercom_runtime::Stream<Item = Result<#item, Error>> + 'a {
-            let pages = ::intercom_runtime::Pages {
-                advance: #advance,
-                items: #items,
-                page_size: #page_size,
-            };
+            let pages = #runtime_pages;
             #walk
         }
     }

@@ -22,6 +22,8 @@
 //!   results: $response.data
 //! ```
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde_json::{Map, Value};
 use syn::{Fields, Item, Type};
 
@@ -93,6 +95,56 @@ impl Pagination {
                 PageSlot::Body(_) => None,
             })
             .collect()
+    }
+}
+
+impl PageSlot {
+    /// The runtime's `Slot` for this place, as an expression.
+    fn tokens(&self) -> TokenStream {
+        match self {
+            PageSlot::Query(name) => quote!(::intercom_runtime::Slot::Query(#name)),
+            PageSlot::Body(pointer) => quote!(::intercom_runtime::Slot::Body(#pointer)),
+        }
+    }
+}
+
+impl Pagination {
+    /// The runtime's `Pages` value describing this pagination, as an expression: what both the
+    /// client's stream methods and the CLI's operation table hand the runtime.
+    pub(crate) fn runtime_pages(&self) -> TokenStream {
+        let advance = match &self.advance {
+            PageAdvance::Cursor { slot, next } => {
+                let slot = slot.tokens();
+                quote!(::intercom_runtime::Advance::Cursor { slot: #slot, next: #next })
+            }
+            PageAdvance::Scroll { slot, next } => {
+                let slot = slot.tokens();
+                quote!(::intercom_runtime::Advance::Scroll { slot: #slot, next: #next })
+            }
+            PageAdvance::Page { slot, total } => {
+                let slot = slot.tokens();
+                let total = match total {
+                    Some(t) => quote!(Some(#t)),
+                    None => quote!(None),
+                };
+                quote!(::intercom_runtime::Advance::Page { slot: #slot, total: #total })
+            }
+        };
+        let items = &self.items;
+        let page_size = match &self.page_size {
+            Some(s) => {
+                let s = s.tokens();
+                quote!(Some(#s))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            ::intercom_runtime::Pages {
+                advance: #advance,
+                items: #items,
+                page_size: #page_size,
+            }
+        }
     }
 }
 

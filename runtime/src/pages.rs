@@ -127,18 +127,7 @@ impl Runtime {
         F: Fn() -> Request + 'a,
         T: DeserializeOwned + 'a,
     {
-        let walk = Walk {
-            make,
-            body,
-            pages,
-            page_size: options.page_size,
-            position: options.start,
-            seen: HashSet::new(),
-            buffer: VecDeque::new(),
-            error: None,
-            done: false,
-        };
-        self.walk(walk)
+        self.walk(make, Ok(body), pages, options)
     }
 
     /// [`paginate`](Self::paginate) for an operation with a JSON body, encoded once here; a body
@@ -155,14 +144,27 @@ impl Runtime {
         T: DeserializeOwned + 'a,
         B: serde::Serialize + ?Sized,
     {
-        let (body, error) = match serde_json::to_value(body) {
-            Ok(body) => (Some(body), None),
-            Err(e) => (
-                None,
-                Some(Error::InvalidRequest(format!(
-                    "the body cannot be encoded as JSON: {e}"
-                ))),
-            ),
+        let body = serde_json::to_value(body)
+            .map(Some)
+            .map_err(|e| Error::InvalidRequest(format!("the body cannot be encoded as JSON: {e}")));
+        self.walk(make, body, pages, options)
+    }
+
+    /// The stream of a walk; a `body` that is an error is the stream's one item.
+    fn walk<'a, T, F>(
+        &'a self,
+        make: F,
+        body: Result<Option<Value>, Error>,
+        pages: Pages,
+        options: PageOptions,
+    ) -> impl Stream<Item = Result<T, Error>> + 'a
+    where
+        F: Fn() -> Request + 'a,
+        T: DeserializeOwned + 'a,
+    {
+        let (body, error) = match body {
+            Ok(body) => (body, None),
+            Err(e) => (None, Some(e)),
         };
         let walk = Walk {
             make,
@@ -175,14 +177,6 @@ impl Runtime {
             done: error.is_some(),
             error,
         };
-        self.walk(walk)
-    }
-
-    fn walk<'a, T, F>(&'a self, walk: Walk<F, T>) -> impl Stream<Item = Result<T, Error>> + 'a
-    where
-        F: Fn() -> Request + 'a,
-        T: DeserializeOwned + 'a,
-    {
         futures_util::stream::unfold(walk, move |mut walk| async move {
             loop {
                 if let Some(error) = walk.error.take() {
