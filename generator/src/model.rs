@@ -392,9 +392,15 @@ fn operation(
             };
             let ty = match encoding {
                 BodyEncoding::Json | BodyEncoding::Form => {
-                    argument_type(sig, "body").ok_or_else(|| {
+                    let ty = argument_type(sig, "body").ok_or_else(|| {
                         ctx.error(pointer, "internal error: no argument for the request body")
-                    })?
+                    })?;
+                    // The type generator passes a body of a `Copy` type by value; the runtime
+                    // takes every body by reference.
+                    match ty {
+                        Type::Reference(_) => ty,
+                        ty => parse_quote!(&#ty),
+                    }
                 }
                 BodyEncoding::Text => parse_quote!(::std::string::String),
                 BodyEncoding::Bytes => {
