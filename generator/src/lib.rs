@@ -24,6 +24,7 @@ mod prepare;
 mod print;
 mod progen;
 mod schemas;
+mod skip;
 mod standalone;
 mod surface;
 mod syn_util;
@@ -131,9 +132,21 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     // As read, for locating the surface's items: the passes take the version header out of
     // parameter lists.
     let raw = doc.clone();
-    let facts = prepare::prepare(ctx, &mut doc)?;
-    let spec = progen::typed_spec(ctx, doc.clone())?;
-    let tokens = progen::run_progenitor(ctx, &spec)?;
+    let mut facts = prepare::prepare(ctx, &mut doc)?;
+    // An operation progenitor fails on is left out, and the rest generated again.
+    let tokens = loop {
+        let spec = progen::typed_spec(ctx, doc.clone())?;
+        match progen::run_progenitor(ctx, &spec) {
+            Ok(tokens) => break tokens,
+            Err(progen::Failure::Whole(err)) => return Err(err),
+            Err(progen::Failure::Operations(culprits)) => {
+                for (op, reason) in culprits {
+                    skip::drop_operation(ctx, &mut doc, &op, &op, &reason)?;
+                    facts.operations.retain(|_, at| *at != op);
+                }
+            }
+        }
+    };
     let progenitor: syn::File = syn::parse2(tokens).map_err(|e| {
         ctx.error(
             "",

@@ -10,36 +10,86 @@ use crate::ctx::{Ctx, R};
 use crate::naming::{self, Case};
 use crate::operations::{Op, is_json};
 use crate::pointer::{self, Walk, escape_token, resolve};
+use crate::skip;
 
 /// Every `$ref` must be local and resolve. A schema `$ref` that points nowhere becomes a
-/// free-form JSON value; any other broken reference is an error.
+/// free-form JSON value. Any other broken reference inside an operation (or its path item)
+/// leaves that operation out; inside a component other than a schema, the component goes, and
+/// the operations that use it follow on the next round. Elsewhere it is an error.
 pub(crate) fn check_refs(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    for (at, target) in pointer::refs(doc) {
-        let Some(local) = target.strip_prefix('#') else {
-            return Err(ctx.error(
-                &at,
-                format!(
+    loop {
+        let mut changed = false;
+        for (at, target) in pointer::refs(doc) {
+            // An earlier fix in this round may have taken the node away.
+            if doc.pointer(&at).is_none() {
+                continue;
+            }
+            let local = target.strip_prefix('#');
+            if local.is_some_and(|l| doc.pointer(l).is_some()) {
+                continue;
+            }
+            let parent = at.strip_suffix("/$ref").unwrap_or(&at).to_string();
+            let problem = match local {
+                None => format!(
                     "external reference `{target}` is not supported; only `#/...` references are"
                 ),
-            ));
-        };
-        if doc.pointer(local).is_some() {
-            continue;
-        }
-        let parent = at.strip_suffix("/$ref").unwrap_or(&at).to_string();
-        if local.starts_with("/components/schemas/") {
-            ctx.warn(
-                &parent,
-                format!("reference `{target}` points to nothing; typed as a free-form JSON value"),
-            )?;
-            if let Some(node) = doc.pointer_mut(&parent) {
-                *node = Value::Object(Map::new());
+                Some(_) => format!("reference `{target}` points to nothing"),
+            };
+            if local.is_some_and(|l| l.starts_with("/components/schemas/")) {
+                ctx.warn(
+                    &parent,
+                    format!("{problem}; typed as a free-form JSON value"),
+                )?;
+                if let Some(node) = doc.pointer_mut(&parent) {
+                    *node = Value::Object(Map::new());
+                }
+            } else if let Some(op) = skip::operation_of(&parent) {
+                skip::drop_operation(ctx, doc, &op, &at, &problem)?;
+            } else if let Some(item) = path_item_parameters(&parent) {
+                for op in skip::operations_of_item(doc, &item) {
+                    skip::drop_operation(ctx, doc, &op, &at, &problem)?;
+                }
+                skip::remove_path_item(doc, &item);
+            } else if let Some(component) = non_schema_component(&parent) {
+                ctx.warn(
+                    &at,
+                    format!("{problem}; component #{component} is left out, and so are the operations that use it"),
+                )?;
+                remove_at(doc, &component);
+            } else {
+                return Err(ctx.error(&at, problem));
             }
-        } else {
-            return Err(ctx.error(&parent, format!("reference `{target}` points to nothing")));
+            changed = true;
+        }
+        if !changed {
+            return Ok(());
         }
     }
-    Ok(())
+}
+
+/// `/paths/~1a` for a pointer under `/paths/~1a/parameters`.
+fn path_item_parameters(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/paths/")?;
+    let (path, rest) = rest.split_once('/')?;
+    (rest == "parameters" || rest.starts_with("parameters/")).then(|| format!("/paths/{path}"))
+}
+
+/// `/components/parameters/x` for a pointer inside that component (schemas excluded).
+fn non_schema_component(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/")?;
+    let mut tokens = rest.splitn(3, '/');
+    let (kind, name) = (tokens.next()?, tokens.next()?);
+    (kind != "schemas").then(|| format!("/components/{kind}/{name}"))
+}
+
+/// Removes the member a pointer names from its parent mapping.
+fn remove_at(doc: &mut Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    if let Some(map) = doc.pointer_mut(parent).and_then(Value::as_object_mut) {
+        map.remove(&pointer::unescape_token(key));
+    }
 }
 
 /// Component schemas whose names give the same Rust type name (`contact_tags`, `ContactTags`)
