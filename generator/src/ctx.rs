@@ -11,7 +11,16 @@ pub(crate) struct Ctx<'a> {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// State for one generation from `src`.
+    pub fn new(src: &'a SpecSource, strict: bool) -> Self {
+        Self {
+            src,
+            strict,
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Box<Diagnostic> {
         Box::new(self.src.diag(Severity::Error, pointer, message))
     }

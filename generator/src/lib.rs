@@ -8,6 +8,7 @@
 mod api_diff;
 mod builders;
 mod cli_table;
+mod collisions;
 mod ctx;
 mod diag;
 mod emit;
@@ -98,11 +99,7 @@ impl GenerateError {
 
 /// Generates the client source for one spec.
 pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, GenerateError> {
-    let mut ctx = ctx::Ctx {
-        src,
-        strict: options.strict,
-        warnings: Vec::new(),
-    };
+    let mut ctx = ctx::Ctx::new(src, options.strict);
     let result = run(&mut ctx, options);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
@@ -134,10 +131,11 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let raw = doc.clone();
     let mut facts = prepare::prepare(ctx, &mut doc)?;
     // An operation progenitor fails on is left out, and the rest generated again.
-    let tokens = loop {
-        let spec = progen::typed_spec(ctx, doc.clone())?;
+    let (tokens, enum_fixes) = loop {
+        let (for_types, fixes) = collisions::for_type_generator(&doc);
+        let spec = progen::typed_spec(ctx, for_types)?;
         match progen::run_progenitor(ctx, &spec) {
-            Ok(tokens) => break tokens,
+            Ok(tokens) => break (tokens, fixes),
             Err(progen::Failure::Whole(err)) => return Err(err),
             Err(progen::Failure::Operations(culprits)) => {
                 for (op, reason) in culprits {
@@ -167,6 +165,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         .flat_map(syn_util::type_idents)
         .collect();
     if let Some((_, items)) = &mut types.content {
+        collisions::restore_variants(items, &enum_fixes);
         types::types_pass(ctx, items, &facts, &request_roots)?;
         builders::add(items);
     }

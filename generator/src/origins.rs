@@ -209,10 +209,18 @@ impl TypeNames {
         }
         let mut known = BTreeMap::new();
         while let Some((name, at)) = todo.pop_front() {
-            if known.contains_key(&name) {
+            // A title the collision pass gave an inline schema is its type's name; the parts
+            // inside it keep names made from the name it would have had.
+            let own = doc
+                .pointer(&at)
+                .and_then(|n| n.get("title"))
+                .and_then(Value::as_str)
+                .filter(|_| !at.starts_with("/components/schemas/") || at.matches('/').count() > 3)
+                .map_or_else(|| name.clone(), naming::pascal);
+            if known.contains_key(&own) {
                 continue;
             }
-            known.insert(name.clone(), at.clone());
+            known.insert(own, at.clone());
             // A nullable object is a newtype over an `Option` of this.
             known
                 .entry(format!("{name}Inner"))

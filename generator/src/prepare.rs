@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::collisions;
 use crate::ctx::{Ctx, R};
 use crate::facts::{self, ApiFacts, value_as_string};
 use crate::fixed;
@@ -30,8 +31,10 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     schemas::fix_responses(ctx, doc, &ops)?;
     schemas::unify_error_responses(doc, &ops);
     // Last of the schema passes, so that their warnings name the schemas as the file does.
-    schemas::rename_colliding_components(ctx, doc)?;
+    collisions::rename_colliding_components(ctx, doc)?;
     let fixed_fields = fixed::take_fixed_fields(doc);
+    // After the passes that drop titles and enums, which decide which inline schemas are types.
+    collisions::name_inline_types(ctx, doc)?;
     let mut facts = facts::collect(ctx, doc, ops)?;
     facts.fixed_fields = fixed_fields;
     Ok(facts)
