@@ -20,6 +20,7 @@ mod naming;
 mod operations;
 mod origins;
 pub mod pagination;
+mod patch;
 mod pointer;
 mod prepare;
 mod print;
@@ -38,6 +39,7 @@ pub use api_diff::{
 pub use diag::{Diagnostic, LineCol, Severity};
 pub use facts::{ApiFacts, Server};
 pub use load::SpecSource;
+pub use patch::{Patch, PatchKind};
 pub use pointer::escape_token;
 pub use standalone::crate_files;
 pub use surface::{Origin, Surface};
@@ -99,7 +101,19 @@ impl GenerateError {
 
 /// Generates the client source for one spec.
 pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, GenerateError> {
+    generate_patched(src, &[], options)
+}
+
+/// Generates the client source for one spec after applying `patches` to it, in order (see
+/// [`patch`]). Diagnostics about a node a patch added are located in that patch file; about a
+/// node of the spec, in the spec, where it is in the file.
+pub fn generate_patched(
+    src: &SpecSource,
+    patches: &[Patch],
+    options: &Options,
+) -> Result<Generated, GenerateError> {
     let mut ctx = ctx::Ctx::new(src, options.strict);
+    ctx.patches = patches;
     let result = run(&mut ctx, options);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
@@ -119,14 +133,51 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     }
 }
 
+/// A spec with its patches applied.
+#[derive(Clone, Debug)]
+pub struct Patched {
+    /// The patched spec.
+    pub document: serde_json::Value,
+    /// What applying the patches warned about (an overlay action that selects nothing), in the
+    /// order found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Applies `patches` to the spec in order: an OpenAPI Overlay 1.0 document's actions update or
+/// remove the nodes their JSONPath (RFC 9535) targets select, and an overrides file is
+/// deep-merged (mappings merge, other values replace, `null` removes). An overlay action that
+/// selects nothing is a warning (an error with `options.strict`); a patch file that is not one
+/// is an error located in it.
+pub fn patch(
+    src: &SpecSource,
+    patches: &[Patch],
+    options: &Options,
+) -> Result<Patched, GenerateError> {
+    let mut ctx = ctx::Ctx::new(src, options.strict);
+    ctx.patches = patches;
+    let result = src
+        .parse()
+        .and_then(|mut doc| patch::apply_all(&mut ctx, &mut doc).map(|()| doc));
+    let warnings = std::mem::take(&mut ctx.warnings);
+    match result {
+        Ok(document) => Ok(Patched { document, warnings }),
+        Err(err) => {
+            let mut diagnostics = warnings;
+            diagnostics.push(*err);
+            Err(GenerateError { diagnostics })
+        }
+    }
+}
+
 type Output = (String, ApiFacts, Surface, Vec<model::Operation>, String);
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut doc = ctx.src.parse()?;
+    patch::apply_all(ctx, &mut doc)?;
     // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
     // be switched on elsewhere in a build), so the output does not depend on the build.
     doc.sort_all_objects();
-    // As read, for locating the surface's items: the passes take the version header out of
+    // As read and patched, for locating the surface's items: the passes take the version header out of
     // parameter lists.
     let raw = doc.clone();
     let mut facts = prepare::prepare(ctx, &mut doc)?;
@@ -173,7 +224,14 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     file.items.push(syn::Item::Mod(types));
     print::normalize_docs(&mut file);
     let mut surface = Surface::of(&file, &facts);
-    origins::attach(&mut surface, ctx.src, &raw, &doc, &facts, &operations);
+    origins::attach(
+        &mut surface,
+        &|p| ctx.origin(p),
+        &raw,
+        &doc,
+        &facts,
+        &operations,
+    );
     if let Some(name) = surface
         .duplicates
         .iter()

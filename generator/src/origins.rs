@@ -9,18 +9,18 @@ use std::collections::{BTreeMap, VecDeque};
 use serde_json::Value;
 
 use crate::facts::ApiFacts;
-use crate::load::SpecSource;
 use crate::model::{Location, Operation};
 use crate::naming;
 use crate::operations::is_json;
 use crate::pointer::{escape_token, join, resolve};
 use crate::surface::{Origin, Surface};
 
-/// Fills `surface.origins`. `raw` is the document as read (before the spec passes, which drop
-/// the version header from parameter lists), `doc` the prepared one the types were made from.
+/// Fills `surface.origins`, each located by `locate` (through the patches applied, if any).
+/// `raw` is the document as read and patched (before the spec passes, which drop the version
+/// header from parameter lists), `doc` the prepared one the types were made from.
 pub(crate) fn attach(
     surface: &mut Surface,
-    src: &SpecSource,
+    locate: &dyn Fn(&str) -> Origin,
     raw: &Value,
     doc: &Value,
     facts: &ApiFacts,
@@ -83,14 +83,7 @@ pub(crate) fn attach(
     }
     surface.origins = pointers
         .into_iter()
-        .map(|(key, pointer)| {
-            let origin = Origin {
-                file: src.name().to_string(),
-                position: src.locate(&pointer),
-                pointer,
-            };
-            (key, origin)
-        })
+        .map(|(key, pointer)| (key, locate(&pointer)))
         .collect();
 }
 

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use intercom_generator::{
-    AcceptList, Check, Options, SeverityOverrides, SpecSource, Surface, crate_files, diff, generate,
+    AcceptList, Check, Options, Patch, SeverityOverrides, SpecSource, Surface, crate_files, diff,
+    generate, generate_patched,
 };
 
 use crate::files::{Mode, ensure_file_contents, replace_dir};
@@ -39,8 +40,10 @@ enum Command {
     },
     /// Write a standalone client crate for any OpenAPI 3.0 spec
     ///
-    /// Problems the generator works around are warnings (errors with --strict); on error
-    /// nothing is written.
+    /// Problems the generator works around are warnings (errors with --strict): an operation
+    /// that cannot be generated is left out, names that collide in Rust get a numeric suffix.
+    /// Overrides and overlays patch the spec first; diagnostics name the file each node came
+    /// from. On error nothing is written.
     Generate(GenerateArgs),
     /// Report the change in the generated crate's public API between two specs
     ///
@@ -78,6 +81,21 @@ struct GenerateArgs {
     /// Make every problem the generator works around an error
     #[arg(long)]
     strict: bool,
+    /// An OpenAPI Overlay 1.0 document (YAML or JSON) to apply to the spec first; repeatable,
+    /// applied in order, after any --overrides
+    ///
+    /// Each action's JSONPath (RFC 9535) target selects nodes: `update` merges into a mapping
+    /// (mappings merge, other values replace) or appends to a list, `remove: true` removes
+    /// them. A target that selects nothing is a warning (an error with --strict).
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
+    /// An overrides file (YAML or JSON) deep-merged into the spec first, as Fern's
+    /// openapi-overrides.yml; repeatable, applied in order, before any --overlay
+    ///
+    /// Mappings merge recursively, any other value (lists too) replaces, and `null` removes the
+    /// key.
+    #[arg(long, value_name = "FILE")]
+    overrides: Vec<PathBuf>,
 }
 
 /// The options of `diff-api`.
@@ -243,7 +261,22 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
         strict: args.strict,
         command: "cargo xtask generate".to_string(),
     };
-    let generated = generate(&SpecSource::new(spec, text), &options)
+    let mut patches = Vec::new();
+    for (path, make) in args
+        .overrides
+        .iter()
+        .map(|p| (p, Patch::overrides as fn(SpecSource) -> Patch))
+        .chain(
+            args.overlay
+                .iter()
+                .map(|p| (p, Patch::overlay as fn(SpecSource) -> Patch)),
+        )
+    {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+        patches.push(make(SpecSource::new(path.display().to_string(), text)));
+    }
+    let generated = generate_patched(&SpecSource::new(spec, text), &patches, &options)
         .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
     let elapsed = started.elapsed();
     for warning in &generated.warnings {
@@ -347,6 +380,8 @@ fn build_generated(paths: &Paths) -> Result<(), String> {
             out: out.clone(),
             name: Some(crate_name_for(Path::new(&stem))),
             strict: false,
+            overlay: Vec::new(),
+            overrides: Vec::new(),
         })?;
         // The workspace's lock file pins the same dependency versions, so the build reuses the
         // workspace's compiled dependencies.
@@ -432,7 +467,32 @@ mod tests {
         assert_eq!(args.out, Path::new("out/dir"));
         assert_eq!(args.name, None);
         assert!(args.strict);
+        assert!(args.overlay.is_empty() && args.overrides.is_empty());
         assert!(Cli::try_parse_from(["cargo xtask", "generate", "--spec", "a.yaml"]).is_err());
+    }
+
+    #[test]
+    fn generate_takes_overlays_and_overrides_in_order() {
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "generate",
+            "--spec",
+            "a.yaml",
+            "--out",
+            "out",
+            "--overlay",
+            "one.yaml",
+            "--overrides",
+            "fern.yml",
+            "--overlay",
+            "two.json",
+        ])
+        .unwrap();
+        let Some(Command::Generate(args)) = cli.command else {
+            panic!("not generate: {cli:?}")
+        };
+        assert_eq!(args.overlay, [Path::new("one.yaml"), Path::new("two.json")]);
+        assert_eq!(args.overrides, [Path::new("fern.yml")]);
     }
 
     #[test]
