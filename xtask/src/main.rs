@@ -52,8 +52,9 @@ enum Command {
     DiffApi(DiffApiArgs),
     /// Generate a crate from Intercom's published spec and from each fixture, and compile each
     ///
-    /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs;
-    /// the crates go under target/generated/ and compile with warnings denied.
+    /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs
+    /// and tests/fixtures/per_operation; the crates go under target/generated/ and compile with
+    /// warnings denied.
     BuildGenerated,
     /// Run the benchmarks of benches/ (decoding, requests over loopback, generation)
     ///
@@ -355,25 +356,32 @@ fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `build-generated`: generates a crate from Intercom's published spec and from each fixture
-/// spec, and compiles each with warnings denied.
+/// `build-generated`: generates a crate from Intercom's published spec, from each
+/// one-construct fixture spec and from each fixture with an operation that is left out, and
+/// compiles each with warnings denied.
 fn build_generated(paths: &Paths) -> Result<(), String> {
-    let mut specs = vec![paths.upstream_spec()];
-    let fixtures = paths.fixtures();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .map_err(|e| format!("error: cannot list {}: {e}", fixtures.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    entries.sort();
-    specs.extend(entries);
+    let mut specs = vec![(String::new(), paths.upstream_spec())];
+    for (prefix, folder) in [
+        ("", paths.fixtures()),
+        ("per-operation-", paths.per_operation_fixtures()),
+    ] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| format!("error: cannot list {}: {e}", folder.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        entries.sort();
+        specs.extend(entries.into_iter().map(|p| (prefix.to_string(), p)));
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    for spec in specs {
-        let stem = spec
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("spec")
-            .replace('.', "-");
+    for (prefix, spec) in specs {
+        let stem = format!(
+            "{prefix}{}",
+            spec.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("spec")
+                .replace('.', "-")
+        );
         let out = paths.generated_crates().join(&stem);
         generate_crate(&GenerateArgs {
             spec: spec.clone(),
