@@ -3,7 +3,7 @@
 //! generated is left out with a located warning (an error with `strict`) while the rest is
 //! generated, and Intercom's own published description generates every operation.
 
-use intercom_generator::{Options, Severity, SpecSource, generate};
+use intercom_generator::{Options, Patch, Severity, SpecSource, generate, generate_patched};
 use intercom_tests::workspace_root;
 
 fn fixture_name(path: &std::path::Path) -> String {
@@ -144,4 +144,44 @@ fn intercom_published_spec_generates_every_operation() {
     assert_eq!(out.facts.servers.len(), 3);
     let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(warnings.join("\n"));
+}
+
+/// The published 2.10 description with the problems of newer Intercom descriptions brought in by
+/// an overlay: a colliding inline type name, an undeclared path name, a multipart body and
+/// success responses of two types. It generates, with a located warning for each, and every
+/// other operation is kept.
+#[test]
+fn newer_description_problems_are_warnings_not_failures() {
+    let root = workspace_root();
+    let read = |p: &str| {
+        std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p} is needed: {e}"))
+    };
+    let spec = SpecSource::new(
+        "shared/upstream/intercom-openapi-2.10.yaml",
+        read("../shared/upstream/intercom-openapi-2.10.yaml"),
+    );
+    let overlay = "tests/fixtures/overlays/newer_intercom.yaml";
+    let patches = [Patch::overlay(SpecSource::new(overlay, read(overlay)))];
+    let out =
+        generate_patched(&spec, &patches, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.operations.len(), 108 + 1);
+    assert!(out.surface.items.contains_key("op show_export_job"));
+    assert!(out.surface.items.contains_key("model TicketType2"));
+    let new: Vec<String> = out
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.message.contains("TicketType2")
+                || w.message.contains("job_identifier")
+                || w.message.contains("createUpload")
+                || w.message.contains("upsertContactTwoWays")
+        })
+        .map(ToString::to_string)
+        .collect();
+    insta::assert_snapshot!(new.join("\n"));
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    assert!(generate_patched(&spec, &patches, &strict).is_err());
 }
