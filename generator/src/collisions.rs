@@ -68,6 +68,8 @@ struct Claim {
     name: String,
     pointer: String,
     component: bool,
+    /// What the name is made from, for the warning.
+    after: &'static str,
 }
 
 /// Inline schemas that the type generator would name like a component or like another inline
@@ -87,6 +89,7 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 name: naming::pascal(name),
                 pointer: at.clone(),
                 component: true,
+                after: "",
             });
             // A nullable component is a newtype over an `Option` of `{Name}Inner`, and the
             // parts inside are named after that.
@@ -100,6 +103,7 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                     name: naming::pascal(&inner),
                     pointer: at.clone(),
                     component: true,
+                    after: "",
                 });
                 inner
             } else {
@@ -108,8 +112,8 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
             inline_claims(doc, &raw, &at, &mut claims);
         }
     }
-    for (raw, at) in operation_roots(doc) {
-        inline_claims(doc, &raw, &at, &mut claims);
+    for (raw, at, after) in operation_roots(doc) {
+        claim(doc, &raw, &at, after, &mut claims);
     }
     let mut by_name: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
     for c in &claims {
@@ -130,7 +134,8 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
             ctx.warn(
                 &c.pointer,
                 format!(
-                    "this inline schema would be named `{name}` after its parent and property, like the schema at #{}; generated as `{renamed}`",
+                    "this inline schema would be named `{name}` after {}, like the schema at #{}; generated as `{renamed}`",
+                    c.after,
                     group[keep].pointer
                 ),
             )?;
@@ -145,9 +150,10 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
     Ok(())
 }
 
-/// The inline request and success response schemas of each operation, with the name the
-/// generator starts from (`{operationId}_body`, `{operationId}_response`).
-fn operation_roots(doc: &Value) -> Vec<(String, String)> {
+/// The inline request and success response schemas and parameter schemas of each operation,
+/// with the name the generator starts from (`{operationId}-body`, `{operationId}-response`,
+/// `{operationId}-{parameter}`) and what that name is made from.
+fn operation_roots(doc: &Value) -> Vec<(String, String, &'static str)> {
     let mut out = Vec::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return out;
@@ -162,7 +168,7 @@ fn operation_roots(doc: &Value) -> Vec<(String, String)> {
             };
             let at = format!("/paths/{}/{}", escape_token(path), escape_token(method));
             if let Some(s) = json_schema(op.get("requestBody"), &format!("{at}/requestBody")) {
-                out.push((format!("{id}_body"), s));
+                out.push((format!("{id}-body"), s, "its operation"));
             }
             let success = op
                 .get("responses")
@@ -171,7 +177,21 @@ fn operation_roots(doc: &Value) -> Vec<(String, String)> {
             if let Some((status, r)) = success
                 && let Some(s) = json_schema(Some(r), &join(&format!("{at}/responses"), status))
             {
-                out.push((format!("{id}_response"), s));
+                out.push((format!("{id}-response"), s, "its operation"));
+            }
+            // Parameters of the path item are left out: one schema there is named once per
+            // operation, so no one title fits it.
+            let params = op.get("parameters").and_then(Value::as_array);
+            for (i, p) in params.into_iter().flatten().enumerate() {
+                if let (Some(name), Some(_)) =
+                    (p.get("name").and_then(Value::as_str), p.get("schema"))
+                {
+                    out.push((
+                        format!("{id}-{name}"),
+                        format!("{at}/parameters/{i}/schema"),
+                        "its operation and parameter",
+                    ));
+                }
             }
         }
     }
@@ -213,17 +233,32 @@ fn inline_claims(doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
         for prop in props.keys() {
             let child_raw = format!("{raw}_{}", prop.to_snake_case());
             let child = join(&format!("{at}/properties"), prop);
-            claim(doc, &child_raw, &child, out);
+            claim(doc, &child_raw, &child, "its parent and property", out);
         }
     }
-    for (key, suffix) in [("items", "Item"), ("additionalProperties", "Value")] {
+    for (key, suffix, after) in [
+        ("items", "Item", "the list it is the items of"),
+        (
+            "additionalProperties",
+            "Value",
+            "the map it is the values of",
+        ),
+    ] {
         if node.get(key).is_some_and(Value::is_object) {
-            claim(doc, &format!("{raw}{suffix}"), &format!("{at}/{key}"), out);
+            claim(
+                doc,
+                &format!("{raw}{suffix}"),
+                &format!("{at}/{key}"),
+                after,
+                out,
+            );
         }
     }
 }
 
-fn claim(doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
+/// Claims the name `raw` gives the inline schema at `at`, if it is a named type, and the names
+/// of the inline schemas inside it.
+fn claim(doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Claim>) {
     let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
         return;
     };
@@ -235,6 +270,7 @@ fn claim(doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
             name: naming::pascal(raw),
             pointer: at.to_string(),
             component: false,
+            after,
         });
     }
     inline_claims(doc, raw, at, out);

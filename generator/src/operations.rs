@@ -179,9 +179,11 @@ fn shape<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Option<(Str
 }
 
 /// Every parameter must be one the client can send: in the path, query or a header, typed by a
-/// `schema`. An operation with another is left out.
+/// `schema`, and a path parameter one value. An operation with another is left out. A path
+/// parameter not marked required is made required, with a warning.
 pub(crate) fn check_parameters(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &mut Vec<Op>) -> R<()> {
     let mut bad = Vec::new();
+    let mut optional_path = BTreeSet::new();
     for op in ops.iter() {
         let item = op.pointer.rsplit_once('/').map_or("", |(i, _)| i);
         'lists: for list_ptr in [
@@ -204,6 +206,12 @@ pub(crate) fn check_parameters(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &mut Vec
                     Some(format!(
                         "parameter `{name}` has no `schema` to type it (`content` parameters are not supported)"
                     ))
+                } else if location == "path"
+                    && let Some(kind) = p.get("schema").and_then(|s| unsendable_in_path(doc, s))
+                {
+                    Some(format!(
+                        "path parameter `{name}` is {kind}, which one path segment cannot hold"
+                    ))
                 } else {
                     None
                 };
@@ -211,7 +219,25 @@ pub(crate) fn check_parameters(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &mut Vec
                     bad.push((op.pointer.clone(), at, problem));
                     break 'lists;
                 }
+                if location == "path" && p.get("required").and_then(Value::as_bool) != Some(true) {
+                    // The parameter itself, which may be a component shared by operations.
+                    let target = list[i]
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix('#'))
+                        .map_or(at, str::to_string);
+                    optional_path.insert((target, name.to_string()));
+                }
             }
+        }
+    }
+    for (at, name) in optional_path {
+        ctx.warn(
+            &at,
+            format!("path parameter `{name}` is not marked `required: true`, as every path parameter is; generated as required"),
+        )?;
+        if let Some(p) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+            p.insert("required".into(), Value::Bool(true));
         }
     }
     for (op, at, problem) in bad {
@@ -245,6 +271,34 @@ pub(crate) fn is_json(media: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     m == "application/json" || m.ends_with("+json")
+}
+
+/// What a path parameter's schema is when it is not a single value the client can write into
+/// a path segment (a string, number, integer or boolean, or a free-form value): `an object`,
+/// `a list`, `one of several schemas`.
+fn unsendable_in_path(doc: &Value, schema: &Value) -> Option<&'static str> {
+    // Through a chain of references (which the reference pass has checked resolve); a chain
+    // longer than any sensible one is a cycle, given up on.
+    let mut schema = schema;
+    for _ in 0..32 {
+        if schema.get("$ref").is_none() {
+            break;
+        }
+        schema = resolve(doc, schema)?;
+    }
+    let kind = schema.get("type").and_then(Value::as_str);
+    match kind {
+        Some("object") => Some("an object"),
+        Some("array") => Some("a list"),
+        _ if schema.get("properties").is_some() => Some("an object"),
+        None if ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some()) =>
+        {
+            Some("one of several schemas")
+        }
+        _ => None,
+    }
 }
 
 /// Request bodies must use a media type progenitor generates; where several are offered the
