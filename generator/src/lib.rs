@@ -1,5 +1,6 @@
-//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client: load, prepare
-//! (spec passes, located warnings and errors), model (one typed value per operation), emit
+//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client: load, patch
+//! (overlays and overrides, if given), prepare (spec passes, located warnings and errors; an
+//! operation that cannot be generated is left out), model (one typed value per operation), emit
 //! (types by progenitor, methods from the model, over the `intercom-runtime` crate), print.
 //!
 //! The generator reads nothing but the text it is given and writes no files: callers (the
