@@ -17,6 +17,7 @@ mod facts;
 mod fixed;
 mod load;
 pub mod model;
+mod multipart;
 mod naming;
 mod operations;
 mod origins;
@@ -184,7 +185,8 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut facts = prepare::prepare(ctx, &mut doc)?;
     // An operation progenitor fails on is left out, and the rest generated again.
     let (tokens, enum_fixes) = loop {
-        let (for_types, fixes) = collisions::for_type_generator(&doc);
+        let (mut for_types, fixes) = collisions::for_type_generator(&doc);
+        progen::without_multipart_bodies(&mut for_types);
         let spec = progen::typed_spec(ctx, for_types)?;
         match progen::run_progenitor(ctx, &spec) {
             Ok(tokens) => break (tokens, fixes),

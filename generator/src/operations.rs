@@ -15,13 +15,18 @@ pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Request body media types progenitor can generate.
-const BODY_TYPES: [&str; 4] = [
+/// Request body media types the generator can generate: progenitor types the first four, and
+/// `multipart/form-data` is sent as the runtime's `Multipart`.
+const BODY_TYPES: [&str; 5] = [
     "application/json",
     "application/x-www-form-urlencoded",
     "application/octet-stream",
     "text/plain",
+    MULTIPART,
 ];
+
+/// The multipart media type, whose bodies progenitor does not see.
+pub(crate) const MULTIPART: &str = "multipart/form-data";
 
 /// An operation found under `paths`.
 pub(crate) struct Op {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::ctx::Ctx;
 use crate::diag::Diagnostic;
-use crate::operations::METHODS;
+use crate::operations::{METHODS, MULTIPART};
 use crate::pointer::escape_token;
 
 /// Deserializes the prepared document into openapiv3's model; a mismatch is located by the
@@ -35,6 +35,34 @@ pub(crate) fn typed_spec(ctx: &Ctx<'_>, doc: Value) -> Result<openapiv3::OpenAPI
             format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
         )
     })
+}
+
+/// Takes the `multipart/form-data` request bodies out of what progenitor sees: it cannot generate
+/// them, and the operation model gives those operations the runtime's `Multipart` instead.
+pub(crate) fn without_multipart_bodies(doc: &mut Value) {
+    let snapshot = doc.clone();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let multipart = op
+                .get("requestBody")
+                .and_then(|b| crate::pointer::resolve(&snapshot, b))
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .is_some_and(|c| c.contains_key(MULTIPART));
+            if multipart {
+                op.remove("requestBody");
+            }
+        }
+    }
 }
 
 fn settings() -> progenitor::GenerationSettings {

@@ -147,9 +147,9 @@ fn intercom_published_spec_generates_every_operation() {
 }
 
 /// The published 2.10 description with the problems of newer Intercom descriptions brought in by
-/// an overlay: a colliding inline type name, an undeclared path name, a multipart body and
-/// success responses of two types. It generates, with a located warning for each, and every
-/// other operation is kept.
+/// an overlay: a colliding inline type name, an undeclared path name, a multipart body (which
+/// generates) and success responses of two types. It generates, with a located warning for each
+/// problem, and every other operation is kept.
 #[test]
 fn newer_description_problems_are_warnings_not_failures() {
     let root = workspace_root();
@@ -164,8 +164,15 @@ fn newer_description_problems_are_warnings_not_failures() {
     let patches = [Patch::overlay(SpecSource::new(overlay, read(overlay)))];
     let out =
         generate_patched(&spec, &patches, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.operations.len(), 108 + 1);
+    assert_eq!(out.operations.len(), 108 + 2);
     assert!(out.surface.items.contains_key("op show_export_job"));
+    assert_eq!(
+        out.surface
+            .items
+            .get("op create_upload")
+            .map(String::as_str),
+        Some("(body: &Multipart) -> Result<Response<()>, Error>")
+    );
     assert!(out.surface.items.contains_key("model TicketType2"));
     let new: Vec<String> = out
         .warnings
