@@ -179,11 +179,12 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
     // be switched on elsewhere in a build), so the output does not depend on the build.
     doc.sort_all_objects();
-    // As read and patched, for locating the surface's items: the passes take the version header out of
-    // parameter lists.
+    // As read and patched, for locating the surface's items: the passes take the version header
+    // out of parameter lists.
     let raw = doc.clone();
     let mut facts = prepare::prepare(ctx, &mut doc)?;
-    // An operation progenitor fails on is left out, and the rest generated again.
+    // An operation progenitor fails on is left out, and the rest generated again; each round
+    // leaves out at least one operation, so the loop ends.
     let (tokens, enum_fixes) = loop {
         let (mut for_types, fixes) = collisions::for_type_generator(&doc);
         progen::without_multipart_bodies(&mut for_types);
