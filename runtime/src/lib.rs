@@ -17,6 +17,7 @@ pub mod codec;
 mod error;
 mod error_code;
 mod events;
+mod multipart;
 mod options;
 mod pages;
 mod path;
@@ -39,6 +40,7 @@ pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
 /// The stream a paginated operation returns; `futures::StreamExt` gives it `next()`.
 pub use futures_core::Stream;
+pub use multipart::Multipart;
 pub use options::RequestOptions;
 pub use pages::{Advance, PageOptions, Pages, Slot, set_json_pointer};
 pub use path::encode_path_segment;
