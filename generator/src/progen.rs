@@ -65,6 +65,33 @@ pub(crate) fn without_multipart_bodies(doc: &mut Value) {
     }
 }
 
+/// Takes the `default` response out of what progenitor sees for an operation that lists a 2xx
+/// response: progenitor counts `default` as a success, so an error schema under `default` would
+/// be a second success type. The operation model still lists it among the documented errors,
+/// and the runtime treats every status outside 2xx as an error.
+pub(crate) fn without_default_beside_success(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(responses) = item
+                .get_mut(method)
+                .and_then(|op| op.get_mut("responses"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if responses.keys().any(|status| status.starts_with('2')) {
+                responses.remove("default");
+            }
+        }
+    }
+}
+
 fn settings() -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
