@@ -6561,3 +6561,617 @@ pub mod types {
         }
     }
 }
+
+/// A local server that answers every operation from the spec, for tests: examples from
+/// the spec with the path parameters copied in, requests validated against the spec
+/// (404, 405, 401 and 400 in the API's error shape), typed overrides, scripted faults
+/// and a log of the requests received. `MockServer::start().await?.client()` is a client
+/// of it.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock {
+    use ::std::sync::{Arc, OnceLock};
+
+    pub use ::intercom_runtime::mock::{
+        Call, ErrorEntry, Fault, MockError, RecordedRequest, Reply, Server, Spec, SpecError,
+        StartError,
+    };
+
+    /// The token [`MockServer::client`] sends. The server accepts any well-formed
+    /// bearer token, and never records it.
+    pub const TOKEN: &str = "mock-token";
+
+    /// The spec as the server reads it: each operation's route, parameters, body and
+    /// answer, and the component schemas in JSON Schema's dialect.
+    pub const SPEC_JSON: &str = include_str!("mock_spec.json");
+
+    /// [`SPEC_JSON`], parsed and compiled once per process.
+    pub fn spec() -> Result<Arc<Spec>, SpecError> {
+        static SPEC: OnceLock<Result<Arc<Spec>, SpecError>> = OnceLock::new();
+        SPEC.get_or_init(|| Spec::parse(SPEC_JSON).map(Arc::new)).clone()
+    }
+
+    /// A running mock server; it stops when dropped.
+    #[derive(Debug)]
+    pub struct MockServer {
+        server: Server,
+    }
+
+    impl MockServer {
+        /// Starts a server on `127.0.0.1` on a free port.
+        pub async fn start() -> Result<Self, StartError> {
+            Self::start_on(0).await
+        }
+
+        /// Starts a server on `127.0.0.1:port` (`0` picks a free port).
+        pub async fn start_on(port: u16) -> Result<Self, StartError> {
+            let addr = ::std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            Ok(Self {
+                server: Server::start(spec()?, addr).await?,
+            })
+        }
+
+        /// `http://127.0.0.1:PORT`.
+        pub fn base_url(&self) -> &str {
+            self.server.base_url()
+        }
+
+        /// The address the server listens on.
+        pub fn addr(&self) -> ::std::net::SocketAddr {
+            self.server.addr()
+        }
+
+        /// A builder for a client of this server, with [`TOKEN`] set: add retries,
+        /// timeouts or an attempt observer, then `build()`.
+        pub fn client_builder(&self) -> super::ClientBuilder {
+            super::Client::builder().token(TOKEN).base_url(self.base_url())
+        }
+
+        /// A client of this server with the default settings.
+        pub fn client(&self) -> super::Client {
+            self.client_builder()
+                .build()
+                .expect("a client of a local URL with a plain token builds")
+        }
+
+        /// The requests received so far, oldest first, the token redacted.
+        pub fn requests(&self) -> Vec<RecordedRequest> {
+            self.server.requests()
+        }
+
+        /// Forgets the requests received so far.
+        pub fn clear_requests(&self) {
+            self.server.clear_requests();
+        }
+
+        /// Adds a scripted fault, played after those added before it.
+        pub fn fault(&self, fault: Fault) {
+            self.server.fault(fault);
+        }
+
+        /// Removes every fault not yet played.
+        pub fn clear_faults(&self) {
+            self.server.clear_faults();
+        }
+
+        /// The engine under this server, for untyped overrides.
+        pub fn server(&self) -> &Server {
+            &self.server
+        }
+
+        /// Serves until the process ends.
+        pub async fn run_forever(&self) {
+            self.server.run_forever().await;
+        }
+
+        /// Answers `POST /contacts/{id}/archive` ([`Client::archive_contact`](super::Client::archive_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_archive_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::ContactArchived, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "ArchiveContact",
+                    move |call| {
+                        let answer = respond(call.param("id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/{contact_id}/companies` ([`Client::attach_contact_to_a_company`](super::Client::attach_contact_to_a_company)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_attach_contact_to_a_company(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                super::types::AttachCompanyRequest,
+            ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "attachContactToACompany",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?, call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/{contact_id}/subscriptions` ([`Client::attach_subscription_type_to_contact`](super::Client::attach_subscription_type_to_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_attach_subscription_type_to_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                super::types::AttachSubscriptionTypeRequest,
+            ) -> Result<super::types::SubscriptionType, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "attachSubscriptionTypeToContact",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?, call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/{contact_id}/tags` ([`Client::attach_tag_to_contact`](super::Client::attach_tag_to_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_attach_tag_to_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                super::types::AttachTagRequest,
+            ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "attachTagToContact",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?, call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts` ([`Client::create_contact`](super::Client::create_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_create_contact(
+            &self,
+            respond: impl Fn(
+                super::types::CreateContactRequest,
+            ) -> Result<super::types::Contact, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "CreateContact",
+                    move |call| {
+                        let answer = respond(call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/{contact_id}/notes` ([`Client::create_note`](super::Client::create_note)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_create_note(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                super::types::CreateNoteRequest,
+            ) -> Result<super::types::Note, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "createNote",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?, call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /tags` ([`Client::create_tag`](super::Client::create_tag)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_create_tag(
+            &self,
+            respond: impl Fn(
+                super::types::CreateTagRequest,
+            ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "createTag",
+                    move |call| {
+                        let answer = respond(call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `DELETE /contacts/{id}` ([`Client::delete_contact`](super::Client::delete_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_delete_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::ContactDeleted, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "DeleteContact",
+                    move |call| {
+                        let answer = respond(call.param("id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `DELETE /tags/{id}` ([`Client::delete_tag`](super::Client::delete_tag)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_delete_tag(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<(), MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "deleteTag",
+                    move |call| {
+                        let () = respond(call.param("id")?)?;
+                        Ok(Reply::Empty)
+                    },
+                );
+        }
+
+        /// Answers `DELETE /contacts/{contact_id}/companies/{company_id}` ([`Client::detach_contact_from_a_company`](super::Client::detach_contact_from_a_company)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, `company_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_detach_contact_from_a_company(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                ::std::string::String,
+            ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "detachContactFromACompany",
+                    move |call| {
+                        let answer = respond(
+                            call.param("contact_id")?,
+                            call.param("company_id")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `DELETE /contacts/{contact_id}/subscriptions/{subscription_type_id}` ([`Client::detach_subscription_type_to_contact`](super::Client::detach_subscription_type_to_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, `subscription_type_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_detach_subscription_type_to_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                ::std::string::String,
+            ) -> Result<super::types::SubscriptionType, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "detachSubscriptionTypeToContact",
+                    move |call| {
+                        let answer = respond(
+                            call.param("contact_id")?,
+                            call.param("subscription_type_id")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `DELETE /contacts/{contact_id}/tags/{tag_id}` ([`Client::detach_tag_from_contact`](super::Client::detach_tag_from_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, `tag_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_detach_tag_from_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                ::std::string::String,
+            ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "detachTagFromContact",
+                    move |call| {
+                        let answer = respond(
+                            call.param("contact_id")?,
+                            call.param("tag_id")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /tags/{id}` ([`Client::find_tag`](super::Client::find_tag)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_find_tag(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "findTag",
+                    move |call| {
+                        let answer = respond(call.param("id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{contact_id}/companies` ([`Client::list_companies_for_a_contact`](super::Client::list_companies_for_a_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, `page`, `per_page` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_companies_for_a_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                Option<i64>,
+                Option<i64>,
+            ) -> Result<super::types::ContactCompanyList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listCompaniesForAContact",
+                    move |call| {
+                        let answer = respond(
+                            call.param("contact_id")?,
+                            call.param("page")?,
+                            call.param("per_page")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts` ([`Client::list_contacts`](super::Client::list_contacts)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `per_page`, `starting_after` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_contacts(
+            &self,
+            respond: impl Fn(
+                Option<i64>,
+                Option<::std::string::String>,
+            ) -> Result<super::types::ContactList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "ListContacts",
+                    move |call| {
+                        let answer = respond(
+                            call.param("per_page")?,
+                            call.param("starting_after")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{contact_id}/notes` ([`Client::list_notes`](super::Client::list_notes)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id`, `page`, `per_page` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_notes(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                Option<i64>,
+                Option<i64>,
+            ) -> Result<super::types::NoteList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listNotes",
+                    move |call| {
+                        let answer = respond(
+                            call.param("contact_id")?,
+                            call.param("page")?,
+                            call.param("per_page")?,
+                        )?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{contact_id}/segments` ([`Client::list_segments_for_a_contact`](super::Client::list_segments_for_a_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_segments_for_a_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::ContactSegmentList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listSegmentsForAContact",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{contact_id}/subscriptions` ([`Client::list_subscriptions_for_a_contact`](super::Client::list_subscriptions_for_a_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_subscriptions_for_a_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<
+                    super::types::ContactSubscriptionTypeList,
+                    MockError,
+                > + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listSubscriptionsForAContact",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /tags` ([`Client::list_tags`](super::Client::list_tags)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets nothing as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_tags(
+            &self,
+            respond: impl Fn(
+            ) -> Result<super::types::TagList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listTags",
+                    move |_| {
+                        let answer = respond()?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{contact_id}/tags` ([`Client::list_tags_for_a_contact`](super::Client::list_tags_for_a_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_list_tags_for_a_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::TagList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "listTagsForAContact",
+                    move |call| {
+                        let answer = respond(call.param("contact_id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/merge` ([`Client::merge_contact`](super::Client::merge_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_merge_contact(
+            &self,
+            respond: impl Fn(
+                super::types::MergeContactsRequest,
+            ) -> Result<super::types::Contact, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "MergeContact",
+                    move |call| {
+                        let answer = respond(call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/search` ([`Client::search_contacts`](super::Client::search_contacts)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_search_contacts(
+            &self,
+            respond: impl Fn(
+                super::types::SearchContactsRequest,
+            ) -> Result<super::types::ContactList, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "SearchContacts",
+                    move |call| {
+                        let answer = respond(call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `GET /contacts/{id}` ([`Client::show_contact`](super::Client::show_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_show_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::Contact, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "ShowContact",
+                    move |call| {
+                        let answer = respond(call.param("id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `POST /contacts/{id}/unarchive` ([`Client::unarchive_contact`](super::Client::unarchive_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_unarchive_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+            ) -> Result<super::types::ContactUnarchived, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "UnarchiveContact",
+                    move |call| {
+                        let answer = respond(call.param("id")?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+
+        /// Answers `PUT /contacts/{id}` ([`Client::update_contact`](super::Client::update_contact)) with `respond` from now on, instead of the spec's example.
+        ///
+        /// Requests are validated first; `respond` gets `id`, the body as the client's types, and returns the answer or a [`MockError`].
+        pub fn on_update_contact(
+            &self,
+            respond: impl Fn(
+                ::std::string::String,
+                super::types::UpdateContactRequest,
+            ) -> Result<super::types::Contact, MockError> + Send + Sync + 'static,
+        ) {
+            self.server
+                .respond(
+                    "UpdateContact",
+                    move |call| {
+                        let answer = respond(call.param("id")?, call.body()?)?;
+                        Reply::json(&answer)
+                    },
+                );
+        }
+    }
+}

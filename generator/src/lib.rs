@@ -11,9 +11,12 @@ mod cli_table;
 mod ctx;
 mod diag;
 mod emit;
+mod examples;
 mod facts;
 mod fixed;
+mod json_schema;
 mod load;
+mod mock;
 pub mod model;
 mod naming;
 mod operations;
@@ -75,6 +78,14 @@ pub struct Generated {
     /// (`cli/src/operations.rs`): one entry per operation, with its subcommand, flags, body
     /// fields and pagination.
     pub cli_source: String,
+    /// The mock server's data (JSON), written next to the generated module as
+    /// [`Generated::MOCK_DATA_FILE`], which the module's `mock` feature includes.
+    pub mock_data: String,
+}
+
+impl Generated {
+    /// The name of the mock server's data file, in the folder of the generated module.
+    pub const MOCK_DATA_FILE: &'static str = mock::DATA_FILE;
 }
 
 /// Generation failed; `diagnostics` holds the error last, after any warnings before it.
@@ -105,13 +116,21 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     let result = run(&mut ctx, options);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
-        Ok((source, facts, surface, operations, cli_source)) => Ok(Generated {
+        Ok(Output {
+            source,
+            facts,
+            surface,
+            operations,
+            cli_source,
+            mock_data,
+        }) => Ok(Generated {
             source,
             warnings,
             facts,
             surface,
             operations,
             cli_source,
+            mock_data,
         }),
         Err(err) => {
             let mut diagnostics = warnings;
@@ -121,7 +140,14 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     }
 }
 
-type Output = (String, ApiFacts, Surface, Vec<model::Operation>, String);
+struct Output {
+    source: String,
+    facts: ApiFacts,
+    surface: Surface,
+    operations: Vec<model::Operation>,
+    cli_source: String,
+    mock_data: String,
+}
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut doc = ctx.src.parse()?;
@@ -190,11 +216,17 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         ctx.src.name()
     );
     let cli_source = cli_table::source(&doc, &facts, &operations, &cli_header);
-    Ok((
-        format!("{header}{}", print::print(&file)),
+    // After the surface: the mock module is a test aid behind a feature, not the client's API.
+    let mut mock_file = print::file_of(vec![mock::module(&operations)]);
+    print::normalize_docs(&mut mock_file);
+    file.items.extend(mock_file.items);
+    let mock_data = mock::data(&raw, &facts, &operations);
+    Ok(Output {
+        source: format!("{header}{}", print::print(&file)),
         facts,
         surface,
         operations,
         cli_source,
-    ))
+        mock_data,
+    })
 }

@@ -56,6 +56,21 @@ impl Call {
         })
     }
 
+    /// The `application/x-www-form-urlencoded` body read as `T`.
+    pub fn form_body<T: DeserializeOwned>(&self) -> Result<T, MockError> {
+        serde_urlencoded::from_bytes(&self.raw_body).map_err(|e| {
+            MockError::invalid(
+                "body",
+                format!("the body cannot be read as the client's type: {e}"),
+            )
+        })
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text_body(&self) -> Result<String, MockError> {
+        Ok(String::from_utf8_lossy(&self.raw_body).into_owned())
+    }
+
     /// The body as sent.
     pub fn raw_body(&self) -> &Bytes {
         &self.raw_body
