@@ -74,7 +74,11 @@ async fn every_operation_answers_with_a_body_the_client_decodes() {
         .collect();
     operations.sort_unstable();
     operations.dedup();
-    assert_eq!(operations.len(), 25, "every operation was called: {operations:?}");
+    assert_eq!(
+        operations.len(),
+        25,
+        "every operation was called: {operations:?}"
+    );
     for r in &requests {
         assert!(
             r.status.is_some_and(|s| (200..300).contains(&s)),

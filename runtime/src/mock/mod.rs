@@ -26,6 +26,7 @@ mod validate;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
@@ -325,9 +326,14 @@ async fn answer(
     };
     let handler = lock(&state.overrides).get(&index).cloned();
     let reply = match handler {
-        Some(handler) => match handler(&call) {
-            Ok(reply) => reply,
-            Err(err) => return error_response(&err, request_id),
+        // A failed assertion inside an override answers 500 instead of dropping the connection.
+        Some(handler) => match std::panic::catch_unwind(AssertUnwindSafe(|| handler(&call))) {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(err)) => return error_response(&err, request_id),
+            Err(_) => {
+                let err = MockError::new(500, "server_error", "the override panicked");
+                return error_response(&err, request_id);
+            }
         },
         None => example(op, &call),
     };
