@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::pointer::{resolve, unescape_token};
+use crate::pointer::resolve;
 
 /// Where component schemas live in OpenAPI, and where they go in JSON Schema.
 const COMPONENTS: &str = "#/components/schemas/";
@@ -40,6 +40,13 @@ fn convert_at(doc: &Value, schema: &Value, depth: usize) -> Value {
         return schema.clone();
     };
     if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+        // A reference that points nowhere is any value, as the client types it.
+        if target
+            .strip_prefix('#')
+            .is_none_or(|local| doc.pointer(local).is_none())
+        {
+            return json!({});
+        }
         if let Some(name) = target.strip_prefix(COMPONENTS) {
             return json!({ "$ref": format!("{DEFS}{name}") });
         }
@@ -118,15 +125,6 @@ fn nullable(mut out: Map<String, Value>) -> Value {
     }
 }
 
-/// The name of the component schema a `$ref` of `schema` names, if it names one.
-pub(crate) fn component_name(schema: &Value) -> Option<String> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(COMPONENTS))
-        .map(unescape_token)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,8 +174,8 @@ mod tests {
             })
         );
         assert_eq!(
-            component_name(&json!({"$ref": "#/components/schemas/a~1b"})),
-            Some("a/b".to_string())
+            convert(&d, &json!({"$ref": "#/components/schemas/missing"})),
+            json!({})
         );
     }
 
