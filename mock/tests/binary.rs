@@ -99,6 +99,9 @@ fn wait_with_deadline(child: &mut Child) -> bool {
     false
 }
 
+/// A request's curl arguments and path, with the status, error code and field it gets.
+type Case<'a> = (Vec<&'a str>, &'a str, u16, &'a str, Option<&'a str>);
+
 const AUTH: [&str; 2] = ["-H", "Authorization: Bearer any-token"];
 
 /// The first error entry's code and field.
@@ -116,7 +119,7 @@ fn first_error(body: &Value) -> (String, Option<String>) {
 fn each_rule_over_curl() {
     let mock = Mock::start();
     let json = ["-H", "Content-Type: application/json"];
-    let cases: Vec<(Vec<&str>, &str, u16, &str, Option<&str>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (AUTH.to_vec(), "/nothing/here", 404, "not_found", None),
         (
             [&AUTH[..], &["-X", "PATCH"]].concat(),
