@@ -4,7 +4,11 @@
 
 use intercom_generator::{Options, SpecSource, generate};
 use intercom_runtime::mock::Spec;
-use intercom_tests::workspace_root;
+
+/// The workspace root, from this test's own package.
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 fn check(rel: &str) -> usize {
     let path = workspace_root().join(rel);
