@@ -239,10 +239,13 @@ fn top_level_properties(raw: &Value, schema: &Value) -> Vec<String> {
     out
 }
 
-/// The `mock` module: `MockServer` over the runtime's engine, with an override per operation.
-pub(crate) fn module(operations: &[Operation]) -> Item {
-    let overrides = operations.iter().map(on_method);
-    let data_file = DATA_FILE;
+/// The file the `mock` module is written to, next to the generated module: without the
+/// feature, the compiler does not even read it.
+pub(crate) const MODULE_FILE: &str = "generated_mock.rs";
+
+/// The declaration of the `mock` module in the generated module.
+pub(crate) fn declaration() -> Item {
+    let file = MODULE_FILE;
     parse_quote! {
         /// A local server that answers every operation from the spec, for tests: examples from
         /// the spec with the path parameters copied in, requests validated against the spec
@@ -251,105 +254,115 @@ pub(crate) fn module(operations: &[Operation]) -> Item {
         /// of it.
         #[cfg(feature = "mock")]
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-        pub mod mock {
-            use ::std::sync::{Arc, OnceLock};
-
-            pub use ::intercom_runtime::mock::{
-                Call, ErrorEntry, Fault, MockError, RecordedRequest, Reply, Server, Spec, SpecError,
-                StartError,
-            };
-
-            /// The token [`MockServer::client`] sends. The server accepts any well-formed
-            /// bearer token, and never records it.
-            pub const TOKEN: &str = "mock-token";
-
-            /// The spec as the server reads it: each operation's route, parameters, body and
-            /// answer, and the component schemas in JSON Schema's dialect.
-            pub const SPEC_JSON: &str = include_str!(#data_file);
-
-            /// [`SPEC_JSON`], parsed and compiled once per process.
-            pub fn spec() -> Result<Arc<Spec>, SpecError> {
-                static SPEC: OnceLock<Result<Arc<Spec>, SpecError>> = OnceLock::new();
-                SPEC.get_or_init(|| Spec::parse(SPEC_JSON).map(Arc::new)).clone()
-            }
-
-            /// A running mock server; it stops when dropped.
-            #[derive(Debug)]
-            pub struct MockServer {
-                server: Server,
-            }
-
-            impl MockServer {
-                /// Starts a server on `127.0.0.1` on a free port.
-                pub async fn start() -> Result<Self, StartError> {
-                    Self::start_on(0).await
-                }
-
-                /// Starts a server on `127.0.0.1:port` (`0` picks a free port).
-                pub async fn start_on(port: u16) -> Result<Self, StartError> {
-                    let addr = ::std::net::SocketAddr::from(([127, 0, 0, 1], port));
-                    Ok(Self {
-                        server: Server::start(spec()?, addr).await?,
-                    })
-                }
-
-                /// `http://127.0.0.1:PORT`.
-                pub fn base_url(&self) -> &str {
-                    self.server.base_url()
-                }
-
-                /// The address the server listens on.
-                pub fn addr(&self) -> ::std::net::SocketAddr {
-                    self.server.addr()
-                }
-
-                /// A builder for a client of this server, with [`TOKEN`] set: add retries,
-                /// timeouts or an attempt observer, then `build()`.
-                pub fn client_builder(&self) -> super::ClientBuilder {
-                    super::Client::builder().token(TOKEN).base_url(self.base_url())
-                }
-
-                /// A client of this server with the default settings.
-                pub fn client(&self) -> super::Client {
-                    self.client_builder()
-                        .build()
-                        .expect("a client of a local URL with a plain token builds")
-                }
-
-                /// The requests received so far, oldest first, the token redacted.
-                pub fn requests(&self) -> Vec<RecordedRequest> {
-                    self.server.requests()
-                }
-
-                /// Forgets the requests received so far.
-                pub fn clear_requests(&self) {
-                    self.server.clear_requests();
-                }
-
-                /// Adds a scripted fault, played after those added before it.
-                pub fn fault(&self, fault: Fault) {
-                    self.server.fault(fault);
-                }
-
-                /// Removes every fault not yet played.
-                pub fn clear_faults(&self) {
-                    self.server.clear_faults();
-                }
-
-                /// The engine under this server, for untyped overrides.
-                pub fn server(&self) -> &Server {
-                    &self.server
-                }
-
-                /// Serves until the process ends.
-                pub async fn run_forever(&self) {
-                    self.server.run_forever().await;
-                }
-
-                #(#overrides)*
-            }
-        }
+        #[path = #file]
+        pub mod mock;
     }
+}
+
+/// The items of the `mock` module: `MockServer` over the runtime's engine, with an override per
+/// operation.
+pub(crate) fn items(operations: &[Operation]) -> Vec<Item> {
+    let overrides = operations.iter().map(on_method);
+    let data_file = DATA_FILE;
+    let file: syn::File = parse_quote! {
+        use ::std::sync::{Arc, OnceLock};
+
+        pub use ::intercom_runtime::mock::{
+            Call, ErrorEntry, Fault, MockError, RecordedRequest, Reply, Server, Spec, SpecError,
+            StartError,
+        };
+
+        /// The token [`MockServer::client`] sends. The server accepts any well-formed
+        /// bearer token, and never records it.
+        pub const TOKEN: &str = "mock-token";
+
+        /// The spec as the server reads it: each operation's route, parameters, body and
+        /// answer, and the component schemas in JSON Schema's dialect.
+        pub const SPEC_JSON: &str = include_str!(#data_file);
+
+        /// [`SPEC_JSON`], parsed and compiled once per process.
+        pub fn spec() -> Result<Arc<Spec>, SpecError> {
+            static SPEC: OnceLock<Result<Arc<Spec>, SpecError>> = OnceLock::new();
+            SPEC.get_or_init(|| Spec::parse(SPEC_JSON).map(Arc::new)).clone()
+        }
+
+        /// A running mock server; it stops when dropped.
+        #[derive(Debug)]
+        pub struct MockServer {
+            server: Server,
+        }
+
+        impl MockServer {
+            /// Starts a server on `127.0.0.1` on a free port.
+            pub async fn start() -> Result<Self, StartError> {
+                Self::start_on(0).await
+            }
+
+            /// Starts a server on `127.0.0.1:port` (`0` picks a free port).
+            pub async fn start_on(port: u16) -> Result<Self, StartError> {
+                let addr = ::std::net::SocketAddr::from(([127, 0, 0, 1], port));
+                Ok(Self {
+                    server: Server::start(spec()?, addr).await?,
+                })
+            }
+
+            /// `http://127.0.0.1:PORT`.
+            pub fn base_url(&self) -> &str {
+                self.server.base_url()
+            }
+
+            /// The address the server listens on.
+            pub fn addr(&self) -> ::std::net::SocketAddr {
+                self.server.addr()
+            }
+
+            /// A builder for a client of this server, with [`TOKEN`] set: add retries,
+            /// timeouts or an attempt observer, then `build()`.
+            pub fn client_builder(&self) -> super::ClientBuilder {
+                super::Client::builder().token(TOKEN).base_url(self.base_url())
+            }
+
+            /// A client of this server with the default settings.
+            pub fn client(&self) -> super::Client {
+                self.client_builder()
+                    .build()
+                    .expect("a client of a local URL with a plain token builds")
+            }
+
+            /// The requests received so far, oldest first, the token redacted.
+            pub fn requests(&self) -> Vec<RecordedRequest> {
+                self.server.requests()
+            }
+
+            /// Forgets the requests received so far.
+            pub fn clear_requests(&self) {
+                self.server.clear_requests();
+            }
+
+            /// Adds a scripted fault, played after those added before it.
+            pub fn fault(&self, fault: Fault) {
+                self.server.fault(fault);
+            }
+
+            /// Removes every fault not yet played.
+            pub fn clear_faults(&self) {
+                self.server.clear_faults();
+            }
+
+            /// The engine under this server, for untyped overrides.
+            pub fn server(&self) -> &Server {
+                &self.server
+            }
+
+            /// Serves until the process ends.
+            pub async fn run_forever(&self) {
+                self.server.run_forever().await;
+            }
+
+            #(#overrides)*
+        }
+    };
+    file.items
 }
 
 /// `on_<operation>`: answers the operation with a closure of its typed parameters and body.

@@ -50,6 +50,10 @@ pub use generated::*;
         ("src/lib.rs".to_string(), lib),
         ("src/generated.rs".to_string(), generated.source.clone()),
         (
+            format!("src/{}", Generated::MOCK_MODULE_FILE),
+            generated.mock_source.clone(),
+        ),
+        (
             format!("src/{}", Generated::MOCK_DATA_FILE),
             generated.mock_data.clone(),
         ),
