@@ -97,7 +97,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{id}/archive` ([`Client::archive_contact`](super::Client::archive_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_archive_contact(
         &self,
         respond: impl Fn(
@@ -116,7 +116,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{contact_id}/companies` ([`Client::attach_contact_to_a_company`](super::Client::attach_contact_to_a_company)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_attach_contact_to_a_company(
         &self,
         respond: impl Fn(
@@ -136,7 +136,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{contact_id}/subscriptions` ([`Client::attach_subscription_type_to_contact`](super::Client::attach_subscription_type_to_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_attach_subscription_type_to_contact(
         &self,
         respond: impl Fn(
@@ -156,7 +156,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{contact_id}/tags` ([`Client::attach_tag_to_contact`](super::Client::attach_tag_to_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_attach_tag_to_contact(
         &self,
         respond: impl Fn(
@@ -176,7 +176,7 @@ impl MockServer {
 
     /// Answers `POST /contacts` ([`Client::create_contact`](super::Client::create_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_create_contact(
         &self,
         respond: impl Fn(
@@ -195,7 +195,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{contact_id}/notes` ([`Client::create_note`](super::Client::create_note)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_create_note(
         &self,
         respond: impl Fn(
@@ -215,7 +215,7 @@ impl MockServer {
 
     /// Answers `POST /tags` ([`Client::create_tag`](super::Client::create_tag)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_create_tag(
         &self,
         respond: impl Fn(
@@ -234,7 +234,7 @@ impl MockServer {
 
     /// Answers `DELETE /contacts/{id}` ([`Client::delete_contact`](super::Client::delete_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_delete_contact(
         &self,
         respond: impl Fn(
@@ -253,7 +253,7 @@ impl MockServer {
 
     /// Answers `DELETE /tags/{id}` ([`Client::delete_tag`](super::Client::delete_tag)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_delete_tag(
         &self,
         respond: impl Fn(
@@ -264,7 +264,7 @@ impl MockServer {
             .respond(
                 "deleteTag",
                 move |call| {
-                    let () = respond(call.param("id")?)?;
+                    respond(call.param("id")?)?;
                     Ok(Reply::Empty)
                 },
             );
@@ -272,7 +272,7 @@ impl MockServer {
 
     /// Answers `DELETE /contacts/{contact_id}/companies/{company_id}` ([`Client::detach_contact_from_a_company`](super::Client::detach_contact_from_a_company)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, `company_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and `company_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_detach_contact_from_a_company(
         &self,
         respond: impl Fn(
@@ -295,7 +295,7 @@ impl MockServer {
 
     /// Answers `DELETE /contacts/{contact_id}/subscriptions/{subscription_type_id}` ([`Client::detach_subscription_type_to_contact`](super::Client::detach_subscription_type_to_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, `subscription_type_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and `subscription_type_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_detach_subscription_type_to_contact(
         &self,
         respond: impl Fn(
@@ -318,7 +318,7 @@ impl MockServer {
 
     /// Answers `DELETE /contacts/{contact_id}/tags/{tag_id}` ([`Client::detach_tag_from_contact`](super::Client::detach_tag_from_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, `tag_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id` and `tag_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_detach_tag_from_contact(
         &self,
         respond: impl Fn(
@@ -341,7 +341,7 @@ impl MockServer {
 
     /// Answers `GET /tags/{id}` ([`Client::find_tag`](super::Client::find_tag)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_find_tag(
         &self,
         respond: impl Fn(
@@ -360,7 +360,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{contact_id}/companies` ([`Client::list_companies_for_a_contact`](super::Client::list_companies_for_a_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, `page`, `per_page` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id`, `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_companies_for_a_contact(
         &self,
         respond: impl Fn(
@@ -385,7 +385,7 @@ impl MockServer {
 
     /// Answers `GET /contacts` ([`Client::list_contacts`](super::Client::list_contacts)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `per_page`, `starting_after` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `per_page` and `starting_after`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_contacts(
         &self,
         respond: impl Fn(
@@ -408,7 +408,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{contact_id}/notes` ([`Client::list_notes`](super::Client::list_notes)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id`, `page`, `per_page` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id`, `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_notes(
         &self,
         respond: impl Fn(
@@ -433,7 +433,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{contact_id}/segments` ([`Client::list_segments_for_a_contact`](super::Client::list_segments_for_a_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_segments_for_a_contact(
         &self,
         respond: impl Fn(
@@ -452,7 +452,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{contact_id}/subscriptions` ([`Client::list_subscriptions_for_a_contact`](super::Client::list_subscriptions_for_a_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_subscriptions_for_a_contact(
         &self,
         respond: impl Fn(
@@ -474,7 +474,7 @@ impl MockServer {
 
     /// Answers `GET /tags` ([`Client::list_tags`](super::Client::list_tags)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets nothing as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
     pub fn on_list_tags(
         &self,
         respond: impl Fn(
@@ -492,7 +492,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{contact_id}/tags` ([`Client::list_tags_for_a_contact`](super::Client::list_tags_for_a_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `contact_id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `contact_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_tags_for_a_contact(
         &self,
         respond: impl Fn(
@@ -511,7 +511,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/merge` ([`Client::merge_contact`](super::Client::merge_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_merge_contact(
         &self,
         respond: impl Fn(
@@ -530,7 +530,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/search` ([`Client::search_contacts`](super::Client::search_contacts)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_search_contacts(
         &self,
         respond: impl Fn(
@@ -549,7 +549,7 @@ impl MockServer {
 
     /// Answers `GET /contacts/{id}` ([`Client::show_contact`](super::Client::show_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_show_contact(
         &self,
         respond: impl Fn(
@@ -568,7 +568,7 @@ impl MockServer {
 
     /// Answers `POST /contacts/{id}/unarchive` ([`Client::unarchive_contact`](super::Client::unarchive_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id` as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_unarchive_contact(
         &self,
         respond: impl Fn(
@@ -587,7 +587,7 @@ impl MockServer {
 
     /// Answers `PUT /contacts/{id}` ([`Client::update_contact`](super::Client::update_contact)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id`, the body as the client's types, and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_update_contact(
         &self,
         respond: impl Fn(

@@ -403,13 +403,21 @@ fn on_method(op: &Operation) -> TokenStream {
         ),
     };
     let takes = if op.params.is_empty() && op.body.is_none() {
-        "nothing".to_string()
+        "Requests are validated first; `respond` returns the answer or a [`MockError`].".to_string()
     } else {
         let mut names: Vec<String> = op.params.iter().map(|p| format!("`{}`", p.ident)).collect();
         if op.body.is_some() {
             names.push("the body".to_string());
         }
-        names.join(", ")
+        let last = names.pop().unwrap_or_default();
+        let list = if names.is_empty() {
+            last
+        } else {
+            format!("{} and {last}", names.join(", "))
+        };
+        format!(
+            "Requests are validated first; `respond` gets {list}, typed as the client's arguments (owned), and returns the answer or a [`MockError`]."
+        )
     };
     let docs = [
         format!(
@@ -420,12 +428,10 @@ fn on_method(op: &Operation) -> TokenStream {
             op.ident
         ),
         String::new(),
-        format!(
-            "Requests are validated first; `respond` gets {takes} as the client's types, and returns the answer or a [`MockError`]."
-        ),
+        takes,
     ];
     let answer = if matches!(op.success, Success::Empty) {
-        quote!(let () = respond(#(#reads),*)?;)
+        quote!(respond(#(#reads),*)?;)
     } else {
         quote!(let answer = respond(#(#reads),*)?;)
     };
