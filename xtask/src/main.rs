@@ -1,6 +1,7 @@
 //! Developer commands for the workspace, run as `cargo xtask <command>`.
 
 mod bench;
+mod corpus;
 mod files;
 mod paths;
 
@@ -60,6 +61,23 @@ enum Command {
         /// Print one JSON object instead (cargo's and the benches' own output goes to stderr)
         #[arg(long)]
         json: bool,
+    },
+    /// Generate and compile a crate for each description of the real-world corpus
+    ///
+    /// The corpus (tests/corpus/corpus.yaml) is an npm package, fetched once into target/corpus/
+    /// and checked against its checksums. Prints a table: operations, warnings, dropped
+    /// operations, generation and compile time. Fails on a panic, an error without a position or
+    /// a crate that does not compile.
+    Corpus {
+        /// Only the subset CI runs
+        #[arg(long)]
+        ci: bool,
+        /// Only these descriptions, by name
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+        /// Generate without compiling
+        #[arg(long)]
+        no_compile: bool,
     },
 }
 
@@ -142,6 +160,18 @@ fn main() -> ExitCode {
         Some(Command::DiffApi(args)) => diff_api(&args),
         Some(Command::BuildGenerated) => build_generated(&paths),
         Some(Command::Bench { json }) => bench::run(json, &paths),
+        Some(Command::Corpus {
+            ci,
+            only,
+            no_compile,
+        }) => corpus::run(
+            &paths,
+            &corpus::Selection {
+                ci,
+                only,
+                no_compile,
+            },
+        ),
         None => Cli::command()
             .print_long_help()
             .map_err(|e| format!("error: cannot print the help: {e}")),
@@ -336,7 +366,6 @@ fn build_generated(paths: &Paths) -> Result<(), String> {
         .collect();
     entries.sort();
     specs.extend(entries);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     for spec in specs {
         let stem = spec
             .file_stem()
@@ -350,46 +379,66 @@ fn build_generated(paths: &Paths) -> Result<(), String> {
             name: Some(crate_name_for(Path::new(&stem))),
             strict: false,
         })?;
-        // The workspace's lock file pins the same dependency versions, so the build reuses the
-        // workspace's compiled dependencies.
-        std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
-            .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
         // The published spec's crate is compiled with its mock server too; the fixtures' with
         // default features only, to keep the run short.
         let feature_sets: &[&[&str]] = if spec == paths.upstream_spec() {
-            &[&[], &["--features", "mock"]]
+            &[&[], &["mock"]]
         } else {
             &[&[]]
         };
         for features in feature_sets {
-            let started = std::time::Instant::now();
-            let status = std::process::Command::new(&cargo)
-                .args(["rustc", "--quiet", "--lib", "--manifest-path"])
-                .arg(out.join("Cargo.toml"))
-                .args(*features)
-                .args(["--", "-D", "warnings"])
-                .env("CARGO_TARGET_DIR", paths.target())
-                .status()
-                .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-            if !status.success() {
-                return Err(format!(
-                    "error: the crate generated from {} does not compile{}",
-                    spec.display(),
-                    if features.is_empty() {
-                        ""
-                    } else {
-                        " with its mock feature"
-                    }
-                ));
-            }
-            eprintln!(
-                "compiled {stem}{} in {:.1} s",
-                if features.is_empty() { "" } else { " (mock)" },
-                started.elapsed().as_secs_f64()
-            );
+            let elapsed = compile_crate(paths, &out, features)
+                .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
+            let label = if features.is_empty() {
+                String::new()
+            } else {
+                format!(" (features: {})", features.join(","))
+            };
+            eprintln!("compiled {stem}{label} in {:.1} s", elapsed.as_secs_f64());
         }
     }
     Ok(())
+}
+
+/// Compiles the crate written to `out` as a library with `features` on and warnings denied, in
+/// the workspace's target folder, and returns how long it took.
+fn compile_crate(
+    paths: &Paths,
+    out: &Path,
+    features: &[&str],
+) -> Result<std::time::Duration, String> {
+    // The workspace's lock file pins the same dependency versions, so the build reuses the
+    // workspace's compiled dependencies.
+    std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
+        .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let started = std::time::Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args(["rustc", "--quiet", "--lib", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .args(
+            (!features.is_empty())
+                .then(|| ["--features".to_string(), features.join(",")])
+                .into_iter()
+                .flatten(),
+        )
+        .args(["--", "-D", "warnings"])
+        .env("CARGO_TARGET_DIR", paths.target())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(started.elapsed())
+    } else {
+        Err(format!(
+            "error: the crate generated in {} does not compile{}",
+            out.display(),
+            if features.is_empty() {
+                String::new()
+            } else {
+                format!(" with features {}", features.join(","))
+            }
+        ))
+    }
 }
 
 /// A crate name from the output folder's name.

@@ -36,6 +36,10 @@ impl Paths {
     pub const TARGET: &str = "target";
     /// Where `build-generated` writes its crates, one folder each.
     pub const GENERATED_CRATES: &str = "target/generated";
+    /// The real-world corpus `cargo xtask corpus` runs: a package and checksums.
+    pub const CORPUS_MANIFEST: &str = "tests/corpus/corpus.yaml";
+    /// Where `corpus` keeps the fetched package and writes its crates.
+    pub const CORPUS_DIR: &str = "target/corpus";
 
     /// The paths of the workspace this xtask belongs to.
     pub fn workspace() -> Self {
