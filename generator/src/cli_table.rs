@@ -55,8 +55,15 @@ pub(crate) fn source(
     for name in RESERVED_COMMANDS {
         commands.insert((*name).to_string());
     }
+    // The command sends JSON, form, text and byte bodies; a multipart body, made of files and
+    // fields, is left to the client library.
     let mut entries: Vec<(String, TokenStream)> = operations
         .iter()
+        .filter(|op| {
+            op.body
+                .as_ref()
+                .is_none_or(|b| b.encoding != BodyEncoding::Multipart)
+        })
         .map(|op| {
             let command = unique(&kebab(&op.id, "operation"), "operation", &mut commands);
             let tokens = entry(doc, op, &command);
@@ -360,7 +367,8 @@ fn body(
         BodyEncoding::Json => quote!(Encoding::Json),
         BodyEncoding::Form => quote!(Encoding::Form),
         BodyEncoding::Text => quote!(Encoding::Text),
-        BodyEncoding::Bytes => quote!(Encoding::Bytes),
+        // Not reached: `source` leaves out the operations with a multipart body.
+        BodyEncoding::Bytes | BodyEncoding::Multipart => quote!(Encoding::Bytes),
     };
     let media = &b.media_type;
     let tokens = quote! {

@@ -1,19 +1,71 @@
-//! The state shared by every pass: the spec source for locations, strictness, and the warnings
-//! found so far.
+//! The state shared by every pass: the spec source (and the patch files applied to it) for
+//! locations, strictness, and the warnings found so far.
 
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SpecSource;
+use crate::patch::Patch;
+use crate::patch::provenance::Prov;
+use crate::surface::Origin;
 
-/// Shared state of the passes: the source for locations, strictness, and warnings so far.
+/// Shared state of the passes: the sources for locations, strictness, and warnings so far.
 pub(crate) struct Ctx<'a> {
     pub src: &'a SpecSource,
     pub strict: bool,
     pub warnings: Vec<Diagnostic>,
+    /// The patch files, in the order applied; file `i + 1` of the origin tree is `patches[i]`.
+    pub patches: &'a [Patch],
+    /// Where each node of the patched spec came from, once patches were applied.
+    pub prov: Option<Prov>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// State for one generation from `src`.
+    pub fn new(src: &'a SpecSource, strict: bool) -> Self {
+        Self {
+            src,
+            strict,
+            warnings: Vec::new(),
+            patches: &[],
+            prov: None,
+        }
+    }
+
+    /// The file a node of the (patched) spec came from and its pointer there.
+    fn origin_of(&self, pointer: &str) -> (&'a SpecSource, String) {
+        let Some(prov) = &self.prov else {
+            return (self.src, pointer.to_string());
+        };
+        let (file, at) = prov.locate(pointer);
+        match file.checked_sub(1).and_then(|i| self.patches.get(i)) {
+            Some(patch) => (&patch.source, at),
+            None => (self.src, at),
+        }
+    }
+
+    /// A diagnostic about the node at `pointer` of the spec, located in the file it came from.
+    /// Where that is not the same pointer of the spec, the message names the pointer in the
+    /// patched spec too.
+    fn diag(&self, severity: Severity, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let (source, at) = self.origin_of(pointer);
+        let mut message = message.into();
+        if at != pointer || !std::ptr::eq(source, self.src) {
+            message.push_str(&format!(" (#{pointer} in the patched spec)"));
+        }
+        source.diag(severity, &at, message)
+    }
+
+    /// Where the node at `pointer` of the spec comes from, for the API surface.
+    pub fn origin(&self, pointer: &str) -> Origin {
+        let (source, at) = self.origin_of(pointer);
+        Origin {
+            file: source.name().to_string(),
+            position: source.locate(&at),
+            pointer: at,
+        }
+    }
+
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Box<Diagnostic> {
-        Box::new(self.src.diag(Severity::Error, pointer, message))
+        Box::new(self.diag(Severity::Error, pointer, message))
     }
 
     /// Records a worked-around problem; in strict mode it stops generation instead.
@@ -22,10 +74,26 @@ impl Ctx<'_> {
         pointer: &str,
         message: impl Into<String>,
     ) -> Result<(), Box<Diagnostic>> {
+        let d = self.diag(Severity::Warning, pointer, message);
+        self.record(d)
+    }
+
+    /// [`Ctx::warn`] about a node of another file (a patch file).
+    pub fn warn_in(
+        &mut self,
+        source: &SpecSource,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Result<(), Box<Diagnostic>> {
+        let d = source.diag(Severity::Warning, pointer, message);
+        self.record(d)
+    }
+
+    fn record(&mut self, mut d: Diagnostic) -> Result<(), Box<Diagnostic>> {
         if self.strict {
-            return Err(self.error(pointer, message));
+            d.severity = Severity::Error;
+            return Err(Box::new(d));
         }
-        let d = self.src.diag(Severity::Warning, pointer, message);
         self.warnings.push(d);
         Ok(())
     }

@@ -209,6 +209,23 @@ fn method_doc(op: &Operation) -> Vec<String> {
         lines.push(String::new());
         lines.extend(described);
     }
+    if let Some(body) = op.body.as_ref().filter(|b| !b.parts.is_empty()) {
+        paragraph("# Body", &mut lines);
+        lines.push(String::new());
+        lines.push("An `intercom_runtime::Multipart` body with the parts:".to_string());
+        lines.extend(body.parts.iter().map(|p| {
+            let what = match (p.file, p.required) {
+                (true, true) => " (a file, required)",
+                (true, false) => " (a file)",
+                (false, true) => " (required)",
+                (false, false) => "",
+            };
+            match &p.description {
+                Some(d) => format!("- `{}`{what}: {}", p.name, d.replace('\n', " ")),
+                None => format!("- `{}`{what}", p.name),
+            }
+        }));
+    }
     if !op.errors.is_empty() {
         paragraph("# Errors", &mut lines);
         lines.push(String::new());
@@ -288,6 +305,7 @@ fn request_chain(op: &Operation, skip: &[&str], with_body: bool) -> TokenStream 
             BodyEncoding::Json => quote!(.json(body)),
             BodyEncoding::Form => quote!(.form(body)),
             BodyEncoding::Text => quote!(.bytes(body, "text/plain")),
+            BodyEncoding::Multipart => quote!(.multipart(body)),
             BodyEncoding::Bytes => {
                 let media = &b.media_type;
                 quote!(.bytes(body, #media))

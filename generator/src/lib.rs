@@ -1,5 +1,6 @@
-//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client: load, prepare
-//! (spec passes, located warnings and errors), model (one typed value per operation), emit
+//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client: load, patch
+//! (overlays and overrides, if given), prepare (spec passes, located warnings and errors; an
+//! operation that cannot be generated is left out), model (one typed value per operation), emit
 //! (types by progenitor, methods from the model, over the `intercom-runtime` crate), print.
 //!
 //! The generator reads nothing but the text it is given and writes no files: callers (the
@@ -8,6 +9,7 @@
 mod api_diff;
 mod builders;
 mod cli_table;
+mod collisions;
 mod ctx;
 mod diag;
 mod emit;
@@ -18,15 +20,18 @@ mod json_schema;
 mod load;
 mod mock;
 pub mod model;
+mod multipart;
 mod naming;
 mod operations;
 mod origins;
 pub mod pagination;
+mod patch;
 mod pointer;
 mod prepare;
 mod print;
 mod progen;
 mod schemas;
+mod skip;
 mod standalone;
 mod surface;
 mod syn_util;
@@ -39,6 +44,7 @@ pub use api_diff::{
 pub use diag::{Diagnostic, LineCol, Severity};
 pub use facts::{ApiFacts, Server};
 pub use load::SpecSource;
+pub use patch::{Patch, PatchKind};
 pub use pointer::escape_token;
 pub use standalone::crate_files;
 pub use surface::{Origin, Surface};
@@ -114,11 +120,19 @@ impl GenerateError {
 
 /// Generates the client source for one spec.
 pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, GenerateError> {
-    let mut ctx = ctx::Ctx {
-        src,
-        strict: options.strict,
-        warnings: Vec::new(),
-    };
+    generate_patched(src, &[], options)
+}
+
+/// Generates the client source for one spec after applying `patches` to it, in order (see
+/// [`patch`]). Diagnostics about a node a patch added are located in that patch file; about a
+/// node of the spec, in the spec, where it is in the file.
+pub fn generate_patched(
+    src: &SpecSource,
+    patches: &[Patch],
+    options: &Options,
+) -> Result<Generated, GenerateError> {
+    let mut ctx = ctx::Ctx::new(src, options.strict);
+    ctx.patches = patches;
     let result = run(&mut ctx, options);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
@@ -148,6 +162,42 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     }
 }
 
+/// A spec with its patches applied.
+#[derive(Clone, Debug)]
+pub struct Patched {
+    /// The patched spec.
+    pub document: serde_json::Value,
+    /// What applying the patches warned about (an overlay action that selects nothing), in the
+    /// order found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Applies `patches` to the spec in order: an OpenAPI Overlay 1.0 document's actions update or
+/// remove the nodes their JSONPath (RFC 9535) targets select, and an overrides file is
+/// deep-merged (mappings merge, other values replace, `null` removes). An overlay action that
+/// selects nothing is a warning (an error with `options.strict`); a patch file that is not one
+/// is an error located in it.
+pub fn patch(
+    src: &SpecSource,
+    patches: &[Patch],
+    options: &Options,
+) -> Result<Patched, GenerateError> {
+    let mut ctx = ctx::Ctx::new(src, options.strict);
+    ctx.patches = patches;
+    let result = src
+        .parse()
+        .and_then(|mut doc| patch::apply_all(&mut ctx, &mut doc).map(|()| doc));
+    let warnings = std::mem::take(&mut ctx.warnings);
+    match result {
+        Ok(document) => Ok(Patched { document, warnings }),
+        Err(err) => {
+            let mut diagnostics = warnings;
+            diagnostics.push(*err);
+            Err(GenerateError { diagnostics })
+        }
+    }
+}
+
 struct Output {
     source: String,
     facts: ApiFacts,
@@ -160,15 +210,31 @@ struct Output {
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut doc = ctx.src.parse()?;
+    patch::apply_all(ctx, &mut doc)?;
     // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
     // be switched on elsewhere in a build), so the output does not depend on the build.
     doc.sort_all_objects();
-    // As read, for locating the surface's items: the passes take the version header out of
-    // parameter lists.
+    // As read and patched, for locating the surface's items: the passes take the version header
+    // out of parameter lists.
     let raw = doc.clone();
-    let facts = prepare::prepare(ctx, &mut doc)?;
-    let spec = progen::typed_spec(ctx, doc.clone())?;
-    let tokens = progen::run_progenitor(ctx, &spec)?;
+    let mut facts = prepare::prepare(ctx, &mut doc)?;
+    // An operation progenitor fails on is left out, and the rest generated again; each round
+    // leaves out at least one operation, so the loop ends.
+    let (tokens, enum_fixes) = loop {
+        let (mut for_types, fixes) = collisions::for_type_generator(&doc);
+        progen::without_multipart_bodies(&mut for_types);
+        let spec = progen::typed_spec(ctx, for_types)?;
+        match progen::run_progenitor(ctx, &spec) {
+            Ok(tokens) => break (tokens, fixes),
+            Err(progen::Failure::Whole(err)) => return Err(err),
+            Err(progen::Failure::Operations(culprits)) => {
+                for (op, reason) in culprits {
+                    skip::drop_operation(ctx, &mut doc, &op, &op, &reason)?;
+                    facts.operations.retain(|_, at| *at != op);
+                }
+            }
+        }
+    };
     let progenitor: syn::File = syn::parse2(tokens).map_err(|e| {
         ctx.error(
             "",
@@ -189,6 +255,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         .flat_map(syn_util::type_idents)
         .collect();
     if let Some((_, items)) = &mut types.content {
+        collisions::restore_variants(items, &enum_fixes);
         types::types_pass(ctx, items, &facts, &request_roots)?;
         builders::add(items);
     }
@@ -196,7 +263,14 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     file.items.push(syn::Item::Mod(types));
     print::normalize_docs(&mut file);
     let mut surface = Surface::of(&file, &facts);
-    origins::attach(&mut surface, ctx.src, &raw, &doc, &facts, &operations);
+    origins::attach(
+        &mut surface,
+        &|p| ctx.origin(p),
+        &raw,
+        &doc,
+        &facts,
+        &operations,
+    );
     if let Some(name) = surface
         .duplicates
         .iter()

@@ -386,7 +386,8 @@ fn on_method(op: &Operation) -> TokenStream {
                 parse_quote!(::std::string::String),
                 quote!(call.text_body()?),
             ),
-            BodyEncoding::Bytes => (
+            // A multipart body is handed over as sent, boundary and all.
+            BodyEncoding::Bytes | BodyEncoding::Multipart => (
                 parse_quote!(::intercom_runtime::Bytes),
                 quote!(call.raw_body().clone()),
             ),

@@ -12,7 +12,7 @@ use crate::ctx::{Ctx, R};
 use crate::naming::{self, Case};
 use crate::operations::is_json;
 use crate::pagination::{self, PageAdvance, PageSlot, Pagination};
-use crate::pointer::resolve;
+use crate::pointer::{escape_token, resolve};
 use crate::syn_util::{elide_lifetimes, first_type_argument, last_ident};
 
 /// An HTTP method an operation uses.
@@ -110,6 +110,8 @@ pub enum BodyEncoding {
     Bytes,
     /// `text/plain`.
     Text,
+    /// `multipart/form-data`, built by the caller as the runtime's `Multipart`.
+    Multipart,
 }
 
 /// The request body of an operation.
@@ -121,6 +123,21 @@ pub struct Body {
     pub media_type: String,
     /// The argument's type.
     pub ty: Type,
+    /// The parts the spec describes, for a `multipart/form-data` body; empty for others.
+    pub parts: Vec<BodyPart>,
+}
+
+/// One part of a `multipart/form-data` body, as the spec describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyPart {
+    /// The part's name.
+    pub name: String,
+    /// Whether it holds a file (`format: binary`) rather than text.
+    pub file: bool,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The spec's description.
+    pub description: Option<String>,
 }
 
 /// What a success response carries.
@@ -387,24 +404,43 @@ fn operation(
                 BodyEncoding::Form
             } else if media == "text/plain" {
                 BodyEncoding::Text
+            } else if media == crate::operations::MULTIPART {
+                BodyEncoding::Multipart
             } else {
                 BodyEncoding::Bytes
             };
             let ty = match encoding {
                 BodyEncoding::Json | BodyEncoding::Form => {
-                    argument_type(sig, "body").ok_or_else(|| {
+                    let ty = argument_type(sig, "body").ok_or_else(|| {
                         ctx.error(pointer, "internal error: no argument for the request body")
-                    })?
+                    })?;
+                    // The type generator passes a body of a `Copy` type by value; the runtime
+                    // takes every body by reference.
+                    match ty {
+                        Type::Reference(_) => ty,
+                        ty => parse_quote!(&#ty),
+                    }
                 }
                 BodyEncoding::Text => parse_quote!(::std::string::String),
+                BodyEncoding::Multipart => parse_quote!(&::intercom_runtime::Multipart),
                 BodyEncoding::Bytes => {
                     parse_quote!(impl ::std::convert::Into<::intercom_runtime::Bytes>)
                 }
+            };
+            let parts = if encoding == BodyEncoding::Multipart {
+                let schema = op
+                    .get("requestBody")
+                    .and_then(|b| resolve(doc, b))
+                    .and_then(|b| b.pointer(&format!("/content/{}/schema", escape_token(media))));
+                schema.map_or_else(Vec::new, |s| crate::multipart::parts(doc, s))
+            } else {
+                Vec::new()
             };
             Some(Body {
                 encoding,
                 media_type: media.clone(),
                 ty,
+                parts,
             })
         }
     };

@@ -9,18 +9,18 @@ use std::collections::{BTreeMap, VecDeque};
 use serde_json::Value;
 
 use crate::facts::ApiFacts;
-use crate::load::SpecSource;
 use crate::model::{Location, Operation};
 use crate::naming;
 use crate::operations::is_json;
 use crate::pointer::{escape_token, join, resolve};
 use crate::surface::{Origin, Surface};
 
-/// Fills `surface.origins`. `raw` is the document as read (before the spec passes, which drop
-/// the version header from parameter lists), `doc` the prepared one the types were made from.
+/// Fills `surface.origins`, each located by `locate` (through the patches applied, if any).
+/// `raw` is the document as read and patched (before the spec passes, which drop the version
+/// header from parameter lists), `doc` the prepared one the types were made from.
 pub(crate) fn attach(
     surface: &mut Surface,
-    src: &SpecSource,
+    locate: &dyn Fn(&str) -> Origin,
     raw: &Value,
     doc: &Value,
     facts: &ApiFacts,
@@ -83,14 +83,7 @@ pub(crate) fn attach(
     }
     surface.origins = pointers
         .into_iter()
-        .map(|(key, pointer)| {
-            let origin = Origin {
-                file: src.name().to_string(),
-                position: src.locate(&pointer),
-                pointer,
-            };
-            (key, origin)
-        })
+        .map(|(key, pointer)| (key, locate(&pointer)))
         .collect();
 }
 
@@ -209,10 +202,18 @@ impl TypeNames {
         }
         let mut known = BTreeMap::new();
         while let Some((name, at)) = todo.pop_front() {
-            if known.contains_key(&name) {
+            // A title the collision pass gave an inline schema is its type's name; the parts
+            // inside it keep names made from the name it would have had.
+            let own = doc
+                .pointer(&at)
+                .and_then(|n| n.get("title"))
+                .and_then(Value::as_str)
+                .filter(|_| !at.starts_with("/components/schemas/") || at.matches('/').count() > 3)
+                .map_or_else(|| name.clone(), naming::pascal);
+            if known.contains_key(&own) {
                 continue;
             }
-            known.insert(name.clone(), at.clone());
+            known.insert(own, at.clone());
             // A nullable object is a newtype over an `Option` of this.
             known
                 .entry(format!("{name}Inner"))

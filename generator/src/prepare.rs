@@ -1,9 +1,11 @@
-//! Passes over the raw spec, before progenitor sees it: reject what cannot be generated, work
-//! around what progenitor mishandles (each work-around is a located warning), and pull out what
-//! progenitor ignores (servers, security, the API-version header).
+//! Passes over the raw spec, before progenitor sees it: reject a spec that cannot be generated
+//! at all, leave out each operation that cannot be, work around what progenitor mishandles (each
+//! left-out operation and work-around is a located warning), and pull out what progenitor
+//! ignores (servers, security, the API-version header).
 
 use serde_json::Value;
 
+use crate::collisions;
 use crate::ctx::{Ctx, R};
 use crate::facts::{self, ApiFacts, value_as_string};
 use crate::fixed;
@@ -18,15 +20,21 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     // Before every pass that reads references, so that each sees one spelling of them.
     unwrap::single_refs(ctx, doc)?;
     schemas::relax_nullable_components(doc);
-    let ops = operations::operations(ctx, doc)?;
+    let mut ops = operations::operations(ctx, doc)?;
+    // Each operation check leaves out what it cannot generate, so later passes see only the
+    // operations that are generated.
+    operations::check_shapes(ctx, doc, &mut ops)?;
+    operations::check_parameters(ctx, doc, &mut ops)?;
+    operations::check_bodies(ctx, doc, &mut ops)?;
+    operations::check_path_params(ctx, doc, &mut ops)?;
     schemas::fix_schemas(ctx, doc)?;
     schemas::fix_responses(ctx, doc, &ops)?;
     schemas::unify_error_responses(doc, &ops);
-    operations::check_bodies(ctx, doc, &ops)?;
-    operations::check_path_params(ctx, doc, &ops)?;
     // Last of the schema passes, so that their warnings name the schemas as the file does.
-    schemas::rename_colliding_components(ctx, doc)?;
+    collisions::rename_colliding_components(ctx, doc)?;
     let fixed_fields = fixed::take_fixed_fields(doc);
+    // After the passes that drop titles and enums, which decide which inline schemas are types.
+    collisions::name_inline_types(ctx, doc)?;
     let mut facts = facts::collect(ctx, doc, ops)?;
     facts.fixed_fields = fixed_fields;
     Ok(facts)

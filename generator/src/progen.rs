@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::ctx::Ctx;
 use crate::diag::Diagnostic;
-use crate::operations::METHODS;
+use crate::operations::{METHODS, MULTIPART};
 use crate::pointer::escape_token;
 
 /// Deserializes the prepared document into openapiv3's model; a mismatch is located by the
@@ -37,6 +37,34 @@ pub(crate) fn typed_spec(ctx: &Ctx<'_>, doc: Value) -> Result<openapiv3::OpenAPI
     })
 }
 
+/// Takes the `multipart/form-data` request bodies out of what progenitor sees: it cannot generate
+/// them, and the operation model gives those operations the runtime's `Multipart` instead.
+pub(crate) fn without_multipart_bodies(doc: &mut Value) {
+    let snapshot = doc.clone();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let multipart = op
+                .get("requestBody")
+                .and_then(|b| crate::pointer::resolve(&snapshot, b))
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .is_some_and(|c| c.contains_key(MULTIPART));
+            if multipart {
+                op.remove("requestBody");
+            }
+        }
+    }
+}
+
 fn settings() -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
@@ -50,70 +78,129 @@ fn settings() -> progenitor::GenerationSettings {
     settings
 }
 
-/// Runs progenitor. Its errors and panics become diagnostics; a panic is located by re-running
-/// progenitor on one operation at a time until the culprit is found.
+/// Why progenitor produced no code.
+pub(crate) enum Failure {
+    /// These operations fail on their own, with the reason: (operation pointer, message).
+    Operations(Vec<(String, String)>),
+    /// No single operation is to blame.
+    Whole(Box<Diagnostic>),
+}
+
+/// Runs progenitor. Its errors and panics become diagnostics; when it fails, the operations
+/// that fail on their own are found by halving the operation list until each culprit stands
+/// alone, so that the caller can leave them out and try again.
 pub(crate) fn run_progenitor(
     ctx: &Ctx<'_>,
     spec: &openapiv3::OpenAPI,
-) -> Result<TokenStream, Box<Diagnostic>> {
-    match guarded(spec) {
-        Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(err)) => Err(ctx.error(
-            &culprit(spec).unwrap_or_default(),
-            format!("progenitor: {err}"),
-        )),
-        Err(panic) => {
-            let at = culprit(spec);
-            let what = match &at {
-                Some(p) => format!("while generating the operation at #{p}"),
-                None => "while generating the component schemas".to_string(),
-            };
-            Err(ctx.error(
-                &at.unwrap_or_else(|| "/components/schemas".to_string()),
-                format!("progenitor failed {what}: {panic}"),
-            ))
-        }
+) -> Result<TokenStream, Failure> {
+    let failed = match guarded(spec) {
+        Ok(Ok(tokens)) => return Ok(tokens),
+        Ok(Err(err)) => format!("progenitor: {err}"),
+        Err(panic) => format!("progenitor failed: {panic}"),
+    };
+    // A failure without any operation is the component schemas' own: no operation is to blame.
+    let all = operations(spec);
+    let culprits = if !matches!(guarded(&with_only(spec, &[])), Ok(Ok(_))) {
+        Vec::new()
+    } else if all.len() > 1 {
+        let (left, right) = all.split_at(all.len() / 2);
+        let mut found = culprits(spec, left);
+        found.extend(culprits(spec, right));
+        found
+    } else {
+        culprits(spec, &all)
+    };
+    if culprits.is_empty() {
+        Err(Failure::Whole(ctx.error(
+            "/components/schemas",
+            format!("{failed} while generating the component schemas"),
+        )))
+    } else {
+        Err(Failure::Operations(culprits))
     }
 }
 
-/// The pointer of the first operation that fails on its own, if any does.
-fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
+/// Every operation of the spec as (path, method).
+fn operations(spec: &openapiv3::OpenAPI) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
         };
+        let mut item = item.clone();
         for method in METHODS {
-            let mut one = item.clone();
-            let keep = |m: &str| m == method;
-            for (m, slot) in [
-                ("get", &mut one.get),
-                ("put", &mut one.put),
-                ("post", &mut one.post),
-                ("delete", &mut one.delete),
-                ("options", &mut one.options),
-                ("head", &mut one.head),
-                ("patch", &mut one.patch),
-                ("trace", &mut one.trace),
-            ] {
-                if !keep(m) {
-                    *slot = None;
-                }
-            }
-            if one.iter().next().is_none() {
-                continue;
-            }
-            let mut single = spec.clone();
-            single.paths.paths.clear();
-            single
-                .paths
-                .paths
-                .insert(path.clone(), openapiv3::ReferenceOr::Item(one));
-            if !matches!(guarded(&single), Ok(Ok(_))) {
-                return Some(format!("/paths/{}/{method}", escape_token(path)));
+            if slot(&mut item, method).is_some() {
+                out.push((path.clone(), method));
             }
         }
     }
-    None
+    out
+}
+
+/// The operation of `method` in a path item.
+fn slot<'a>(
+    item: &'a mut openapiv3::PathItem,
+    method: &str,
+) -> &'a mut Option<openapiv3::Operation> {
+    match method {
+        "get" => &mut item.get,
+        "put" => &mut item.put,
+        "post" => &mut item.post,
+        "delete" => &mut item.delete,
+        "options" => &mut item.options,
+        "head" => &mut item.head,
+        "patch" => &mut item.patch,
+        _ => &mut item.trace,
+    }
+}
+
+/// `spec` with only the operations `keep`.
+fn with_only(spec: &openapiv3::OpenAPI, keep: &[(String, &'static str)]) -> openapiv3::OpenAPI {
+    let mut out = spec.clone();
+    out.paths.paths.clear();
+    for (path, item) in spec.paths.paths.iter() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let mut one = item.clone();
+        for method in METHODS {
+            if !keep.iter().any(|(p, m)| p == path && *m == method) {
+                *slot(&mut one, method) = None;
+            }
+        }
+        if one.iter().next().is_some() {
+            out.paths
+                .paths
+                .insert(path.clone(), openapiv3::ReferenceOr::Item(one));
+        }
+    }
+    out
+}
+
+/// The operations among `ops` that fail on their own, with progenitor's reason.
+fn culprits(spec: &openapiv3::OpenAPI, ops: &[(String, &'static str)]) -> Vec<(String, String)> {
+    if ops.is_empty() {
+        return Vec::new();
+    }
+    let reason = match guarded(&with_only(spec, ops)) {
+        Ok(Ok(_)) => return Vec::new(),
+        Ok(Err(err)) => err.to_string(),
+        Err(panic) => panic,
+    };
+    if let [(path, method)] = ops {
+        let reason = if reason.contains("response_types.len() <= 1") {
+            format!(
+                "its success responses have different types, which progenitor cannot generate ({reason})"
+            )
+        } else {
+            format!("progenitor cannot generate it: {reason}")
+        };
+        return vec![(format!("/paths/{}/{method}", escape_token(path)), reason)];
+    }
+    let (left, right) = ops.split_at(ops.len() / 2);
+    let mut found = culprits(spec, left);
+    found.extend(culprits(spec, right));
+    found
 }
 
 thread_local! {

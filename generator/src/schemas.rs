@@ -6,85 +6,91 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::collisions;
 use crate::ctx::{Ctx, R};
 use crate::naming::{self, Case};
 use crate::operations::{Op, is_json};
 use crate::pointer::{self, Walk, escape_token, resolve};
+use crate::skip;
 
 /// Every `$ref` must be local and resolve. A schema `$ref` that points nowhere becomes a
-/// free-form JSON value; any other broken reference is an error.
+/// free-form JSON value. Any other broken reference inside an operation (or its path item)
+/// leaves that operation out; inside a component other than a schema, the component goes, and
+/// the operations that use it follow on the next round. Elsewhere it is an error.
 pub(crate) fn check_refs(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    for (at, target) in pointer::refs(doc) {
-        let Some(local) = target.strip_prefix('#') else {
-            return Err(ctx.error(
-                &at,
-                format!(
+    loop {
+        let mut changed = false;
+        for (at, target) in pointer::refs(doc) {
+            // An earlier fix in this round may have taken the node away.
+            if doc.pointer(&at).is_none() {
+                continue;
+            }
+            let local = target.strip_prefix('#');
+            if local.is_some_and(|l| doc.pointer(l).is_some()) {
+                continue;
+            }
+            let parent = at.strip_suffix("/$ref").unwrap_or(&at).to_string();
+            let problem = match local {
+                None => format!(
                     "external reference `{target}` is not supported; only `#/...` references are"
                 ),
-            ));
-        };
-        if doc.pointer(local).is_some() {
-            continue;
-        }
-        let parent = at.strip_suffix("/$ref").unwrap_or(&at).to_string();
-        if local.starts_with("/components/schemas/") {
-            ctx.warn(
-                &parent,
-                format!("reference `{target}` points to nothing; typed as a free-form JSON value"),
-            )?;
-            if let Some(node) = doc.pointer_mut(&parent) {
-                *node = Value::Object(Map::new());
+                Some(_) => format!("reference `{target}` points to nothing"),
+            };
+            if local.is_some_and(|l| l.starts_with("/components/schemas/")) {
+                ctx.warn(
+                    &parent,
+                    format!("{problem}; typed as a free-form JSON value"),
+                )?;
+                if let Some(node) = doc.pointer_mut(&parent) {
+                    *node = Value::Object(Map::new());
+                }
+            } else if let Some(op) = skip::operation_of(&parent) {
+                skip::drop_operation(ctx, doc, &op, &at, &problem)?;
+            } else if let Some(item) = path_item_parameters(&parent) {
+                for op in skip::operations_of_item(doc, &item) {
+                    skip::drop_operation(ctx, doc, &op, &at, &problem)?;
+                }
+                skip::remove_path_item(doc, &item);
+            } else if let Some(component) = non_schema_component(&parent) {
+                ctx.warn(
+                    &at,
+                    format!("{problem}; component #{component} is left out, and so are the operations that use it"),
+                )?;
+                remove_at(doc, &component);
+            } else {
+                return Err(ctx.error(&at, problem));
             }
-        } else {
-            return Err(ctx.error(&parent, format!("reference `{target}` points to nothing")));
+            changed = true;
+        }
+        if !changed {
+            return Ok(());
         }
     }
-    Ok(())
 }
 
-/// Component schemas whose names give the same Rust type name (`contact_tags`, `ContactTags`)
-/// would become one type twice; later ones are renamed with a numeric suffix and every `$ref`
-/// to them follows.
-pub(crate) fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    let Some(names) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect::<Vec<_>>())
-    else {
-        return Ok(());
+/// `/paths/~1a` for a pointer under `/paths/~1a/parameters`.
+fn path_item_parameters(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/paths/")?;
+    let (path, rest) = rest.split_once('/')?;
+    (rest == "parameters" || rest.starts_with("parameters/")).then(|| format!("/paths/{path}"))
+}
+
+/// `/components/parameters/x` for a pointer inside that component (schemas excluded).
+fn non_schema_component(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/")?;
+    let mut tokens = rest.splitn(3, '/');
+    let (kind, name) = (tokens.next()?, tokens.next()?);
+    (kind != "schemas").then(|| format!("/components/{kind}/{name}"))
+}
+
+/// Removes the member a pointer names from its parent mapping.
+fn remove_at(doc: &mut Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
     };
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    let mut renames = Vec::new();
-    for name in &names {
-        let rust = naming::pascal(name);
-        if taken.insert(rust.clone()) {
-            continue;
-        }
-        let mut n = 2;
-        while taken.contains(&format!("{rust}{n}")) || names.contains(&format!("{name}_{n}")) {
-            n += 1;
-        }
-        taken.insert(format!("{rust}{n}"));
-        renames.push((name.clone(), format!("{name}_{n}")));
+    if let Some(map) = doc.pointer_mut(parent).and_then(Value::as_object_mut) {
+        map.remove(&pointer::unescape_token(key));
     }
-    for (old, new) in renames {
-        let at = format!("/components/schemas/{}", escape_token(&old));
-        ctx.warn(
-            &at,
-            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(&new)),
-        )?;
-        if let Some(schemas) = doc
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
-            && let Some(schema) = schemas.remove(&old)
-        {
-            schemas.insert(new.clone(), schema);
-        }
-        let from = format!("#/components/schemas/{}", escape_token(&old));
-        let to = format!("#/components/schemas/{}", escape_token(&new));
-        pointer::retarget_refs(doc, &from, &to);
-    }
-    Ok(())
 }
 
 /// A `nullable` component schema referenced only from optional properties gains nothing from
@@ -196,11 +202,12 @@ fn walk_schema(doc: &Value, at: &str, out: &mut Vec<String>) {
 /// Schema-level work-arounds.
 ///
 /// - `format: uuid` and the date formats are dropped: the values stay strings.
-/// - `format: uuid` and the date formats are dropped: the values stay strings.
 /// - `title` is dropped: types are named after their component or their place, so a title can
 ///   neither collide with another name nor make progenitor emit a `nullable` schema twice.
 /// - `type: array` without `items` gets `items: {}` (free-form elements).
-/// - An enum whose values cannot all become distinct Rust variants is typed as its base type.
+/// - An enum with a value that has no letter or digit is typed as its base type; a value listed
+///   twice is listed once; values that give one variant name are told apart (see
+///   `collisions::colliding_variants`).
 pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
     for at in schema_pointers(doc) {
         let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
@@ -244,40 +251,57 @@ pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 )?;
             }
         }
-        if let Some(values) = node.get("enum").and_then(Value::as_array)
-            && let Some(reason) = enum_problem(values)
-        {
-            node.remove("enum");
-            ctx.warn(
-                &format!("{at}/enum"),
-                format!("{reason}; typed as a plain value without the enum"),
-            )?;
+        if let Some(values) = node.get("enum").and_then(Value::as_array) {
+            if let Some(reason) = unnameable(values) {
+                node.remove("enum");
+                ctx.warn(
+                    &format!("{at}/enum"),
+                    format!("{reason}; typed as a plain value without the enum"),
+                )?;
+                continue;
+            }
+            // A value listed twice would be one variant twice.
+            let mut seen = BTreeSet::new();
+            let mut kept = Vec::new();
+            let mut origin = Vec::new();
+            let mut repeats = Vec::new();
+            for (i, v) in values.iter().enumerate() {
+                if seen.insert(v.to_string()) {
+                    kept.push(v.clone());
+                    origin.push(i);
+                } else {
+                    repeats.push((i, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
+                }
+            }
+            for r in collisions::colliding_variants(&kept) {
+                ctx.warn(
+                    &format!("{at}/enum/{}", origin[r.index]),
+                    format!(
+                        "enum value `{}` gives the same variant name as `{}`; generated as `{}`",
+                        r.value, r.like, r.ident
+                    ),
+                )?;
+            }
+            if !repeats.is_empty() {
+                node.insert("enum".into(), Value::Array(kept));
+                for (i, v) in repeats {
+                    ctx.warn(
+                        &format!("{at}/enum/{i}"),
+                        format!("enum value `{v}` is listed again; generated once"),
+                    )?;
+                }
+            }
         }
     }
     Ok(())
 }
 
-fn enum_problem(values: &[Value]) -> Option<String> {
-    let mut names = BTreeSet::new();
-    for v in values {
-        let Value::String(s) = v else { continue };
-        let name: String = s
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
-            return Some(format!(
-                "enum value `{s}` has no letter or digit to name a variant"
-            ));
-        }
-        if !names.insert(name) {
-            return Some(format!(
-                "enum value `{s}` names the same variant as another value"
-            ));
-        }
-    }
-    None
+/// A string enum value without a letter or digit cannot name a variant.
+fn unnameable(values: &[Value]) -> Option<String> {
+    values.iter().filter_map(Value::as_str).find_map(|s| {
+        (!s.chars().any(|c| c.is_ascii_alphanumeric()))
+            .then(|| format!("enum value `{s}` has no letter or digit to name a variant"))
+    })
 }
 
 /// A JSON response without a schema is given a free-form one.

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
@@ -30,6 +30,7 @@ pub(crate) fn types_pass(
     mark_response_only(items, request_roots);
     null_as_default(items);
     dedupe_field_names(items);
+    string_newtype_display(items);
     let open: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {
@@ -110,6 +111,54 @@ fn self_ident(imp: &ItemImpl) -> Option<String> {
     }
 }
 
+/// A string newtype (a string schema with a length or pattern constraint) prints as its string,
+/// so that it can be a path or query parameter; the type generator gives it no `Display`.
+fn string_newtype_display(items: &mut Vec<Item>) {
+    let displayed: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp)
+                if imp
+                    .trait_
+                    .as_ref()
+                    .and_then(|(path, _)| path.segments.last())
+                    .is_some_and(|s| s.ident == "Display") =>
+            {
+                self_ident(imp)
+            }
+            _ => None,
+        })
+        .collect();
+    let newtypes: Vec<(usize, syn::Ident)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            Item::Struct(s)
+                if !displayed.contains(&s.ident.to_string())
+                    && matches!(&s.fields, Fields::Unnamed(f) if f.unnamed.len() == 1
+                        && last_ident(&f.unnamed[0].ty).is_some_and(|i| i == "String")) =>
+            {
+                Some((i, s.ident.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // From the back, so that the positions before each insertion stay valid; each impl follows
+    // its type.
+    for (i, name) in newtypes.into_iter().rev() {
+        items.insert(
+            i + 1,
+            parse_quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(&self.0)
+                    }
+                }
+            },
+        );
+    }
+}
+
 /// `impl From<&T> for T`: a clone under another name, which nobody needs.
 fn is_from_ref_impl(item: &Item) -> bool {
     let Item::Impl(imp) = item else { return false };
@@ -176,7 +225,9 @@ fn mark_response_only(items: &mut [Item], roots: &BTreeSet<String>) {
     }
 }
 
-/// A list or map field that may be absent decodes `null` as empty too.
+/// A list or map field that may be absent decodes `null` as empty too. Only fields whose
+/// default is the type's own (`#[serde(default)]`): a field with a default function of its
+/// own (`NonZeroU32` with `1`) may have a type without `Default`.
 fn null_as_default(items: &mut [Item]) {
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
@@ -184,7 +235,7 @@ fn null_as_default(items: &mut [Item]) {
             continue;
         };
         for field in named.named.iter_mut() {
-            if !is_option(&field.ty) && serde_arg(&field.attrs, "default").is_some() {
+            if !is_option(&field.ty) && serde_arg(&field.attrs, "default") == Some(None) {
                 field.attrs.push(parse_quote!(
                     #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
                 ));
@@ -256,10 +307,11 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
     }
     // Values the API adds later are additive changes: callers' matches need a wildcard arm.
     e.attrs.push(parse_quote!(#[non_exhaustive]));
+    let fallback = fallback_variant(&values);
     e.variants.push(parse_quote! {
         /// A value this version of the client does not know, kept as received.
         #[serde(untagged)]
-        Unknown(::std::string::String)
+        #fallback(::std::string::String)
     });
     let name = &e.ident;
     let to_str: Vec<TokenStream> = values
@@ -277,7 +329,7 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(#to_str)*
-                        Self::Unknown(value) => value.as_str(),
+                        Self::#fallback(value) => value.as_str(),
                     }
                 }
 
@@ -285,7 +337,7 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
                 pub fn from_wire(value: &str) -> Self {
                     match value {
                         #(#from_str)*
-                        other => Self::Unknown(other.to_string()),
+                        other => Self::#fallback(other.to_string()),
                     }
                 }
             }
@@ -301,6 +353,16 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
             }
         },
     ]
+}
+
+/// The name of an open enum's catch-all variant: `Unknown`, or, where the spec has a value of
+/// that name (`unknown` is a common status), `UnknownValue` and so on.
+fn fallback_variant(values: &[(syn::Ident, String)]) -> syn::Ident {
+    let mut name = String::from("Unknown");
+    while values.iter().any(|(ident, _)| ident == name.as_str()) {
+        name.push_str("Value");
+    }
+    format_ident!("{name}")
 }
 
 /// `Display` and `FromStr` of an open enum go through `as_str` and `from_wire`.

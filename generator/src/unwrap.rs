@@ -194,11 +194,7 @@ mod tests {
 
     fn run(mut doc: Value) -> (Value, usize) {
         let src = SpecSource::new("x.yaml", "openapi: 3.0.3\n");
-        let mut ctx = Ctx {
-            src: &src,
-            strict: false,
-            warnings: Vec::new(),
-        };
+        let mut ctx = Ctx::new(&src, false);
         single_refs(&mut ctx, &mut doc).expect("the pass runs");
         (doc, ctx.warnings.len())
     }

@@ -20,6 +20,7 @@ mod events;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+mod multipart;
 mod options;
 mod pages;
 mod path;
@@ -42,6 +43,7 @@ pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
 /// The stream a paginated operation returns; `futures::StreamExt` gives it `next()`.
 pub use futures_core::Stream;
+pub use multipart::Multipart;
 pub use options::RequestOptions;
 pub use pages::{Advance, PageOptions, Pages, Slot, set_json_pointer};
 pub use path::encode_path_segment;

@@ -1,8 +1,9 @@
 //! The generator on specs as vendors publish them: broken specs give located errors (never a
-//! panic), problems it can work around give located warnings, and Intercom's own published
-//! description generates every operation.
+//! panic), problems it can work around give located warnings, one operation that cannot be
+//! generated is left out with a located warning (an error with `strict`) while the rest is
+//! generated, and Intercom's own published description generates every operation.
 
-use intercom_generator::{Options, Severity, SpecSource, generate};
+use intercom_generator::{Options, Patch, Severity, SpecSource, generate, generate_patched};
 use intercom_tests::workspace_root;
 
 fn fixture_name(path: &std::path::Path) -> String {
@@ -26,6 +27,52 @@ fn broken_specs_give_located_errors() {
             assert!(error.position.is_some(), "no line:column in {error}");
         }
         insta::assert_snapshot!(err.to_string());
+    });
+}
+
+#[test]
+fn one_bad_operation_never_sinks_the_spec() {
+    insta::glob!("../fixtures/per_operation", "*.yaml", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture is readable");
+        let name = fixture_name(path);
+        let src = SpecSource::new(name.clone(), text);
+        let out = generate(&src, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            out.surface.items.contains_key("op list_things"),
+            "{name}: the good operation is missing"
+        );
+        assert!(!out.warnings.is_empty(), "{name}: no warning");
+        for w in &out.warnings {
+            assert_eq!(w.severity, Severity::Warning);
+            assert_eq!(w.file, name);
+            assert!(w.position.is_some(), "no line:column in {w}");
+        }
+        let strict = Options {
+            strict: true,
+            ..Options::default()
+        };
+        let err = generate(&src, &strict).expect_err("strict generation fails");
+        let error = err.error().expect("an error");
+        assert_eq!(
+            (&error.pointer, &error.message, error.position),
+            (
+                &out.warnings[0].pointer,
+                &out.warnings[0].message,
+                out.warnings[0].position
+            )
+        );
+        let ops: Vec<&str> = out
+            .surface
+            .items
+            .keys()
+            .filter_map(|k| k.strip_prefix("op "))
+            .collect();
+        let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(format!(
+            "operations: {}\n\n{}",
+            ops.join(", "),
+            warnings.join("\n")
+        ));
     });
 }
 
@@ -70,7 +117,78 @@ fn intercom_published_spec_generates_every_operation() {
         .filter(|k| k.starts_with("op "))
         .count();
     assert_eq!(ops, 108);
+    // Counted from the file itself: every operation it declares is generated.
+    let raw: serde_json::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).unwrap())
+        .expect("the published spec parses");
+    let declared = raw["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("a path item").keys())
+        .filter(|k| {
+            [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&k.as_str())
+        })
+        .count();
+    assert_eq!(declared, 108);
+    assert_eq!(out.operations.len(), declared);
+    assert!(
+        out.warnings
+            .iter()
+            .all(|w| !w.message.starts_with("operation ")),
+        "an operation was left out: {:#?}",
+        out.warnings
+    );
     assert_eq!(out.facts.servers.len(), 3);
     let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(warnings.join("\n"));
+}
+
+/// The published 2.10 description with the problems of newer Intercom descriptions brought in by
+/// an overlay: a colliding inline type name, an undeclared path name, a multipart body (which
+/// generates) and success responses of two types. It generates, with a located warning for each
+/// problem, and every other operation is kept.
+#[test]
+fn newer_description_problems_are_warnings_not_failures() {
+    let root = workspace_root();
+    let read = |p: &str| {
+        std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p} is needed: {e}"))
+    };
+    let spec = SpecSource::new(
+        "shared/upstream/intercom-openapi-2.10.yaml",
+        read("../shared/upstream/intercom-openapi-2.10.yaml"),
+    );
+    let overlay = "tests/fixtures/overlays/newer_intercom.yaml";
+    let patches = [Patch::overlay(SpecSource::new(overlay, read(overlay)))];
+    let out =
+        generate_patched(&spec, &patches, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.operations.len(), 108 + 2);
+    assert!(out.surface.items.contains_key("op show_export_job"));
+    assert_eq!(
+        out.surface
+            .items
+            .get("op create_upload")
+            .map(String::as_str),
+        Some("(body: &Multipart) -> Result<Response<()>, Error>")
+    );
+    assert!(out.surface.items.contains_key("model TicketType2"));
+    let new: Vec<String> = out
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.message.contains("TicketType2")
+                || w.message.contains("job_identifier")
+                || w.message.contains("createUpload")
+                || w.message.contains("upsertContactTwoWays")
+        })
+        .map(ToString::to_string)
+        .collect();
+    insta::assert_snapshot!(new.join("\n"));
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    assert!(generate_patched(&spec, &patches, &strict).is_err());
 }

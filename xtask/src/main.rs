@@ -3,6 +3,7 @@
 mod bench;
 mod corpus;
 mod files;
+mod generate;
 mod paths;
 
 use std::path::{Path, PathBuf};
@@ -11,10 +12,11 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use intercom_generator::{
-    AcceptList, Check, Options, SeverityOverrides, SpecSource, Surface, crate_files, diff, generate,
+    AcceptList, Check, Options, SeverityOverrides, SpecSource, Surface, diff, generate,
 };
 
-use crate::files::{Mode, ensure_file_contents, replace_dir};
+use crate::files::{Mode, ensure_file_contents};
+use crate::generate::{GenerateArgs, build_generated, generate_crate};
 use crate::paths::Paths;
 
 /// Developer commands for the workspace.
@@ -40,8 +42,10 @@ enum Command {
     },
     /// Write a standalone client crate for any OpenAPI 3.0 spec
     ///
-    /// Problems the generator works around are warnings (errors with --strict); on error
-    /// nothing is written.
+    /// Problems the generator works around are warnings (errors with --strict): an operation
+    /// that cannot be generated is left out, names that collide in Rust get a numeric suffix.
+    /// Overrides and overlays patch the spec first; diagnostics name the file each node came
+    /// from. On error nothing is written.
     Generate(GenerateArgs),
     /// Report the change in the generated crate's public API between two specs
     ///
@@ -50,8 +54,9 @@ enum Command {
     DiffApi(DiffApiArgs),
     /// Generate a crate from Intercom's published spec and from each fixture, and compile each
     ///
-    /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs;
-    /// the crates go under target/generated/ and compile with warnings denied.
+    /// The published spec is in ../shared/upstream, the fixtures in tests/fixtures/constructs
+    /// and tests/fixtures/per_operation; the crates go under target/generated/ and compile with
+    /// warnings denied.
     BuildGenerated,
     /// Run the benchmarks of benches/ (decoding, requests over loopback, generation)
     ///
@@ -79,23 +84,6 @@ enum Command {
         #[arg(long)]
         no_compile: bool,
     },
-}
-
-/// The options of `generate`.
-#[derive(Args, Debug)]
-struct GenerateArgs {
-    /// The OpenAPI 3.0 spec, YAML or JSON
-    #[arg(long, value_name = "PATH")]
-    spec: PathBuf,
-    /// The folder to write the crate to; replaced as a whole
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
-    /// The crate's name (default: from the output folder's name)
-    #[arg(long, value_name = "CRATE")]
-    name: Option<String>,
-    /// Make every problem the generator works around an error
-    #[arg(long)]
-    strict: bool,
 }
 
 /// The options of `diff-api`.
@@ -259,45 +247,6 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     }
 }
 
-/// `generate`: writes a standalone client crate for `args.spec` to `args.out`, replacing the
-/// folder as a whole; on error nothing is written.
-fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
-    let spec = args.spec.display().to_string();
-    let out = &args.out;
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => crate_name_for(out),
-    };
-    let text = std::fs::read_to_string(&args.spec)
-        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
-    let started = std::time::Instant::now();
-    let options = Options {
-        strict: args.strict,
-        command: "cargo xtask generate".to_string(),
-    };
-    let generated = generate(&SpecSource::new(spec, text), &options)
-        .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
-    let elapsed = started.elapsed();
-    for warning in &generated.warnings {
-        eprintln!("{warning}");
-    }
-    let files = crate_files(&name, &generated);
-    replace_dir(out, &files).map_err(|e| format!("error: {e}; nothing was written"))?;
-    let ops = generated
-        .surface
-        .items
-        .keys()
-        .filter(|k| k.starts_with("op "))
-        .count();
-    eprintln!(
-        "wrote crate `{name}` to {} ({ops} operations, {} warnings, generated in {} ms)",
-        out.display(),
-        generated.warnings.len(),
-        elapsed.as_millis()
-    );
-    Ok(())
-}
-
 /// `diff-api`: prints the report of the API change between the crates generated from two
 /// specs, with the team's severities and accepted changes applied; fails when a surface defines
 /// a name twice and, with `fail_on_breaking`, when a breaking change is not accepted.
@@ -354,116 +303,6 @@ fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `build-generated`: generates a crate from Intercom's published spec and from each fixture
-/// spec, and compiles each with warnings denied.
-fn build_generated(paths: &Paths) -> Result<(), String> {
-    let mut specs = vec![paths.upstream_spec()];
-    let fixtures = paths.fixtures();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .map_err(|e| format!("error: cannot list {}: {e}", fixtures.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    entries.sort();
-    specs.extend(entries);
-    for spec in specs {
-        let stem = spec
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("spec")
-            .replace('.', "-");
-        let out = paths.generated_crates().join(&stem);
-        generate_crate(&GenerateArgs {
-            spec: spec.clone(),
-            out: out.clone(),
-            name: Some(crate_name_for(Path::new(&stem))),
-            strict: false,
-        })?;
-        // The published spec's crate is compiled with its mock server too; the fixtures' with
-        // default features only, to keep the run short.
-        let feature_sets: &[&[&str]] = if spec == paths.upstream_spec() {
-            &[&[], &["mock"]]
-        } else {
-            &[&[]]
-        };
-        for features in feature_sets {
-            let elapsed = compile_crate(paths, &out, features)
-                .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
-            let label = if features.is_empty() {
-                String::new()
-            } else {
-                format!(" (features: {})", features.join(","))
-            };
-            eprintln!("compiled {stem}{label} in {:.1} s", elapsed.as_secs_f64());
-        }
-    }
-    Ok(())
-}
-
-/// Compiles the crate written to `out` as a library with `features` on and warnings denied, in
-/// the workspace's target folder, and returns how long it took.
-fn compile_crate(
-    paths: &Paths,
-    out: &Path,
-    features: &[&str],
-) -> Result<std::time::Duration, String> {
-    // The workspace's lock file pins the same dependency versions, so the build reuses the
-    // workspace's compiled dependencies.
-    std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
-        .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let started = std::time::Instant::now();
-    let status = std::process::Command::new(&cargo)
-        .args(["rustc", "--quiet", "--lib", "--manifest-path"])
-        .arg(out.join("Cargo.toml"))
-        .args(
-            (!features.is_empty())
-                .then(|| ["--features".to_string(), features.join(",")])
-                .into_iter()
-                .flatten(),
-        )
-        .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", paths.target())
-        .status()
-        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(started.elapsed())
-    } else {
-        Err(format!(
-            "error: the crate generated in {} does not compile{}",
-            out.display(),
-            if features.is_empty() {
-                String::new()
-            } else {
-                format!(" with features {}", features.join(","))
-            }
-        ))
-    }
-}
-
-/// A crate name from the output folder's name.
-fn crate_name_for(out: &Path) -> String {
-    let base = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("api-client");
-    let name: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name
-    } else {
-        format!("api-{name}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,7 +338,32 @@ mod tests {
         assert_eq!(args.out, Path::new("out/dir"));
         assert_eq!(args.name, None);
         assert!(args.strict);
+        assert!(args.overlay.is_empty() && args.overrides.is_empty());
         assert!(Cli::try_parse_from(["cargo xtask", "generate", "--spec", "a.yaml"]).is_err());
+    }
+
+    #[test]
+    fn generate_takes_overlays_and_overrides_in_order() {
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "generate",
+            "--spec",
+            "a.yaml",
+            "--out",
+            "out",
+            "--overlay",
+            "one.yaml",
+            "--overrides",
+            "fern.yml",
+            "--overlay",
+            "two.json",
+        ])
+        .unwrap();
+        let Some(Command::Generate(args)) = cli.command else {
+            panic!("not generate: {cli:?}")
+        };
+        assert_eq!(args.overlay, [Path::new("one.yaml"), Path::new("two.json")]);
+        assert_eq!(args.overrides, [Path::new("fern.yml")]);
     }
 
     #[test]
@@ -547,11 +411,5 @@ mod tests {
             Cli::try_parse_from(["cargo xtask", "diff-api", "a", "b", "--format", "xml"]).is_err()
         );
         assert!(check_list().contains("parameter-renamed"));
-    }
-
-    #[test]
-    fn crate_names_come_from_the_folder() {
-        assert_eq!(crate_name_for(Path::new("x/My_API")), "my-api");
-        assert_eq!(crate_name_for(Path::new("2fa")), "api-2fa");
     }
 }

@@ -28,6 +28,8 @@ impl Paths {
     pub const SURFACE: &str = "tests/tests/snapshots/surface__surface.snap";
     /// The one-construct fixture specs.
     pub const FIXTURES: &str = "tests/fixtures/constructs";
+    /// The fixture specs with one operation that cannot be generated.
+    pub const PER_OPERATION_FIXTURES: &str = "tests/fixtures/per_operation";
     /// Intercom's published spec, kept beside the workspace.
     pub const UPSTREAM_SPEC: &str = "../shared/upstream/intercom-openapi-2.10.yaml";
     /// The workspace's lock file.
@@ -78,6 +80,11 @@ impl Paths {
     /// [`Self::FIXTURES`], absolute.
     pub fn fixtures(&self) -> PathBuf {
         self.root.join(Self::FIXTURES)
+    }
+
+    /// [`Self::PER_OPERATION_FIXTURES`], absolute.
+    pub fn per_operation_fixtures(&self) -> PathBuf {
+        self.root.join(Self::PER_OPERATION_FIXTURES)
     }
 
     /// [`Self::UPSTREAM_SPEC`], absolute.

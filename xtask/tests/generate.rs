@@ -34,7 +34,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
         "// the previous, good output\n",
     )
     .unwrap();
-    let broken = root().join("tests/fixtures/broken/duplicate_operation_id.yaml");
+    let broken = root().join("tests/fixtures/broken/external_component_ref.yaml");
     let result = xtask(&[
         "generate",
         "--spec",
@@ -45,9 +45,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
     assert!(!result.status.success());
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
-        stderr.contains(
-            "duplicate_operation_id.yaml:11:7: #/paths/~1contacts~1search/post/operationId"
-        ),
+        stderr.contains("external_component_ref.yaml:7:15: #/components/schemas/contact/$ref"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
@@ -105,6 +103,53 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
         8,
         "{stderr}"
     );
+}
+
+#[test]
+fn overlays_and_overrides_patch_the_spec_and_strict_refuses_an_unused_action() {
+    let dir = root().join("tests/fixtures/overlays");
+    let path = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    let out = scratch("overlay");
+    let (spec, overrides, remove, no_match) = (
+        path("spec.yaml"),
+        path("overrides.json"),
+        path("remove.yaml"),
+        path("no_match.yaml"),
+    );
+    let args = [
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        out.to_str().unwrap(),
+        "--overrides",
+        &overrides,
+        "--overlay",
+        &remove,
+        "--overlay",
+        &no_match,
+    ];
+    let result = xtask(&[&args[..], &["--strict"]].concat());
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("no_match.yaml:4:") && stderr.contains("#/actions/0: target"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "strict failure created the output folder");
+
+    let result = xtask(&args);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("matches nothing"), "{stderr}");
+    let generated = std::fs::read_to_string(out.join("src/generated.rs")).unwrap();
+    assert!(
+        !generated.contains("delete_thing"),
+        "the overlay removed it"
+    );
+    assert!(!generated.contains("pub labels"), "the override removed it");
+    assert!(generated.contains("pub legacy_code"));
+    assert!(generated.contains("pub async fn get_thing"));
 }
 
 #[test]

@@ -1,0 +1,227 @@
+//! `cargo xtask generate` (a standalone client crate for any spec, optionally patched by
+//! overrides and overlays) and `cargo xtask build-generated` (such crates from the published
+//! spec and the fixtures, compiled with warnings denied).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use intercom_generator::{Options, Patch, SpecSource, crate_files, generate_patched};
+
+use crate::files::replace_dir;
+use crate::paths::Paths;
+
+/// The options of `generate`.
+#[derive(Args, Debug)]
+pub(crate) struct GenerateArgs {
+    /// The OpenAPI 3.0 spec, YAML or JSON
+    #[arg(long, value_name = "PATH")]
+    pub spec: PathBuf,
+    /// The folder to write the crate to; replaced as a whole
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The crate's name (default: from the output folder's name)
+    #[arg(long, value_name = "CRATE")]
+    pub name: Option<String>,
+    /// Make every problem the generator works around an error
+    #[arg(long)]
+    pub strict: bool,
+    /// An OpenAPI Overlay 1.0 document (YAML or JSON) to apply to the spec first; repeatable,
+    /// applied in order, after any --overrides
+    ///
+    /// Each action's JSONPath (RFC 9535) target selects nodes: `update` merges into a mapping
+    /// (mappings merge, other values replace) or appends to a list, `remove: true` removes
+    /// them. A target that selects nothing is a warning (an error with --strict).
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Vec<PathBuf>,
+    /// An overrides file (YAML or JSON) deep-merged into the spec first, as Fern's
+    /// openapi-overrides.yml; repeatable, applied in order, before any --overlay
+    ///
+    /// Mappings merge recursively, any other value (lists too) replaces, and `null` removes the
+    /// key.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Vec<PathBuf>,
+}
+
+/// `generate`: writes a standalone client crate for `args.spec` to `args.out`, replacing the
+/// folder as a whole; on error nothing is written.
+pub(crate) fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
+    let spec = args.spec.display().to_string();
+    let out = &args.out;
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => crate_name_for(out),
+    };
+    let text = std::fs::read_to_string(&args.spec)
+        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
+    let started = std::time::Instant::now();
+    let options = Options {
+        strict: args.strict,
+        command: "cargo xtask generate".to_string(),
+    };
+    let mut patches = Vec::new();
+    for (path, make) in args
+        .overrides
+        .iter()
+        .map(|p| (p, Patch::overrides as fn(SpecSource) -> Patch))
+        .chain(
+            args.overlay
+                .iter()
+                .map(|p| (p, Patch::overlay as fn(SpecSource) -> Patch)),
+        )
+    {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+        patches.push(make(SpecSource::new(path.display().to_string(), text)));
+    }
+    let generated = generate_patched(&SpecSource::new(spec, text), &patches, &options)
+        .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
+    let elapsed = started.elapsed();
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+    let files = crate_files(&name, &generated);
+    replace_dir(out, &files).map_err(|e| format!("error: {e}; nothing was written"))?;
+    let ops = generated
+        .surface
+        .items
+        .keys()
+        .filter(|k| k.starts_with("op "))
+        .count();
+    eprintln!(
+        "wrote crate `{name}` to {} ({ops} operations, {} warnings, generated in {} ms)",
+        out.display(),
+        generated.warnings.len(),
+        elapsed.as_millis()
+    );
+    Ok(())
+}
+
+/// `build-generated`: generates a crate from Intercom's published spec, from each
+/// one-construct fixture spec and from each fixture with an operation that is left out, and
+/// compiles each with warnings denied.
+pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
+    let mut specs = vec![(String::new(), paths.upstream_spec())];
+    for (prefix, folder) in [
+        ("", paths.fixtures()),
+        ("per-operation-", paths.per_operation_fixtures()),
+    ] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| format!("error: cannot list {}: {e}", folder.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        entries.sort();
+        specs.extend(entries.into_iter().map(|p| (prefix.to_string(), p)));
+    }
+    for (prefix, spec) in specs {
+        let stem = format!(
+            "{prefix}{}",
+            spec.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("spec")
+                .replace('.', "-")
+        );
+        let out = paths.generated_crates().join(&stem);
+        generate_crate(&GenerateArgs {
+            spec: spec.clone(),
+            out: out.clone(),
+            name: Some(crate_name_for(Path::new(&stem))),
+            strict: false,
+            overlay: Vec::new(),
+            overrides: Vec::new(),
+        })?;
+        // The published spec's crate is compiled with its mock server too; the fixtures' with
+        // default features only, to keep the run short.
+        let feature_sets: &[&[&str]] = if spec == paths.upstream_spec() {
+            &[&[], &["mock"]]
+        } else {
+            &[&[]]
+        };
+        for features in feature_sets {
+            let elapsed = compile_crate(paths, &out, features)
+                .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
+            let label = if features.is_empty() {
+                String::new()
+            } else {
+                format!(" (features: {})", features.join(","))
+            };
+            eprintln!("compiled {stem}{label} in {:.1} s", elapsed.as_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+/// Compiles the crate written to `out` as a library with `features` on and warnings denied, in
+/// the workspace's target folder, and returns how long it took.
+pub(crate) fn compile_crate(
+    paths: &Paths,
+    out: &Path,
+    features: &[&str],
+) -> Result<std::time::Duration, String> {
+    // The workspace's lock file pins the same dependency versions, so the build reuses the
+    // workspace's compiled dependencies.
+    std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
+        .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let started = std::time::Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args(["rustc", "--quiet", "--lib", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .args(
+            (!features.is_empty())
+                .then(|| ["--features".to_string(), features.join(",")])
+                .into_iter()
+                .flatten(),
+        )
+        .args(["--", "-D", "warnings"])
+        .env("CARGO_TARGET_DIR", paths.target())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(started.elapsed())
+    } else {
+        Err(format!(
+            "error: the crate generated in {} does not compile{}",
+            out.display(),
+            if features.is_empty() {
+                String::new()
+            } else {
+                format!(" with features {}", features.join(","))
+            }
+        ))
+    }
+}
+
+/// A crate name from the output folder's name.
+fn crate_name_for(out: &Path) -> String {
+    let base = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api-client");
+    let name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api-{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_folder() {
+        assert_eq!(crate_name_for(Path::new("x/My_API")), "my-api");
+        assert_eq!(crate_name_for(Path::new("2fa")), "api-2fa");
+    }
+}
