@@ -6561,3 +6561,13 @@ pub mod types {
         }
     }
 }
+
+/// A local server that answers every operation from the spec, for tests: examples from
+/// the spec with the path parameters copied in, requests validated against the spec
+/// (404, 405, 401 and 400 in the API's error shape), typed overrides, scripted faults
+/// and a log of the requests received. `MockServer::start().await?.client()` is a client
+/// of it.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[path = "generated_mock.rs"]
+pub mod mock;

@@ -25,6 +25,10 @@ intercom-runtime = {{ path = "runtime" }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 
+[features]
+# `mock::MockServer`: a local server that answers every operation from the spec, for tests.
+mock = ["intercom-runtime/mock"]
+
 # A crate of its own, even when generated inside another workspace.
 [workspace]
 "#,
@@ -45,6 +49,14 @@ pub use generated::*;
         ("Cargo.toml".to_string(), cargo),
         ("src/lib.rs".to_string(), lib),
         ("src/generated.rs".to_string(), generated.source.clone()),
+        (
+            format!("src/{}", Generated::MOCK_MODULE_FILE),
+            generated.mock_source.clone(),
+        ),
+        (
+            format!("src/{}", Generated::MOCK_DATA_FILE),
+            generated.mock_data.clone(),
+        ),
     ];
     files.extend(
         RUNTIME_FILES

@@ -17,6 +17,9 @@ pub mod codec;
 mod error;
 mod error_code;
 mod events;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod multipart;
 mod options;
 mod pages;

@@ -130,16 +130,34 @@ pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
             overlay: Vec::new(),
             overrides: Vec::new(),
         })?;
-        let elapsed = compile_crate(paths, &out)
-            .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
-        eprintln!("compiled {stem} in {:.1} s", elapsed.as_secs_f64());
+        // The published spec's crate is compiled with its mock server too; the fixtures' with
+        // default features only, to keep the run short.
+        let feature_sets: &[&[&str]] = if spec == paths.upstream_spec() {
+            &[&[], &["mock"]]
+        } else {
+            &[&[]]
+        };
+        for features in feature_sets {
+            let elapsed = compile_crate(paths, &out, features)
+                .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
+            let label = if features.is_empty() {
+                String::new()
+            } else {
+                format!(" (features: {})", features.join(","))
+            };
+            eprintln!("compiled {stem}{label} in {:.1} s", elapsed.as_secs_f64());
+        }
     }
     Ok(())
 }
 
-/// Compiles the crate written to `out` as a library with warnings denied, in the workspace's
-/// target folder, and returns how long it took.
-pub(crate) fn compile_crate(paths: &Paths, out: &Path) -> Result<std::time::Duration, String> {
+/// Compiles the crate written to `out` as a library with `features` on and warnings denied, in
+/// the workspace's target folder, and returns how long it took.
+pub(crate) fn compile_crate(
+    paths: &Paths,
+    out: &Path,
+    features: &[&str],
+) -> Result<std::time::Duration, String> {
     // The workspace's lock file pins the same dependency versions, so the build reuses the
     // workspace's compiled dependencies.
     std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
@@ -149,6 +167,12 @@ pub(crate) fn compile_crate(paths: &Paths, out: &Path) -> Result<std::time::Dura
     let status = std::process::Command::new(&cargo)
         .args(["rustc", "--quiet", "--lib", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
+        .args(
+            (!features.is_empty())
+                .then(|| ["--features".to_string(), features.join(",")])
+                .into_iter()
+                .flatten(),
+        )
         .args(["--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", paths.target())
         .status()
@@ -157,8 +181,13 @@ pub(crate) fn compile_crate(paths: &Paths, out: &Path) -> Result<std::time::Dura
         Ok(started.elapsed())
     } else {
         Err(format!(
-            "error: the crate generated in {} does not compile",
-            out.display()
+            "error: the crate generated in {} does not compile{}",
+            out.display(),
+            if features.is_empty() {
+                String::new()
+            } else {
+                format!(" with features {}", features.join(","))
+            }
         ))
     }
 }

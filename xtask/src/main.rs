@@ -223,6 +223,8 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     for (rel, contents) in [
         (generated_rel, &generated.source),
         (Paths::CLI_OPERATIONS, &generated.cli_source),
+        (Paths::MOCK_MODULE, &generated.mock_source),
+        (Paths::MOCK_DATA, &generated.mock_data),
     ] {
         let stale = ensure_file_contents(paths.root(), rel, contents, mode)?;
         match (mode, stale) {

@@ -16,6 +16,10 @@ impl Paths {
     pub const SPEC: &str = "spec/intercom-2.10.yaml";
     /// The checked-in generated code.
     pub const GENERATED: &str = "generated-client/src/generated.rs";
+    /// The checked-in `mock` module of the client, beside the generated code.
+    pub const MOCK_MODULE: &str = "generated-client/src/generated_mock.rs";
+    /// The checked-in data of the client's mock server, beside the generated code.
+    pub const MOCK_DATA: &str = "generated-client/src/mock_spec.json";
     /// The checked-in operation table of the `intercom` command, generated with the client.
     pub const CLI_OPERATIONS: &str = "cli/src/operations.rs";
     /// The root module of the client crate; touching it recompiles that crate alone.
