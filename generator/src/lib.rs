@@ -228,6 +228,11 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         match progen::run_progenitor(ctx, &spec) {
             Ok(tokens) => break (tokens, fixes),
             Err(progen::Failure::Whole(err)) => return Err(err),
+            Err(progen::Failure::Schemas(bad)) => {
+                for (name, reason) in bad {
+                    schemas::make_free_form(ctx, &mut doc, &name, &reason)?;
+                }
+            }
             Err(progen::Failure::Operations(culprits)) => {
                 for (op, reason) in culprits {
                     skip::drop_operation(ctx, &mut doc, &op, &op, &reason)?;

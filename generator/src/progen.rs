@@ -109,13 +109,16 @@ fn settings() -> progenitor::GenerationSettings {
 pub(crate) enum Failure {
     /// These operations fail on their own, with the reason: (operation pointer, message).
     Operations(Vec<(String, String)>),
-    /// No single operation is to blame.
+    /// These component schemas fail on their own, with the reason: (schema name, message).
+    Schemas(Vec<(String, String)>),
+    /// No single operation or schema is to blame.
     Whole(Box<Diagnostic>),
 }
 
 /// Runs progenitor. Its errors and panics become diagnostics; when it fails, the operations
 /// that fail on their own are found by halving the operation list until each culprit stands
-/// alone, so that the caller can leave them out and try again.
+/// alone, so that the caller can leave them out and try again. When the component schemas fail
+/// without any operation, the schemas that fail on their own are found the same way.
 pub(crate) fn run_progenitor(
     ctx: &Ctx<'_>,
     spec: &openapiv3::OpenAPI,
@@ -127,7 +130,17 @@ pub(crate) fn run_progenitor(
     };
     // A failure without any operation is the component schemas' own: no operation is to blame.
     let all = operations(spec);
-    let culprits = if !matches!(guarded(&with_only(spec, &[])), Ok(Ok(_))) {
+    let schemas_only = with_only(spec, &[]);
+    let culprits = if !matches!(guarded(&schemas_only), Ok(Ok(_))) {
+        let names: Vec<String> = spec
+            .components
+            .as_ref()
+            .map(|c| c.schemas.keys().cloned().collect())
+            .unwrap_or_default();
+        let bad = bad_schemas(&schemas_only, &names);
+        if !bad.is_empty() {
+            return Err(Failure::Schemas(bad));
+        }
         Vec::new()
     } else if all.len() > 1 {
         let (left, right) = all.split_at(all.len() / 2);
@@ -228,6 +241,47 @@ fn culprits(spec: &openapiv3::OpenAPI, ops: &[(String, &'static str)]) -> Vec<(S
     let mut found = culprits(spec, left);
     found.extend(culprits(spec, right));
     found
+}
+
+/// The schemas among `keep` that fail on their own, with progenitor's reason: each half is
+/// tried with every other schema made free-form (so that references to them still resolve).
+fn bad_schemas(base: &openapiv3::OpenAPI, keep: &[String]) -> Vec<(String, String)> {
+    if keep.is_empty() {
+        return Vec::new();
+    }
+    let reason = match guarded(&keeping_schemas(base, keep)) {
+        Ok(Ok(_)) => return Vec::new(),
+        Ok(Err(err)) => format!("progenitor: {err}"),
+        Err(panic) => format!("progenitor failed: {panic}"),
+    };
+    if let [one] = keep {
+        return vec![(one.clone(), reason)];
+    }
+    let (left, right) = keep.split_at(keep.len() / 2);
+    let mut found = bad_schemas(base, left);
+    found.extend(bad_schemas(base, right));
+    found
+}
+
+/// `spec` with every component schema but those in `keep` replaced by a free-form schema.
+fn keeping_schemas(spec: &openapiv3::OpenAPI, keep: &[String]) -> openapiv3::OpenAPI {
+    let mut out = spec.clone();
+    if let Some(components) = &mut out.components {
+        for (name, schema) in components.schemas.iter_mut() {
+            if !keep.contains(name) {
+                *schema = openapiv3::ReferenceOr::Item(free_form());
+            }
+        }
+    }
+    out
+}
+
+/// A schema any JSON value satisfies.
+fn free_form() -> openapiv3::Schema {
+    openapiv3::Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: openapiv3::SchemaKind::Any(openapiv3::AnySchema::default()),
+    }
 }
 
 thread_local! {

@@ -93,6 +93,34 @@ fn remove_at(doc: &mut Value, pointer: &str) {
     }
 }
 
+/// Makes the component schema `name`, which the type generator cannot type, free-form (any
+/// JSON value, keeping its description) with a located warning, so that the operations using it
+/// are still generated. A schema already free-form is an error: nothing more can be relaxed.
+pub(crate) fn make_free_form(
+    ctx: &mut Ctx<'_>,
+    doc: &mut Value,
+    name: &str,
+    reason: &str,
+) -> R<()> {
+    let at = format!("/components/schemas/{}", escape_token(name));
+    let Some(schema) = doc.pointer_mut(&at) else {
+        return Err(ctx.error(&at, format!("internal error: no schema here ({reason})")));
+    };
+    let mut relaxed = Map::new();
+    if let Some(description) = schema.get("description") {
+        relaxed.insert("description".to_string(), description.clone());
+    }
+    let relaxed = Value::Object(relaxed);
+    if *schema == relaxed {
+        return Err(ctx.error(&at, format!("this schema cannot be generated: {reason}")));
+    }
+    *schema = relaxed;
+    ctx.warn(
+        &at,
+        format!("schema `{name}` cannot be typed, so it is any JSON value: {reason}"),
+    )
+}
+
 /// A `nullable` component schema referenced only from optional properties gains nothing from
 /// `nullable`: the optional field is already an `Option` and decodes `null` as `None`. Dropping
 /// it spares callers an `Option` of a newtype of an `Option`.
