@@ -224,6 +224,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         let (mut for_types, fixes) = collisions::for_type_generator(&doc);
         progen::without_multipart_bodies(&mut for_types);
         progen::without_default_beside_success(&mut for_types);
+        progen::without_patterns(&mut for_types);
         let spec = progen::typed_spec(ctx, for_types)?;
         match progen::run_progenitor(ctx, &spec) {
             Ok(tokens) => break (tokens, fixes),

@@ -92,6 +92,28 @@ pub(crate) fn without_default_beside_success(doc: &mut Value) {
     }
 }
 
+/// Takes string `pattern`s out of what the type generator sees. It would make each patterned
+/// string a newtype that checks the pattern with a regular-expression crate the client does not
+/// depend on, and panics on a pattern that crate cannot compile; the API checks its own patterns,
+/// and a client that refuses a value the server would take is worse than one that sends it.
+/// Values (`example`, `default`, `enum`) are left alone.
+pub(crate) fn without_patterns(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.get("pattern").is_some_and(Value::is_string) {
+                map.remove("pattern");
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    without_patterns(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_patterns),
+        _ => {}
+    }
+}
+
 fn settings() -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
@@ -334,4 +356,57 @@ pub(crate) fn types_module(file: syn::File) -> Option<syn::ItemMod> {
         }
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn patterns_go_and_values_stay() {
+        let mut doc = json!({
+            "components": {"schemas": {
+                "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                "rule": {
+                    "type": "object",
+                    "properties": {"pattern": {"type": "string", "pattern": "^x"}},
+                    "example": {"pattern": "^kept$"},
+                    "default": {"pattern": "kept"},
+                },
+            }}
+        });
+        without_patterns(&mut doc);
+        assert_eq!(
+            doc,
+            json!({
+                "components": {"schemas": {
+                    "code": {"type": "string"},
+                    "rule": {
+                        "type": "object",
+                        "properties": {"pattern": {"type": "string"}},
+                        "example": {"pattern": "^kept$"},
+                        "default": {"pattern": "kept"},
+                    },
+                }}
+            })
+        );
+    }
+
+    #[test]
+    fn default_goes_only_beside_a_success() {
+        let mut doc = json!({"paths": {"/a": {
+            "get": {"responses": {"200": {}, "default": {}}},
+            "delete": {"responses": {"default": {}}},
+        }}});
+        without_default_beside_success(&mut doc);
+        assert_eq!(
+            doc,
+            json!({"paths": {"/a": {
+                "get": {"responses": {"200": {}}},
+                "delete": {"responses": {"default": {}}},
+            }}})
+        );
+    }
 }
