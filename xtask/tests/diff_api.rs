@@ -14,11 +14,9 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/xtask-tests/diff-api").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder of its own for one test, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
 }
 
 fn xtask(args: &[&Path]) -> Output {
@@ -82,7 +80,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn a_renamed_parameter_and_a_wrapped_body_are_not_breaking() {
-    let dir = scratch("respelled");
+    let tmp = scratch();
+    let dir = tmp.path();
     let published_text = std::fs::read_to_string(published()).expect("the published spec");
     // A copy as the issue names it: the parameter renamed, the body wrapped in `oneOf: [$ref]`
     // (as it already is in the published file); and an earlier spelling of the same API, whose
@@ -121,7 +120,8 @@ fn a_renamed_parameter_and_a_wrapped_body_are_not_breaking() {
 
 #[test]
 fn the_json_report_parses_and_locates_every_change() {
-    let dir = scratch("json");
+    let tmp = scratch();
+    let dir = tmp.path();
     let published_text = std::fs::read_to_string(published()).expect("the published spec");
     let edited = rename_tag_parameter(&published_text);
     let edited = edit(
@@ -189,7 +189,8 @@ fn the_json_report_parses_and_locates_every_change() {
 
 #[test]
 fn an_accept_list_silences_only_the_breaks_it_names() {
-    let dir = scratch("accept");
+    let tmp = scratch();
+    let dir = tmp.path();
     let pair = |case: &str| {
         let d = root().join("tests/fixtures/api-diff").join(case);
         (d.join("old.yaml"), d.join("new.yaml"))

@@ -11,11 +11,12 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/xtask-tests").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-    dir
+/// A fresh temporary folder (removed when dropped) and a path `name` inside it that does not
+/// exist yet.
+fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join(name);
+    (tmp, dir)
 }
 
 fn xtask(args: &[&str]) -> std::process::Output {
@@ -27,7 +28,7 @@ fn xtask(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn broken_spec_writes_nothing_and_keeps_existing_files() {
-    let out = scratch("broken");
+    let (_tmp, out) = scratch("broken");
     std::fs::create_dir_all(out.join("src")).unwrap();
     std::fs::write(
         out.join("src/generated.rs"),
@@ -62,7 +63,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
 
 #[test]
 fn strict_mode_refuses_what_lenient_mode_works_around() {
-    let out = scratch("strict");
+    let (_tmp, out) = scratch("strict");
     let lenient = root().join("tests/fixtures/constructs/lenient.yaml");
     let result = xtask(&[
         "generate",
