@@ -70,12 +70,17 @@ async fn a_callers_http_client_never_takes_the_token_to_another_origin() {
     assert_eq!(followed.len(), 1);
     assert_eq!(followed[0].header("authorization"), None);
     assert!(
-        followed.iter().all(|r| !r.headers.iter().any(|(_, v)| v.contains(TOKEN))),
+        followed
+            .iter()
+            .all(|r| !r.headers.iter().any(|(_, v)| v.contains(TOKEN))),
         "{followed:?}"
     );
     // The other server's contact is not returned as this call's result.
     let err = result.expect_err("an answer from another origin is refused");
-    assert!(matches!(&err, Error::Config(m) if m.contains("another origin")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("another origin")),
+        "{err:?}"
+    );
     assert!(!err.to_string().contains(TOKEN));
 }
 
@@ -115,7 +120,10 @@ async fn a_callers_http_client_follows_redirects_within_the_origin() {
         .build()
         .expect("a client");
 
-    let contact = client.show_contact("c1").await.expect("the redirect is followed");
+    let contact = client
+        .show_contact("c1")
+        .await
+        .expect("the redirect is followed");
 
     assert_eq!(contact.id, "c1");
     let sent = server.recorded();

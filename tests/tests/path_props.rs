@@ -154,9 +154,7 @@ const OPERATIONS: &[Operation] = &[
         name: "list_notes",
         template: "/contacts/{}/notes",
         query: Some("page=2&per_page=5"),
-        call: |c, p| {
-            Box::pin(async move { c.list_notes(&p[0], Some(2), Some(5)).await.map(drop) })
-        },
+        call: |c, p| Box::pin(async move { c.list_notes(&p[0], Some(2), Some(5)).await.map(drop) }),
     },
     Operation {
         name: "list_segments_for_a_contact",
@@ -195,11 +193,7 @@ const OPERATIONS: &[Operation] = &[
         template: "/contacts/{}",
         query: None,
         call: |c, p| {
-            Box::pin(async move {
-                c.update_contact(&p[0], &Default::default())
-                    .await
-                    .map(drop)
-            })
+            Box::pin(async move { c.update_contact(&p[0], &Default::default()).await.map(drop) })
         },
     },
 ];
@@ -278,10 +272,7 @@ fn check(f: &Fixture, op: &Operation, params: &[String]) -> Result<(), String> {
         return Err(format!("{params:?} refused: {e}"));
     }
     let [sent] = &recorded[before..] else {
-        return Err(format!(
-            "{} requests for one call",
-            recorded.len() - before
-        ));
+        return Err(format!("{} requests for one call", recorded.len() - before));
     };
     let target = sent.target.as_str();
     if target.contains('#') {

@@ -13,7 +13,10 @@ fn assert_refused(what: &str) {
     ] {
         let err = result.expect_err(what);
         assert!(matches!(&err, Error::Config(_)), "{what}: {err:?}");
-        assert!(err.to_string().contains("INTERCOM_API_KEY"), "{what}: {err}");
+        assert!(
+            err.to_string().contains("INTERCOM_API_KEY"),
+            "{what}: {err}"
+        );
     }
 }
 
@@ -36,10 +39,8 @@ fn the_token_comes_from_intercom_api_key() {
     assert!(!format!("{client:?}").contains("tok_from_env_2c4d"));
 
     // The token read is the one sent.
-    let server = FaultServer::start_in_background(vec![Fault::json(
-        200,
-        r#"{"type":"contact","id":"c1"}"#,
-    )]);
+    let server =
+        FaultServer::start_in_background(vec![Fault::json(200, r#"{"type":"contact","id":"c1"}"#)]);
     let client = Client::builder()
         .token_from_env()
         .expect("the token is set")
