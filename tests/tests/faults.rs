@@ -86,17 +86,21 @@ fn assert_within(started: Instant, bound: Duration) {
     assert!(elapsed < bound, "took {elapsed:?}, bound {bound:?}");
 }
 
-/// A port that was just free: bound, then released, so connecting is refused.
-fn refused_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let port = listener.local_addr().expect("the bound address").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+/// A loopback port that refuses connections, and the socket that holds it: bound but not
+/// listening, so no other test can take the port while this one uses it.
+fn refused_url() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind a loopback port");
+    let port = socket.local_addr().expect("the bound address").port();
+    (socket, format!("http://127.0.0.1:{port}"))
 }
 
 #[tokio::test]
 async fn connection_refused_is_connect_after_all_retries() {
-    let (client, attempts) = client(&refused_url(), |b| b);
+    let (_held, url) = refused_url();
+    let (client, attempts) = client(&url, |b| b);
     let started = Instant::now();
     let err = client.show_contact("1").await.expect_err("nothing listens");
     assert!(matches!(err, Error::Connect(_)), "{err:?}");

@@ -2,8 +2,11 @@
 //! renames a parameter and respells a reference passes `--fail-on-breaking`, the JSON report
 //! parses with every field a tool needs, and an accept-list silences exactly the breaks it names.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -20,11 +23,12 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn xtask(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("diff-api")
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("diff-api")
+            .args(args),
+        Duration::from_secs(120),
+    )
 }
 
 fn text(bytes: &[u8]) -> String {

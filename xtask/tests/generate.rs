@@ -1,8 +1,11 @@
 //! `cargo xtask generate` end to end: failed generation writes nothing, leaves existing files
 //! as they were and exits non-zero with a located message; a good spec writes a crate.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,10 +23,10 @@ fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn xtask(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask")).args(args),
+        Duration::from_secs(120),
+    )
 }
 
 #[test]
@@ -143,20 +146,20 @@ fn diff_api_fails_on_breaking_changes_only_when_asked() {
 #[test]
 fn client_does_not_depend_on_the_generator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "tree",
-            "-p",
-            "intercom-client",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--offline",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("cargo tree runs");
+    let mut tree = Command::new(cargo);
+    tree.args([
+        "tree",
+        "-p",
+        "intercom-client",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--offline",
+    ])
+    .current_dir(root());
+    // cargo may wait for the package cache while another build holds it.
+    let out = support::output_within(&mut tree, Duration::from_secs(300));
     assert!(
         out.status.success(),
         "{}",

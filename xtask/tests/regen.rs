@@ -2,9 +2,12 @@
 //! stale generated file fails `--check` with a diff and nothing changes; a broken spec fails
 //! `regen` with a located error and every existing file stays byte for byte as it was.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 /// The files `regen` reads and writes, relative to the workspace root.
 const FILES: [&str; 4] = [
@@ -51,13 +54,14 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn regen(workspace: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--workspace")
-        .arg(workspace)
-        .arg("regen")
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--workspace")
+            .arg(workspace)
+            .arg("regen")
+            .args(args),
+        Duration::from_secs(120),
+    )
 }
 
 fn text(bytes: &[u8]) -> String {
