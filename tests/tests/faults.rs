@@ -368,6 +368,30 @@ async fn huge_declared_body_is_refused_before_reading() {
     assert!(written < HUGE / 4, "the server wrote {written} bytes");
 }
 
+#[tokio::test]
+async fn a_declared_size_over_the_limit_is_refused_without_waiting_for_the_body() {
+    // The server announces 64 MiB and sends none of it. Reading even one byte of the body would
+    // wait until the attempt's timeout; refusing on the announced length does not read at all.
+    let server = FaultServer::start(vec![Fault::DeclaredOnly {
+        status: 200,
+        bytes: HUGE,
+    }])
+    .await;
+    let (client, attempts) = client(&server.url(), |b| b.max_body_bytes(ONE_MIB));
+    let err = client
+        .show_contact("1")
+        .await
+        .expect_err("64 MiB is over the limit");
+    assert!(
+        matches!(err, Error::BodyTooLarge { status, limit } if limit == ONE_MIB && status.as_u16() == 200),
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 1);
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(server.body_bytes_written(), 0);
+    assert_clean(&err);
+}
+
 /// A huge 500 is retried, then reported with an excerpt of bounded length.
 async fn huge_error_body(fault: Fault) {
     let server = FaultServer::start(vec![fault]).await;
