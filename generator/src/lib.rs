@@ -29,6 +29,7 @@ mod surface;
 mod syn_util;
 mod types;
 mod unwrap;
+mod wire_test;
 
 pub use api_diff::{
     AcceptEntry, AcceptList, ApiDiff, Change, Check, Impact, SeverityOverrides, diff,
@@ -39,6 +40,7 @@ pub use load::SpecSource;
 pub use pointer::escape_token;
 pub use standalone::crate_files;
 pub use surface::{Origin, Surface};
+pub use wire_test::WireTest;
 
 /// How to generate.
 #[derive(Clone, Debug)]
@@ -75,6 +77,8 @@ pub struct Generated {
     /// (`cli/src/operations.rs`): one entry per operation, with its subcommand, flags, body
     /// fields and pagination.
     pub cli_source: String,
+    /// A wire test of the generated client, which `crate_files` writes as `tests/wire.rs`.
+    pub wire_test: WireTest,
 }
 
 /// Generation failed; `diagnostics` holds the error last, after any warnings before it.
@@ -105,13 +109,14 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     let result = run(&mut ctx, options);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
-        Ok((source, facts, surface, operations, cli_source)) => Ok(Generated {
+        Ok((source, facts, surface, operations, cli_source, wire_test)) => Ok(Generated {
             source,
             warnings,
             facts,
             surface,
             operations,
             cli_source,
+            wire_test,
         }),
         Err(err) => {
             let mut diagnostics = warnings;
@@ -121,7 +126,14 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     }
 }
 
-type Output = (String, ApiFacts, Surface, Vec<model::Operation>, String);
+type Output = (
+    String,
+    ApiFacts,
+    Surface,
+    Vec<model::Operation>,
+    String,
+    WireTest,
+);
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut doc = ctx.src.parse()?;
@@ -190,11 +202,13 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         ctx.src.name()
     );
     let cli_source = cli_table::source(&doc, &facts, &operations, &cli_header);
+    let wire_test = wire_test::wire_test(&doc, &facts, &operations);
     Ok((
         format!("{header}{}", print::print(&file)),
         facts,
         surface,
         operations,
         cli_source,
+        wire_test,
     ))
 }

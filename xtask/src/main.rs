@@ -330,7 +330,7 @@ fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
 }
 
 /// `build-generated`: generates a crate from Intercom's published spec and from each fixture
-/// spec, and compiles each with warnings denied.
+/// spec, compiles each with warnings denied and runs its wire test.
 fn build_generated(paths: &Paths) -> Result<(), String> {
     let mut specs = vec![paths.upstream_spec()];
     let fixtures = paths.fixtures();
@@ -373,9 +373,24 @@ fn build_generated(paths: &Paths) -> Result<(), String> {
                 spec.display()
             ));
         }
+        let compiled = started.elapsed();
+        // Its wire test: every operation against a local recording server.
+        let status = std::process::Command::new(&cargo)
+            .args(["test", "--quiet", "--test", "wire", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", paths.target())
+            .status()
+            .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "error: the wire test of the crate generated from {} fails",
+                spec.display()
+            ));
+        }
         eprintln!(
-            "compiled {stem} in {:.1} s",
-            started.elapsed().as_secs_f64()
+            "compiled {stem} in {:.1} s, wire test passed in {:.1} s",
+            compiled.as_secs_f64(),
+            (started.elapsed() - compiled).as_secs_f64()
         );
     }
     Ok(())

@@ -95,6 +95,7 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
         "Cargo.toml",
         "src/lib.rs",
         "src/generated.rs",
+        "tests/wire.rs",
         "runtime/Cargo.toml",
         "runtime/src/lib.rs",
     ] {
