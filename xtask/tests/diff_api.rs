@@ -90,9 +90,9 @@ fn a_renamed_parameter_and_a_wrapped_body_are_not_breaking() {
     // A copy as the issue names it: the parameter renamed, the body wrapped in `oneOf: [$ref]`
     // (as it already is in the published file); and an earlier spelling of the same API, whose
     // body is a plain `$ref`, to compare the wrapped body against.
-    let copy = write(&dir, "renamed.yaml", &rename_tag_parameter(&published_text));
+    let copy = write(dir, "renamed.yaml", &rename_tag_parameter(&published_text));
     let plain = write(
-        &dir,
+        dir,
         "plain-body.yaml",
         &unwrap_update_contact_body(&published_text),
     );
@@ -138,7 +138,7 @@ fn the_json_report_parses_and_locates_every_change() {
         "operationId: ShowContact",
         "operationId: GetContact",
     );
-    let edited = write(&dir, "edited.yaml", &edited);
+    let edited = write(dir, "edited.yaml", &edited);
     let out = xtask(&[
         &published(),
         &edited,
@@ -200,12 +200,12 @@ fn an_accept_list_silences_only_the_breaks_it_names() {
         (d.join("old.yaml"), d.join("new.yaml"))
     };
     let yaml = write(
-        &dir,
+        dir,
         "accept.yaml",
         "# shipped on purpose\n- check: operation-removed\n  item: delete_contact\n  reason: the endpoint is gone\n",
     );
     let json = write(
-        &dir,
+        dir,
         "accept.json",
         r#"[{"check": "operation-removed", "item": "delete_contact"}]"#,
     );
@@ -244,7 +244,7 @@ fn an_accept_list_silences_only_the_breaks_it_names() {
         text(&out.stderr)
     );
     // A severity file can make the second break informational instead.
-    let severity = write(&dir, "severity.yaml", "field-removed: info\n");
+    let severity = write(dir, "severity.yaml", "field-removed: info\n");
     let (old, new) = pair("two_breaks");
     let out = xtask(&[
         &old,
@@ -258,7 +258,7 @@ fn an_accept_list_silences_only_the_breaks_it_names() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("info `field-removed`"));
     // A file that is not an accept-list is an error that names it.
-    let bad = write(&dir, "bad.yaml", "- {check: no-such-check, item: x}\n");
+    let bad = write(dir, "bad.yaml", "- {check: no-such-check, item: x}\n");
     let out = xtask(&[&old, &new, accept, &bad]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
