@@ -103,6 +103,11 @@ pub(crate) fn wire_test(doc: &Value, facts: &ApiFacts, operations: &[Operation])
                 .collect()
         }
 
+        /// Checks that the request has exactly one header `name`, whose value is `want`.
+        fn expect_header(request: &Request, name: &str, want: &str) {
+            assert_eq!(header(request, name), [want], "header {name}");
+        }
+
         /// The query's pairs, decoded and sorted.
         fn query(request: &Request) -> Vec<(String, String)> {
             let mut pairs: Vec<(String, String)> = request
@@ -226,15 +231,15 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
         .zip(&args)
         .filter(|(p, _)| p.location == Location::Header)
         .filter_map(|(p, a)| Some((p.api_name.to_ascii_lowercase(), a.wire.clone()?)))
-        .map(|(name, value)| quote!(assert_eq!(header(&sent, #name), [#value], #name);));
+        .map(|(name, value)| quote!(expect_header(&sent, #name, #value);));
     let version = facts.version_header.as_ref().map(|name| {
         let name = name.to_ascii_lowercase();
         let value = &facts.api_version;
-        quote!(assert_eq!(header(&sent, #name), [#value], "the version header");)
+        quote!(expect_header(&sent, #name, #value);)
     });
     let auth = facts
         .bearer_auth
-        .then(|| quote!(assert_eq!(header(&sent, "authorization"), ["Bearer t"]);));
+        .then(|| quote!(expect_header(&sent, "authorization", "Bearer t");));
 
     let operation = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
     let (body_setup, body_arg, body_check) = match &op.body {
@@ -318,7 +323,7 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
             let expected: Vec<(String, String)> = vec![#(#query),*];
             let pairs = query(&sent);
             assert_eq!(pairs, expected);
-            assert_eq!(header(&sent, "accept"), ["application/json"]);
+            expect_header(&sent, "accept", "application/json");
             #auth
             #version
             #(#headers)*
