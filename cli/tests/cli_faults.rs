@@ -108,13 +108,14 @@ fn show(server: &FaultServer) -> Run {
 
 #[test]
 fn connection_refused() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let url = format!(
-        "http://{}",
-        listener.local_addr().expect("the bound address")
-    );
-    drop(listener);
+    // Bound but not listening: connections are refused, and the port stays this test's.
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind a loopback port");
+    let url = format!("http://{}", socket.local_addr().expect("the bound address"));
     let run = intercom(&url, &["show-contact", "--id", "1"]);
+    drop(socket);
     assert_one_line_failure(&run, "could not connect");
 }
 

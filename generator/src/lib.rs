@@ -37,6 +37,7 @@ mod surface;
 mod syn_util;
 mod types;
 mod unwrap;
+mod wire_test;
 
 pub use api_diff::{
     AcceptEntry, AcceptList, ApiDiff, Change, Check, Impact, SeverityOverrides, diff,
@@ -48,6 +49,7 @@ pub use patch::{Patch, PatchKind};
 pub use pointer::escape_token;
 pub use standalone::crate_files;
 pub use surface::{Origin, Surface};
+pub use wire_test::WireTest;
 
 /// How to generate.
 #[derive(Clone, Debug)]
@@ -91,6 +93,8 @@ pub struct Generated {
     /// The mock server's data (JSON), written next to the generated module as
     /// [`Generated::MOCK_DATA_FILE`], which the `mock` module includes.
     pub mock_data: String,
+    /// A wire test of the generated client, which `crate_files` writes as `tests/wire.rs`.
+    pub wire_test: WireTest,
 }
 
 impl Generated {
@@ -144,6 +148,7 @@ pub fn generate_patched(
             cli_source,
             mock_source,
             mock_data,
+            wire_test,
         }) => Ok(Generated {
             source,
             warnings,
@@ -153,6 +158,7 @@ pub fn generate_patched(
             cli_source,
             mock_source,
             mock_data,
+            wire_test,
         }),
         Err(err) => {
             let mut diagnostics = warnings;
@@ -206,6 +212,7 @@ struct Output {
     cli_source: String,
     mock_source: String,
     mock_data: String,
+    wire_test: WireTest,
 }
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
@@ -318,6 +325,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         print::print(&mock_file)
     );
     let mock_data = mock::data(&raw, &facts, &operations);
+    let wire_test = wire_test::wire_test(&doc, &facts, &operations);
     Ok(Output {
         source: format!("{header}{}", print::print(&file)),
         facts,
@@ -326,5 +334,6 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         cli_source,
         mock_source,
         mock_data,
+        wire_test,
     })
 }

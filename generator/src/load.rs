@@ -42,17 +42,21 @@ impl SpecSource {
     /// Parses the text (YAML 1.2, which includes JSON) into a JSON value.
     pub fn parse(&self) -> Result<Value, Box<Diagnostic>> {
         if self.text.trim().is_empty() {
-            return Err(Box::new(self.diag(
-                Severity::Error,
-                "",
-                "the file is empty",
-            )));
+            // Nothing to point at but the start of the file.
+            return Err(Box::new(Diagnostic {
+                position: Some(LineCol { line: 1, column: 1 }),
+                ..self.diag(Severity::Error, "", "the file is empty")
+            }));
         }
         serde_yaml_ng::from_str::<Value>(&self.text).map_err(|err| {
-            let position = err.location().map(|loc| LineCol {
-                line: loc.line(),
-                column: loc.column(),
-            });
+            // An error the parser does not place (a second document, say) is about the whole
+            // file, which starts at 1:1.
+            let position = Some(
+                err.location()
+                    .map_or(LineCol { line: 1, column: 1 }, |loc| {
+                        within(&self.text, loc.line(), loc.column())
+                    }),
+            );
             let mut message = err.to_string();
             // serde_yaml_ng appends " at line X column Y"; the position is reported separately.
             if let Some(cut) = message.find(" at line ") {
@@ -68,7 +72,8 @@ impl SpecSource {
         })
     }
 
-    /// Line and column of the node a JSON pointer names, or of its nearest located ancestor.
+    /// Line and column of the node a JSON pointer names, or of its nearest located ancestor;
+    /// the start of the file when no ancestor is located.
     pub fn locate(&self, pointer: &str) -> Option<LineCol> {
         let index = self.index.get_or_init(|| build_index(&self.text));
         let mut p = pointer;
@@ -78,7 +83,9 @@ impl SpecSource {
             }
             match p.rfind('/') {
                 Some(cut) => p = &p[..cut],
-                None => return None,
+                // The root is the whole file, which starts at 1:1, whether or not the index has
+                // it (a document of comments only, or one the indexer could not read).
+                None => return Some(LineCol { line: 1, column: 1 }),
             }
         }
     }
@@ -97,6 +104,25 @@ impl SpecSource {
             position: self.locate(pointer),
             message: message.into(),
         }
+    }
+}
+
+/// A parser's line and column as a position inside `text`: a parser may report the end of the
+/// input as the line after the last, which is clamped to just after the last character.
+fn within(text: &str, line: usize, column: usize) -> LineCol {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len().max(1);
+    if line == 0 || line > last {
+        let width = lines.last().map_or(0, |l| l.chars().count());
+        return LineCol {
+            line: last,
+            column: width + 1,
+        };
+    }
+    let width = lines[line - 1].chars().count();
+    LineCol {
+        line,
+        column: column.clamp(1, width + 1),
     }
 }
 
@@ -234,5 +260,15 @@ mod tests {
         let err = src.parse().unwrap_err();
         assert!(err.position.is_some(), "{err}");
         assert!(err.to_string().starts_with("error: x.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn positions_stay_inside_the_text() {
+        // The parser reports the end of this input as line 2; the text has one line.
+        let err = SpecSource::new("x.yaml", "{ந").parse().unwrap_err();
+        assert_eq!(err.position, Some(LineCol { line: 1, column: 3 }), "{err}");
+        let err = SpecSource::new("x.yaml", " \n").parse().unwrap_err();
+        assert_eq!(err.position, Some(LineCol { line: 1, column: 1 }), "{err}");
+        assert_eq!(err.message, "the file is empty");
     }
 }

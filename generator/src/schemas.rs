@@ -279,6 +279,43 @@ pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 )?;
             }
         }
+        for key in ["anyOf", "oneOf"] {
+            if only_require_properties(node, key) {
+                let alternatives = node.remove(key).unwrap_or_default();
+                // What every alternative requires is required whichever one holds.
+                let mut always: Option<BTreeSet<String>> = None;
+                for alt in alternatives.as_array().into_iter().flatten() {
+                    let names: BTreeSet<String> = alt["required"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect();
+                    always = Some(match always {
+                        Some(all) => all.intersection(&names).cloned().collect(),
+                        None => names,
+                    });
+                }
+                let mut required: BTreeSet<String> = node
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect();
+                required.extend(always.unwrap_or_default());
+                if !required.is_empty() {
+                    node.insert(
+                        "required".into(),
+                        Value::Array(required.into_iter().map(Value::String).collect()),
+                    );
+                }
+                ctx.warn(
+                    &format!("{at}/{key}"),
+                    format!("`{key}` alternatives that only say which properties are required; typed as the object, with the properties every alternative requires required and the others optional"),
+                )?;
+            }
+        }
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
             if let Some(reason) = unnameable(values) {
                 node.remove("enum");
@@ -322,6 +359,35 @@ pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// Whether every alternative under `key` is an inline object of nothing but `required` (and
+/// words about it) naming the node's own properties: a constraint with no shape of its own.
+/// Typed as alternatives, some come out as empty types that no value can have (Intercom's
+/// `create_data_event_request`), others as variants repeating the object; typed as the object,
+/// every such schema is one struct, and the server checks which members are present.
+fn only_require_properties(node: &Map<String, Value>, key: &str) -> bool {
+    let Some(alternatives) = node.get(key).and_then(Value::as_array) else {
+        return false;
+    };
+    let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    !alternatives.is_empty()
+        && alternatives.iter().all(|alt| {
+            alt.as_object().is_some_and(|alt| {
+                alt.keys()
+                    .all(|k| matches!(k.as_str(), "required" | "title" | "description"))
+                    && alt
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .is_some_and(|names| {
+                            names
+                                .iter()
+                                .all(|n| n.as_str().is_some_and(|n| properties.contains_key(n)))
+                        })
+            })
+        })
 }
 
 /// A string enum value without a letter or digit cannot name a variant.

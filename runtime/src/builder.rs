@@ -159,8 +159,12 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// A `reqwest::Client` of your own (proxies, TLS roots, connection pools). Its own timeout
-    /// and redirect settings apply in addition to the builder's.
+    /// A `reqwest::Client` of your own (proxies, TLS roots, connection pools). The builder's
+    /// timeout is set on each request; the client's own timeout applies as well. Its redirect
+    /// policy decides which redirects are followed: reqwest drops the `Authorization` header
+    /// on a redirect to another origin, and a response that arrives from another origin is
+    /// refused with [`Error::Config`], never returned as the operation's result. Give it
+    /// `redirect::Policy::none()` so that such a redirect is never sent at all.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

@@ -246,9 +246,62 @@ mod tests {
         assert_eq!(backoff_with(&policy, 40, 1.0), policy.max_backoff);
         assert_eq!(backoff_with(&policy, u32::MAX, 1.0), policy.max_backoff);
         for attempt in 1..40 {
+            // The random jitter keeps each wait between half and all of its step.
             let d = backoff(&policy, attempt);
             assert!(d <= policy.max_backoff);
+            assert!(
+                d >= backoff_with(&policy, attempt, 0.0),
+                "attempt {attempt}: {d:?}"
+            );
+            assert!(
+                d <= backoff_with(&policy, attempt, 1.0),
+                "attempt {attempt}: {d:?}"
+            );
         }
+    }
+
+    #[test]
+    fn the_builder_methods_set_their_field_and_none_never_retries() {
+        let policy = RetryPolicy::new()
+            .max_retries(7)
+            .initial_backoff(Duration::from_millis(3))
+            .max_backoff(Duration::from_millis(9))
+            .max_wait(Duration::from_secs(4));
+        assert_eq!(policy.max_retries, 7);
+        assert_eq!(policy.initial_backoff, Duration::from_millis(3));
+        assert_eq!(policy.max_backoff, Duration::from_millis(9));
+        assert_eq!(policy.max_wait, Duration::from_secs(4));
+        assert_ne!(RetryPolicy::default().max_retries, 0);
+        assert_eq!(RetryPolicy::none().max_retries, 0);
+        assert_eq!(
+            RetryPolicy::none(),
+            RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            }
+        );
+    }
+
+    #[test]
+    fn wait_from_headers_reads_the_clock_now() {
+        let h = headers(&[("retry-after", "3".into())]);
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            wait_from_headers(&h, status, MAX),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(wait_from_headers(&HeaderMap::new(), status, MAX), None);
+        // A reset an hour from the real now, capped: only the present time gives this.
+        let reset = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+            + 3600;
+        let h = headers(&[("x-ratelimit-reset", reset.to_string())]);
+        assert_eq!(
+            wait_from_headers(&h, StatusCode::TOO_MANY_REQUESTS, MAX),
+            Some(MAX)
+        );
     }
 
     #[test]

@@ -272,6 +272,7 @@ impl Runtime {
                 method: http_request.method(),
                 url: http_request.url(),
             });
+            let origin = http_request.url().origin();
             let sent = Instant::now();
             let result = self.http.execute(http_request).await;
             self.emit(AttemptEvent::Finished {
@@ -280,6 +281,19 @@ impl Runtime {
                 error: result.as_ref().err(),
                 elapsed: sent.elapsed(),
             });
+            // The builder's own HTTP client never leaves the origin; a caller's may follow a
+            // redirect elsewhere (reqwest drops the token on the way). What another server
+            // answers is not this operation's result.
+            if let Ok(resp) = &result
+                && resp.url().origin() != origin
+            {
+                let error = Error::Config(format!(
+                    "the HTTP client followed a redirect to another origin ({}); give `http_client` a client that does not follow redirects off the origin, or let the builder make it",
+                    resp.url().origin().ascii_serialization()
+                ));
+                trace::failure(&error);
+                return Err(error);
+            }
             let retry = match &result {
                 Ok(resp) => {
                     let status = resp.status();

@@ -86,17 +86,21 @@ fn assert_within(started: Instant, bound: Duration) {
     assert!(elapsed < bound, "took {elapsed:?}, bound {bound:?}");
 }
 
-/// A port that was just free: bound, then released, so connecting is refused.
-fn refused_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let port = listener.local_addr().expect("the bound address").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+/// A loopback port that refuses connections, and the socket that holds it: bound but not
+/// listening, so no other test can take the port while this one uses it.
+fn refused_url() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind a loopback port");
+    let port = socket.local_addr().expect("the bound address").port();
+    (socket, format!("http://127.0.0.1:{port}"))
 }
 
 #[tokio::test]
 async fn connection_refused_is_connect_after_all_retries() {
-    let (client, attempts) = client(&refused_url(), |b| b);
+    let (_held, url) = refused_url();
+    let (client, attempts) = client(&url, |b| b);
     let started = Instant::now();
     let err = client.show_contact("1").await.expect_err("nothing listens");
     assert!(matches!(err, Error::Connect(_)), "{err:?}");
@@ -362,6 +366,30 @@ async fn huge_declared_body_is_refused_before_reading() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let written = server.body_bytes_written();
     assert!(written < HUGE / 4, "the server wrote {written} bytes");
+}
+
+#[tokio::test]
+async fn a_declared_size_over_the_limit_is_refused_without_waiting_for_the_body() {
+    // The server announces 64 MiB and sends none of it. Reading even one byte of the body would
+    // wait until the attempt's timeout; refusing on the announced length does not read at all.
+    let server = FaultServer::start(vec![Fault::DeclaredOnly {
+        status: 200,
+        bytes: HUGE,
+    }])
+    .await;
+    let (client, attempts) = client(&server.url(), |b| b.max_body_bytes(ONE_MIB));
+    let err = client
+        .show_contact("1")
+        .await
+        .expect_err("64 MiB is over the limit");
+    assert!(
+        matches!(err, Error::BodyTooLarge { status, limit } if limit == ONE_MIB && status.as_u16() == 200),
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 1);
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(server.body_bytes_written(), 0);
+    assert_clean(&err);
 }
 
 /// A huge 500 is retried, then reported with an excerpt of bounded length.

@@ -1,9 +1,11 @@
 //! The generator never panics on bad input: the project's spec with random parts replaced or
-//! removed, and arbitrary text, each give generated code or located diagnostics.
+//! removed, and arbitrary text, each give generated code that parses as Rust with a method per
+//! operation, or an error located in the input (file, JSON pointer, line and column).
 
 use intercom_generator::{Options, Severity, SpecSource, generate};
 use intercom_tests::spec_text;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
@@ -64,16 +66,97 @@ fn remove_or_replace(doc: &mut Value, pointer: &str, with: Option<Value>) {
     }
 }
 
-fn check(name: &str, text: String) {
+/// The node a JSON pointer names in `doc`, or for a member the document lacks (an error may
+/// name what is missing), its parent.
+fn resolves(doc: &Value, pointer: &str) -> bool {
+    doc.pointer(pointer).is_some()
+        || pointer
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| doc.pointer(parent).is_some())
+}
+
+/// Generation gives either Rust that parses, with the client and a method per operation, or
+/// one error located in the input: its file, a JSON pointer into the document and a line and
+/// column inside the text.
+fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
     match generate(&SpecSource::new(name, text), &Options::default()) {
-        Ok(out) => assert!(!out.source.is_empty()),
+        Ok(out) => {
+            let file = syn::parse_file(&out.source)
+                .map_err(|e| TestCaseError::fail(format!("the output does not parse: {e}")))?;
+            let structs: Vec<String> = file
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::Item::Struct(s) => Some(s.ident.to_string()),
+                    _ => None,
+                })
+                .collect();
+            prop_assert!(structs.contains(&"Client".to_string()), "{structs:?}");
+            let methods: Vec<String> = file
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+                    _ => None,
+                })
+                .flat_map(|i| &i.items)
+                .filter_map(|item| match item {
+                    syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    _ => None,
+                })
+                .collect();
+            for op in &out.operations {
+                prop_assert!(
+                    methods.contains(&op.ident.to_string()),
+                    "no method {} for {}",
+                    op.ident,
+                    op.id
+                );
+            }
+            prop_assert!(out.warnings.iter().all(|w| w.severity == Severity::Warning));
+        }
         Err(e) => {
             let error = e.error().expect("an error diagnostic");
-            assert_eq!(error.severity, Severity::Error);
-            assert_eq!(error.file, name);
-            assert!(!error.message.is_empty());
+            prop_assert_eq!(error.severity, Severity::Error);
+            prop_assert_eq!(&error.file, name);
+            prop_assert!(!error.message.is_empty());
+            prop_assert!(
+                error.pointer.is_empty() || error.pointer.starts_with('/'),
+                "{error}"
+            );
+            if let Ok(doc) = serde_yaml_ng::from_str::<Value>(text) {
+                prop_assert!(resolves(&doc, &error.pointer), "{error}");
+            }
+            let position = error
+                .position
+                .ok_or_else(|| TestCaseError::fail(format!("no line and column: {error}")))?;
+            let lines: Vec<&str> = text.split('\n').collect();
+            prop_assert!(
+                position.line >= 1 && position.line <= lines.len(),
+                "{error}: line out of the input's {} lines",
+                lines.len()
+            );
+            let width = lines[position.line - 1].chars().count();
+            prop_assert!(
+                position.column >= 1 && position.column <= width + 1,
+                "{error}: column beyond the line's {width} characters"
+            );
         }
     }
+    Ok(())
+}
+
+/// The property's success branch on the spec as it is: Rust that parses, with every method.
+#[test]
+fn the_spec_itself_generates_rust_with_every_method() {
+    let text = spec_text();
+    let out = generate(
+        &SpecSource::new("spec.yaml", text.as_str()),
+        &Options::default(),
+    )
+    .expect("the spec generates");
+    assert_eq!(out.operations.len(), 25);
+    check("spec.yaml", &text).expect("the output parses and has every method");
 }
 
 proptest! {
@@ -92,11 +175,11 @@ proptest! {
             remove_or_replace(&mut doc, &pointer, replacement(kind));
         }
         let text = serde_json::to_string_pretty(&doc).expect("serialises");
-        check("mutated.json", text);
+        check("mutated.json", &text)?;
     }
 
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
-        check("noise.yaml", text);
+        check("noise.yaml", &text)?;
     }
 }

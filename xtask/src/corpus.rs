@@ -60,6 +60,19 @@ pub struct Entry {
     /// Whether `.ci/run` runs it (`--ci`).
     #[serde(default)]
     pub ci: bool,
+    /// What the generator is known to make of it; a run that differs fails, so that a
+    /// regression (and an improvement not yet recorded) shows.
+    pub expect: Expect,
+}
+
+/// The recorded result of one description.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// Its crate compiles.
+    Compiles,
+    /// Generation stops with a located error.
+    Refused,
 }
 
 /// Which descriptions to run.
@@ -127,7 +140,9 @@ pub fn run(paths: &Paths, selection: &Selection) -> Result<(), String> {
     for entry in &chosen {
         let text = &specs[&entry.name];
         eprintln!("corpus: {} ({})", entry.name, entry.path);
-        rows.push(run_one(paths, &dir, entry, text, selection.no_compile));
+        let mut row = run_one(paths, &dir, entry, text, selection.no_compile);
+        row.outcome = against_expectation(row.outcome, entry.expect);
+        rows.push(row);
     }
     println!("{}", table(&manifest.package, &rows));
     let failed: Vec<&str> = rows
@@ -307,6 +322,20 @@ fn run_one(paths: &Paths, dir: &Path, entry: &Entry, text: &str, no_compile: boo
     row
 }
 
+/// A result other than the recorded one is a failure: a description that used to compile and
+/// now does not, or one refused before that now generates (record it in the manifest).
+fn against_expectation(outcome: Outcome, expect: Expect) -> Outcome {
+    match (outcome, expect) {
+        (Outcome::Refused(why), Expect::Compiles) => {
+            Outcome::Failed(format!("refused, but it is recorded as compiling: {why}"))
+        }
+        (Outcome::Compiled | Outcome::Generated, Expect::Refused) => Outcome::Failed(
+            "generated, but it is recorded as refused; record `expect: compiles`".to_string(),
+        ),
+        (outcome, _) => outcome,
+    }
+}
+
 /// The operations a description declares, counted from its text whatever the generator makes of
 /// it; 0 when it does not parse.
 fn count_operations(text: &str) -> usize {
@@ -429,6 +458,29 @@ mod tests {
     }
 
     #[test]
+    fn a_result_other_than_the_recorded_one_fails() {
+        let refused = || Outcome::Refused("x.json:1:2: #/paths: no".to_string());
+        assert!(matches!(
+            against_expectation(refused(), Expect::Compiles),
+            Outcome::Failed(why) if why.contains("recorded as compiling")
+        ));
+        assert!(matches!(
+            against_expectation(refused(), Expect::Refused),
+            Outcome::Refused(_)
+        ));
+        assert!(matches!(
+            against_expectation(Outcome::Compiled, Expect::Refused),
+            Outcome::Failed(_)
+        ));
+        assert!(matches!(
+            against_expectation(Outcome::Compiled, Expect::Compiles),
+            Outcome::Compiled
+        ));
+        let failed = against_expectation(Outcome::Failed("panic".into()), Expect::Refused);
+        assert!(matches!(failed, Outcome::Failed(why) if why == "panic"));
+    }
+
+    #[test]
     fn operations_are_counted_from_the_text() {
         let text = "openapi: 3.0.0\npaths:\n  /a:\n    get: {}\n    post: {}\n    parameters: []\n  /b:\n    delete: {}\n";
         assert_eq!(count_operations(text), 3);
@@ -458,6 +510,7 @@ mod tests {
             path: "api/x.json".into(),
             sha256: hex::encode(Sha256::digest(body)),
             ci: false,
+            expect: Expect::Compiles,
         };
         let found = extract(&tarball, &[&right]).unwrap();
         assert_eq!(found["x"], "{\"openapi\":\"3.0.0\"}");
@@ -475,6 +528,7 @@ mod tests {
             path: "api/y.json".into(),
             sha256: "0".repeat(64),
             ci: false,
+            expect: Expect::Compiles,
         };
         assert!(
             extract(&tarball, &[&missing])

@@ -147,8 +147,32 @@ pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
             };
             eprintln!("compiled {stem}{label} in {:.1} s", elapsed.as_secs_f64());
         }
+        let elapsed = run_wire_test(paths, &out)
+            .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
+        eprintln!("wire test of {stem} passed in {:.1} s", elapsed.as_secs_f64());
     }
     Ok(())
+}
+
+/// Runs the wire test written with the crate in `out` (`tests/wire.rs`: every operation against
+/// a local recording server) in the workspace's target folder, and returns how long it took.
+fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let started = std::time::Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args(["test", "--quiet", "--test", "wire", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", paths.target())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(started.elapsed())
+    } else {
+        Err(format!(
+            "error: the wire test of the crate generated in {} fails",
+            out.display()
+        ))
+    }
 }
 
 /// Compiles the crate written to `out` as a library with `features` on and warnings denied, in

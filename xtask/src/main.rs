@@ -26,6 +26,10 @@ struct Cli {
     /// The command to run; without one, the help is printed.
     #[command(subcommand)]
     command: Option<Command>,
+    /// The workspace to read and write (default: the one this xtask was built in); for
+    /// running the commands on a copy, as the xtask tests do
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
 }
 
 /// The commands.
@@ -141,7 +145,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    let paths = Paths::workspace();
+    let paths = match &cli.workspace {
+        Some(root) => Paths::at(root),
+        None => Paths::workspace(),
+    };
     let result = match cli.command {
         Some(Command::Regen { check }) => regen(&paths, check),
         Some(Command::Generate(args)) => generate_crate(&args),

@@ -2,8 +2,11 @@
 //! renames a parameter and respells a reference passes `--fail-on-breaking`, the JSON report
 //! parses with every field a tool needs, and an accept-list silences exactly the breaks it names.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -14,19 +17,18 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/xtask-tests/diff-api").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder of its own for one test, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
 }
 
 fn xtask(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("diff-api")
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("diff-api")
+            .args(args),
+        Duration::from_secs(120),
+    )
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -82,14 +84,15 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn a_renamed_parameter_and_a_wrapped_body_are_not_breaking() {
-    let dir = scratch("respelled");
+    let tmp = scratch();
+    let dir = tmp.path();
     let published_text = std::fs::read_to_string(published()).expect("the published spec");
     // A copy as the issue names it: the parameter renamed, the body wrapped in `oneOf: [$ref]`
     // (as it already is in the published file); and an earlier spelling of the same API, whose
     // body is a plain `$ref`, to compare the wrapped body against.
-    let copy = write(&dir, "renamed.yaml", &rename_tag_parameter(&published_text));
+    let copy = write(dir, "renamed.yaml", &rename_tag_parameter(&published_text));
     let plain = write(
-        &dir,
+        dir,
         "plain-body.yaml",
         &unwrap_update_contact_body(&published_text),
     );
@@ -121,7 +124,8 @@ fn a_renamed_parameter_and_a_wrapped_body_are_not_breaking() {
 
 #[test]
 fn the_json_report_parses_and_locates_every_change() {
-    let dir = scratch("json");
+    let tmp = scratch();
+    let dir = tmp.path();
     let published_text = std::fs::read_to_string(published()).expect("the published spec");
     let edited = rename_tag_parameter(&published_text);
     let edited = edit(
@@ -134,7 +138,7 @@ fn the_json_report_parses_and_locates_every_change() {
         "operationId: ShowContact",
         "operationId: GetContact",
     );
-    let edited = write(&dir, "edited.yaml", &edited);
+    let edited = write(dir, "edited.yaml", &edited);
     let out = xtask(&[
         &published(),
         &edited,
@@ -189,18 +193,19 @@ fn the_json_report_parses_and_locates_every_change() {
 
 #[test]
 fn an_accept_list_silences_only_the_breaks_it_names() {
-    let dir = scratch("accept");
+    let tmp = scratch();
+    let dir = tmp.path();
     let pair = |case: &str| {
         let d = root().join("tests/fixtures/api-diff").join(case);
         (d.join("old.yaml"), d.join("new.yaml"))
     };
     let yaml = write(
-        &dir,
+        dir,
         "accept.yaml",
         "# shipped on purpose\n- check: operation-removed\n  item: delete_contact\n  reason: the endpoint is gone\n",
     );
     let json = write(
-        &dir,
+        dir,
         "accept.json",
         r#"[{"check": "operation-removed", "item": "delete_contact"}]"#,
     );
@@ -239,7 +244,7 @@ fn an_accept_list_silences_only_the_breaks_it_names() {
         text(&out.stderr)
     );
     // A severity file can make the second break informational instead.
-    let severity = write(&dir, "severity.yaml", "field-removed: info\n");
+    let severity = write(dir, "severity.yaml", "field-removed: info\n");
     let (old, new) = pair("two_breaks");
     let out = xtask(&[
         &old,
@@ -253,7 +258,7 @@ fn an_accept_list_silences_only_the_breaks_it_names() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("info `field-removed`"));
     // A file that is not an accept-list is an error that names it.
-    let bad = write(&dir, "bad.yaml", "- {check: no-such-check, item: x}\n");
+    let bad = write(dir, "bad.yaml", "- {check: no-such-check, item: x}\n");
     let out = xtask(&[&old, &new, accept, &bad]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

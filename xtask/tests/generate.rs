@@ -1,8 +1,11 @@
 //! `cargo xtask generate` end to end: failed generation writes nothing, leaves existing files
 //! as they were and exits non-zero with a located message; a good spec writes a crate.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,23 +14,24 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/xtask-tests").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-    dir
+/// A fresh temporary folder (removed when dropped) and a path `name` inside it that does not
+/// exist yet.
+fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join(name);
+    (tmp, dir)
 }
 
 fn xtask(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask")).args(args),
+        Duration::from_secs(120),
+    )
 }
 
 #[test]
 fn broken_spec_writes_nothing_and_keeps_existing_files() {
-    let out = scratch("broken");
+    let (_tmp, out) = scratch("broken");
     std::fs::create_dir_all(out.join("src")).unwrap();
     std::fs::write(
         out.join("src/generated.rs"),
@@ -60,7 +64,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
 
 #[test]
 fn strict_mode_refuses_what_lenient_mode_works_around() {
-    let out = scratch("strict");
+    let (_tmp, out) = scratch("strict");
     let lenient = root().join("tests/fixtures/constructs/lenient.yaml");
     let result = xtask(&[
         "generate",
@@ -89,6 +93,7 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
         "Cargo.toml",
         "src/lib.rs",
         "src/generated.rs",
+        "tests/wire.rs",
         "runtime/Cargo.toml",
         "runtime/src/lib.rs",
     ] {
@@ -109,7 +114,7 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
 fn overlays_and_overrides_patch_the_spec_and_strict_refuses_an_unused_action() {
     let dir = root().join("tests/fixtures/overlays");
     let path = |f: &str| dir.join(f).to_str().unwrap().to_string();
-    let out = scratch("overlay");
+    let (_tmp, out) = scratch("overlay");
     let (spec, overrides, remove, no_match) = (
         path("spec.yaml"),
         path("overrides.json"),
@@ -187,20 +192,20 @@ fn diff_api_fails_on_breaking_changes_only_when_asked() {
 #[test]
 fn client_does_not_depend_on_the_generator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "tree",
-            "-p",
-            "intercom-client",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--offline",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("cargo tree runs");
+    let mut tree = Command::new(cargo);
+    tree.args([
+        "tree",
+        "-p",
+        "intercom-client",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--offline",
+    ])
+    .current_dir(root());
+    // cargo may wait for the package cache while another build holds it.
+    let out = support::output_within(&mut tree, Duration::from_secs(300));
     assert!(
         out.status.success(),
         "{}",

@@ -34,7 +34,7 @@ const MAX_CONNECTIONS: usize = 100_000;
 const MAX_RECORDED: usize = 4096;
 /// Longest time one connection may live, whatever its fault says.
 const CONNECTION_DEADLINE: Duration = Duration::from_secs(20);
-/// How long [`Fault::StallMidBody`] holds the connection open.
+/// How long [`Fault::StallMidBody`] and [`Fault::DeclaredOnly`] hold the connection open.
 const STALL: Duration = Duration::from_secs(10);
 /// Size of each write of a huge body.
 const CHUNK: usize = 64 * 1024;
@@ -83,6 +83,16 @@ pub enum Fault {
     },
     /// Reads the request and closes the connection without a byte of response.
     CloseWithoutResponse,
+    /// A head announcing `bytes` of body in `Content-Length`, then not a byte of it: the
+    /// connection is held open for 10 seconds (or until the server is dropped). A client that
+    /// tries to read the body waits; only one that refuses on the announced length returns at
+    /// once.
+    DeclaredOnly {
+        /// The status code.
+        status: u16,
+        /// The announced body size.
+        bytes: u64,
+    },
 }
 
 impl Fault {
@@ -512,5 +522,16 @@ async fn answer(socket: &mut TcpStream, shared: &Shared, fault: Fault) -> std::i
             socket.shutdown().await
         }
         Fault::CloseWithoutResponse => Ok(()),
+        Fault::DeclaredOnly { status, bytes } => {
+            let length = bytes.to_string();
+            let headers = owned(&[
+                ("Content-Type", "application/json"),
+                ("Content-Length", &length),
+            ]);
+            socket.write_all(&head(status, &headers)).await?;
+            socket.flush().await?;
+            tokio::time::sleep(STALL).await;
+            Ok(())
+        }
     }
 }

@@ -1,0 +1,157 @@
+//! `cargo xtask regen` on a copy of the workspace's inputs and outputs (`--workspace`): a
+//! stale generated file fails `--check` with a diff and nothing changes; a broken spec fails
+//! `regen` with a located error and every existing file stays byte for byte as it was.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+/// The files `regen` reads and writes, relative to the workspace root.
+const FILES: [&str; 4] = [
+    "spec/intercom-2.10.yaml",
+    "generated-client/src/generated.rs",
+    "cli/src/operations.rs",
+    "tests/tests/snapshots/surface__surface.snap",
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf()
+}
+
+/// A temporary workspace holding a copy of [`FILES`].
+fn copy_of_the_workspace() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for rel in FILES {
+        let to = tmp.path().join(rel);
+        std::fs::create_dir_all(to.parent().expect("a parent")).expect("a folder");
+        std::fs::copy(root().join(rel), &to).expect("the file copies");
+    }
+    tmp
+}
+
+/// Every file under `dir` and its bytes.
+fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).expect("under base").to_path_buf();
+                out.insert(rel, std::fs::read(&path).expect("a readable file"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn regen(workspace: &Path, args: &[&str]) -> Output {
+    support::output_within(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--workspace")
+            .arg(workspace)
+            .arg("regen")
+            .args(args),
+        Duration::from_secs(120),
+    )
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_passes_on_a_fresh_copy() {
+    let ws = copy_of_the_workspace();
+    let before = contents(ws.path());
+
+    let out = regen(ws.path(), &["--check"]);
+
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "", "no diff");
+    assert!(
+        text(&out.stderr).contains("generated-client/src/generated.rs is up to date"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(contents(ws.path()), before);
+}
+
+#[test]
+fn check_on_a_stale_file_fails_with_a_diff_and_changes_nothing() {
+    let ws = copy_of_the_workspace();
+    let generated = ws.path().join(FILES[1]);
+    let fresh = std::fs::read_to_string(&generated).expect("the generated file");
+    let stale = fresh.replacen(
+        "pub const API_VERSION: &str = \"2.10\";",
+        "pub const API_VERSION: &str = \"2.9\";",
+        1,
+    );
+    assert_ne!(stale, fresh, "the edit applies");
+    std::fs::write(&generated, &stale).expect("the stale file is written");
+    let before = contents(ws.path());
+
+    let out = regen(ws.path(), &["--check"]);
+
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stdout.contains("--- a/generated-client/src/generated.rs\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+++ b/generated-client/src/generated.rs\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n-pub const API_VERSION: &str = \"2.9\";\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n+pub const API_VERSION: &str = \"2.10\";\n"),
+        "{stdout}"
+    );
+    // Only the stale file is in the diff.
+    assert!(!stdout.contains("cli/src/operations.rs"), "{stdout}");
+    assert!(
+        stderr.contains("generated-client/src/generated.rs is stale"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cargo xtask regen"), "{stderr}");
+    assert_eq!(contents(ws.path()), before, "--check changed a file");
+}
+
+#[test]
+fn a_broken_spec_fails_with_a_located_error_and_changes_nothing() {
+    let ws = copy_of_the_workspace();
+    // Stale outputs too, so that a write of any kind would show.
+    std::fs::write(ws.path().join(FILES[1]), "// an older client\n").expect("written");
+    std::fs::copy(
+        root().join("tests/fixtures/broken/duplicate_operation_id.yaml"),
+        ws.path().join(FILES[0]),
+    )
+    .expect("the broken spec copies");
+    let before = contents(ws.path());
+
+    let out = regen(ws.path(), &[]);
+
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr
+            .contains("spec/intercom-2.10.yaml:11:7: #/paths/~1contacts~1search/post/operationId"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no file was changed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(contents(ws.path()), before, "a file changed");
+}
