@@ -18,6 +18,7 @@ mod facts;
 mod fixed;
 mod json_schema;
 mod load;
+mod local_refs;
 mod mock;
 pub mod model;
 mod multipart;

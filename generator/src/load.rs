@@ -48,6 +48,14 @@ impl SpecSource {
                 ..self.diag(Severity::Error, "", "the file is empty")
             }));
         }
+        // A JSON text is read as JSON first: faster than the YAML parser, and an integer beyond
+        // 64 bits (a `maximum` of 2^64) is a float there rather than an error. Anything that is
+        // not plain JSON goes to the YAML parser, which also reports the errors.
+        if self.text.trim_start().starts_with('{')
+            && let Ok(value) = serde_json::from_str::<Value>(&self.text)
+        {
+            return Ok(value);
+        }
         serde_yaml_ng::from_str::<Value>(&self.text).map_err(|err| {
             // An error the parser does not place (a second document, say) is about the whole
             // file, which starts at 1:1.
@@ -227,6 +235,24 @@ mod tests {
     use super::*;
 
     const DOC: &str = "openapi: 3.0.3\npaths:\n  /contacts/{id}:\n    get:\n      operationId: ShowContact\n      tags: [a, b]\n";
+
+    #[test]
+    fn json_with_an_integer_beyond_64_bits_parses_and_stays_located() {
+        let text = "{\"openapi\": \"3.0.0\",\n \"x\": {\"maximum\": 18446744073709552000}}";
+        let src = SpecSource::new("x.json", text);
+        let doc = src.parse().expect("parses");
+        assert_eq!(doc["x"]["maximum"].as_f64(), Some(18446744073709552000.0));
+        assert_eq!(
+            src.locate("/x/maximum"),
+            Some(LineCol { line: 2, column: 8 })
+        );
+        // Not plain JSON: the YAML parser reads it, and places its errors.
+        let err = SpecSource::new("y.json", "{\"a\": [1,}")
+            .parse()
+            .unwrap_err();
+        assert!(err.message.starts_with("not valid YAML or JSON"), "{err}");
+        assert!(err.position.is_some());
+    }
 
     #[test]
     fn locates_keys_by_pointer() {

@@ -9,6 +9,7 @@ use crate::collisions;
 use crate::ctx::{Ctx, R};
 use crate::facts::{self, ApiFacts, value_as_string};
 use crate::fixed;
+use crate::local_refs;
 use crate::operations;
 use crate::schemas;
 use crate::unwrap;
@@ -16,6 +17,7 @@ use crate::unwrap;
 /// Runs every pass over `doc` in place and returns what progenitor will not see.
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     check_version(ctx, doc)?;
+    local_refs::normalize(doc);
     schemas::check_refs(ctx, doc)?;
     // Before every pass that reads references, so that each sees one spelling of them.
     unwrap::single_refs(ctx, doc)?;
