@@ -48,18 +48,66 @@ pub(crate) fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) ->
             &at,
             format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(&new)),
         )?;
-        if let Some(schemas) = doc
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
-            && let Some(schema) = schemas.remove(&old)
-        {
-            schemas.insert(new.clone(), schema);
-        }
-        let from = format!("#/components/schemas/{}", escape_token(&old));
-        let to = format!("#/components/schemas/{}", escape_token(&new));
-        pointer::retarget_refs(doc, &from, &to);
+        rename_component(doc, &old, &new);
     }
     Ok(())
+}
+
+/// Renames a component schema and every `$ref` to it.
+fn rename_component(doc: &mut Value, old: &str, new: &str) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        && let Some(schema) = schemas.remove(old)
+    {
+        schemas.insert(new.to_string(), schema);
+    }
+    let from = format!("#/components/schemas/{}", escape_token(old));
+    let to = format!("#/components/schemas/{}", escape_token(new));
+    pointer::retarget_refs(doc, &from, &to);
+}
+
+/// Renames the components an earlier attempt found with their type name taken by an inline
+/// schema (`ctx.renames`), each with a located warning.
+pub(crate) fn rename_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    for (old, new) in ctx.renames.clone() {
+        ctx.warn(
+            &format!("/components/schemas/{}", escape_token(&old)),
+            format!(
+                "an inline schema is generated with the type name of schema `{old}`; the schema is generated as `{}`",
+                naming::pascal(&new)
+            ),
+        )?;
+        rename_component(doc, &old, &new);
+    }
+    Ok(())
+}
+
+/// A new name for component `old`: `{old}_schema`, with a numeric suffix if that is taken by a
+/// component or an earlier rename.
+pub(crate) fn free_component_name(
+    ctx: &Ctx<'_>,
+    old: &str,
+    renames: &[(String, String)],
+) -> String {
+    let components: BTreeSet<String> = ctx
+        .src
+        .parse()
+        .ok()
+        .and_then(|doc| {
+            doc.pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+        })
+        .unwrap_or_default();
+    let taken = |name: &str| components.contains(name) || renames.iter().any(|(_, n)| n == name);
+    let mut name = format!("{old}_schema");
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{old}_schema_{n}");
+        n += 1;
+    }
+    name
 }
 
 /// A schema that the type generator names: where it is, the name it would get, and whether it

@@ -16,6 +16,11 @@ pub(crate) struct Ctx<'a> {
     pub patches: &'a [Patch],
     /// Where each node of the patched spec came from, once patches were applied.
     pub prov: Option<Prov>,
+    /// Component schemas to rename before the passes, (old, new): found by an earlier attempt
+    /// whose types had a name twice.
+    pub renames: Vec<(String, String)>,
+    /// Set by an attempt that generated a component's type name twice: the component's name.
+    pub collided_component: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -27,6 +32,8 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             patches: &[],
             prov: None,
+            renames: Vec::new(),
+            collided_component: None,
         }
     }
 

@@ -128,6 +128,9 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     generate_patched(src, &[], options)
 }
 
+/// How many components a generation renames after finding their type names taken.
+const MAX_COMPONENT_RENAMES: usize = 32;
+
 /// Generates the client source for one spec after applying `patches` to it, in order (see
 /// [`patch`]). Diagnostics about a node a patch added are located in that patch file; about a
 /// node of the spec, in the spec, where it is in the file.
@@ -136,10 +139,22 @@ pub fn generate_patched(
     patches: &[Patch],
     options: &Options,
 ) -> Result<Generated, GenerateError> {
-    let mut ctx = ctx::Ctx::new(src, options.strict);
-    ctx.patches = patches;
-    let result = run(&mut ctx, options);
-    let warnings = std::mem::take(&mut ctx.warnings);
+    let mut renames = Vec::new();
+    let (result, warnings) = loop {
+        let mut ctx = ctx::Ctx::new(src, options.strict);
+        ctx.patches = patches;
+        ctx.renames = renames.clone();
+        let result = run(&mut ctx, options);
+        // A component whose type name an inline schema also got (in a way the passes did not
+        // foresee) is renamed, and generation starts again; each round renames one more.
+        match (&result, ctx.collided_component.take()) {
+            (Err(_), Some(old)) if renames.len() < MAX_COMPONENT_RENAMES => {
+                let new = collisions::free_component_name(&ctx, &old, &renames);
+                renames.push((old, new));
+            }
+            _ => break (result, std::mem::take(&mut ctx.warnings)),
+        }
+    };
     match result {
         Ok(Output {
             source,
@@ -225,6 +240,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     // As read and patched, for locating the surface's items: the passes take the version header
     // out of parameter lists.
     let raw = doc.clone();
+    collisions::rename_components(ctx, &mut doc)?;
     let mut facts = prepare::prepare(ctx, &mut doc)?;
     // An operation progenitor fails on is left out, and the rest generated again; each round
     // leaves out at least one operation, so the loop ends.
@@ -295,6 +311,11 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
             .origins
             .get(&format!("model {name}"))
             .map_or("/components/schemas", |o| o.pointer.as_str());
+        if let Some(component) = at.strip_prefix("/components/schemas/")
+            && !component.contains('/')
+        {
+            ctx.collided_component = Some(pointer::unescape_token(component));
+        }
         return Err(ctx.error(
             at,
             format!("two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"),
