@@ -149,7 +149,10 @@ pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
         }
         let elapsed = run_wire_test(paths, &out)
             .map_err(|e| format!("{e} (generated from {})", spec.display()))?;
-        eprintln!("wire test of {stem} passed in {:.1} s", elapsed.as_secs_f64());
+        eprintln!(
+            "wire test of {stem} passed in {:.1} s",
+            elapsed.as_secs_f64()
+        );
     }
     Ok(())
 }
