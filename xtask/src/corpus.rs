@@ -297,7 +297,7 @@ fn run_one(paths: &Paths, dir: &Path, entry: &Entry, text: &str, no_compile: boo
         row.outcome = Outcome::Failed(e);
         return row;
     }
-    row.outcome = match crate::generate::compile_crate(paths, &out) {
+    row.outcome = match crate::generate::compile_crate(paths, &out, &[]) {
         Ok(elapsed) => {
             row.compile = Some(elapsed);
             Outcome::Compiled
