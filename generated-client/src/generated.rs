@@ -1051,6 +1051,7 @@ pub mod types {
 
     /// The company the contact joins.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachCompanyRequest {
         /// The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).
         pub id: ::std::string::String,
@@ -1058,6 +1059,7 @@ pub mod types {
 
     /// The subscription type to attach and the kind of consent it has.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachSubscriptionTypeRequest {
         /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
         pub consent_type: ConsentType,
@@ -1067,6 +1069,7 @@ pub mod types {
 
     /// The tag to put on the contact.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachTagRequest {
         /// The identifier of an existing tag.
         pub id: ::std::string::String,
@@ -1654,6 +1657,7 @@ pub mod types {
 
     /// The fields of a new contact. None is required on its own, but at least one of `email`, `external_id` or `role` must be given.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateContactRequest {
         /// Address of an image to show as the contact's avatar.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1693,6 +1697,7 @@ pub mod types {
 
     /// A note to write about a contact.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateNoteRequest {
         /// The identifier of the admin to show as the note's author.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1706,6 +1711,7 @@ pub mod types {
 
     /// A tag to create or rename, and optionally the companies or contacts to tag or untag with it. Send `companies` or `users`, not both.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateTagRequest {
         /// Companies to tag, or to untag where `untag` is true.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1813,6 +1819,7 @@ pub mod types {
 
     /// The two contacts to merge.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MergeContactsRequest {
         /// The identifier of the lead to merge; it is gone afterwards.
         pub from: ::std::string::String,
@@ -1914,6 +1921,7 @@ pub mod types {
 
     /// What to search for, and which page of the results to return.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchContactsRequest {
         /// The size of a page of search results and where to resume.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1924,6 +1932,7 @@ pub mod types {
 
     /// Compares one field of the contact with a value.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchFilter {
         /// The contact field to compare, by its name in the contact object (`email`, `created_at`, `location.city`, `custom_attributes.plan`), or `email_domain`, `segment_id` or `tag_id`.
         pub field: ::std::string::String,
@@ -1935,6 +1944,7 @@ pub mod types {
 
     /// Conditions joined by `AND` or `OR`. Groups nest at most two levels, and one group holds at most 15 filters.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchGroup {
         /// Whether every condition must hold (`AND`) or any one (`OR`).
         pub operator: SearchGroupOperator,
@@ -1993,8 +2003,19 @@ pub mod types {
         }
     }
 
+    #[cfg(feature = "test-util")]
+    impl<'de> ::serde::Deserialize<'de> for SearchGroupOperator {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
     /// The size of a page of search results and where to resume.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchPagination {
         /// How many contacts a page holds, at most 150; Intercom uses 50 when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2007,6 +2028,7 @@ pub mod types {
     /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub enum SearchQuery {
         /// Compares one field of the contact with a value.
         Filter(SearchFilter),
@@ -2345,6 +2367,7 @@ pub mod types {
 
     /// A company to tag or untag, by either of its identifiers.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct TagCompanyTarget {
         /// The identifier the workspace gave the company.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2372,6 +2395,7 @@ pub mod types {
 
     /// A contact to tag.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct TagUserTarget {
         /// The identifier Intercom gave the contact.
         pub id: ::std::string::String,
@@ -2395,6 +2419,7 @@ pub mod types {
 
     /// The fields of a contact to change. Only the fields sent are updated; none is required.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateContactRequest {
         /// Address of an image to show as the contact's avatar.
         #[serde(

@@ -252,8 +252,8 @@ fn mark_response_only(items: &mut [Item], sent: &BTreeSet<String>) {
 }
 
 /// Each type derives what its direction needs: `Deserialize` only when it is received,
-/// `Serialize` only when it is sent. A type that is only received serialises with the
-/// `test-util` feature, for tests that serve it as a response. A type no operation reaches is
+/// `Serialize` only when it is sent. The other one comes with the `test-util` feature, for
+/// tests that serve a response or read a request. A type no operation reaches is
 /// in both sets (the caller's), for callers who read or write it themselves. An open enum (`open`) keeps its
 /// `Serialize` derive: its variants' `serde` attributes need a serde derive, and it is small.
 fn serde_by_direction(
@@ -274,7 +274,7 @@ fn serde_by_direction(
             continue;
         }
         let dropped = if is_sent { "Deserialize" } else { "Serialize" };
-        let mut serialize_for_tests = false;
+        let mut for_tests = false;
         for attr in attrs.iter_mut() {
             if !attr.path().is_ident("derive") {
                 continue;
@@ -289,13 +289,14 @@ fn serde_by_direction(
                 .filter(|p| p.segments.last().is_none_or(|s| s.ident != dropped))
                 .collect();
             if kept.len() < paths.len() {
-                serialize_for_tests |= dropped == "Serialize";
+                for_tests = true;
                 *attr = parse_quote!(#[derive(#(#kept),*)]);
             }
         }
-        if serialize_for_tests {
+        if for_tests {
+            let dropped = format_ident!("{dropped}");
             attrs.push(parse_quote!(
-                #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+                #[cfg_attr(feature = "test-util", derive(::serde::#dropped))]
             ));
         }
     }
@@ -364,7 +365,7 @@ fn is_string_enum(e: &ItemEnum) -> bool {
 /// Adds a catch-all variant so that a value added to the API later decodes instead of failing
 /// the whole response. Decoding reads the string in place and matches it, rather than trying
 /// each variant in turn as an untagged variant would; an enum that is only sent (`decoded`
-/// false) gets no decoding. Returns the enum's new impls.
+/// false) decodes only with the `test-util` feature. Returns the enum's new impls.
 fn open_enum(e: &mut ItemEnum, decoded: bool) -> Vec<Item> {
     let values: Vec<(syn::Ident, String)> = e
         .variants
@@ -426,8 +427,9 @@ fn open_enum(e: &mut ItemEnum, decoded: bool) -> Vec<Item> {
                 }
             }
     }];
-    if decoded {
-        impls.push(parse_quote! {
+    let only_for_tests = (!decoded).then(|| quote!(#[cfg(feature = "test-util")]));
+    impls.push(parse_quote! {
+            #only_for_tests
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
                 where
@@ -436,8 +438,7 @@ fn open_enum(e: &mut ItemEnum, decoded: bool) -> Vec<Item> {
                     ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
                 }
             }
-        });
-    }
+    });
     impls
 }
 
