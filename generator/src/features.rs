@@ -16,7 +16,7 @@ const UNTAGGED: &str = "untagged";
 pub(crate) const FULL: &str = "full";
 
 /// A tag's feature name: lowercase, with every run of other characters than letters and digits
-/// one `-` (`Data Events` → `data-events`).
+/// one `-` (`Data Events` → `data-events`); `tag` when nothing is left, `tag-full` for `full`.
 pub(crate) fn feature_name(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.chars() {
@@ -27,10 +27,10 @@ pub(crate) fn feature_name(tag: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() || out == FULL {
-        format!("tag-{}", out)
-    } else {
-        out
+    match out.as_str() {
+        "" => "tag".to_string(),
+        FULL => format!("tag-{FULL}"),
+        _ => out,
     }
 }
 
@@ -187,5 +187,43 @@ fn attrs_of(item: &mut Item) -> Option<&mut Vec<syn::Attribute>> {
         Item::Type(t) => Some(&mut t.attrs),
         Item::Use(u) => Some(&mut u.attrs),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn tags_become_cargo_feature_names() {
+        assert_eq!(feature_name("Data Events"), "data-events");
+        assert_eq!(feature_name("Help Center "), "help-center");
+        assert_eq!(feature_name("contacts"), "contacts");
+        // `full` is taken, and a name needs a character.
+        assert_eq!(feature_name("Full"), "tag-full");
+        assert_eq!(feature_name("!!"), "tag");
+    }
+
+    #[test]
+    fn an_item_needs_one_feature_of_each_type_it_names() {
+        let every = 4;
+        let one = cfg_all(vec![set(&["a"])], every).expect("a cfg");
+        assert_eq!(
+            one.to_token_stream().to_string(),
+            "# [cfg (feature = \"a\")]"
+        );
+        let two = cfg_all(vec![set(&["a"]), set(&["b", "c"]), set(&["a"])], every).expect("a cfg");
+        assert_eq!(
+            two.to_token_stream().to_string(),
+            "# [cfg (all (any (feature = \"a\") , any (feature = \"b\" , feature = \"c\")))]"
+        );
+        // A type every feature has needs no cfg.
+        assert!(cfg_all(vec![set(&["a", "b", "c", "d"])], every).is_none());
+        assert!(cfg_all(Vec::new(), every).is_none());
     }
 }
