@@ -1,6 +1,10 @@
 //! The generator in-process: `intercom_generator::generate` for the seed spec (`gen_seed`) and for
 //! Intercom's published spec (`gen_full`), each from a fresh `SpecSource`, after warm-up.
 //!
+//! Further specs are timed when `GEN_EXTRA_SPECS` lists them as `id=path` pairs separated by
+//! commas (e.g. a large description of the corpus, extracted from its tarball), each as
+//! `gen_<id>_ms`.
+//!
 //! Criterion measures; afterwards the medians of this run are copied from criterion's
 //! `estimates.json` files into `target/bench/generate.json` for `cargo xtask bench`.
 
@@ -18,15 +22,31 @@ use serde_json::{Value, json};
 fn main() {
     let started = SystemTime::now();
     let load_start = load_average();
-    let specs = [
-        ("seed", SPEC, read_workspace_file(SPEC)),
-        ("full", UPSTREAM_SPEC, read_workspace_file(UPSTREAM_SPEC)),
+    let mut specs: Vec<(String, String, String)> = vec![
+        ("seed".into(), SPEC.into(), read_workspace_file(SPEC)),
+        (
+            "full".into(),
+            UPSTREAM_SPEC.into(),
+            read_workspace_file(UPSTREAM_SPEC),
+        ),
     ];
+    for pair in std::env::var("GEN_EXTRA_SPECS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+    {
+        let (id, path) = pair
+            .split_once('=')
+            .unwrap_or_else(|| panic!("GEN_EXTRA_SPECS: `{pair}` is not id=path"));
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("GEN_EXTRA_SPECS: cannot read {path}: {e}"));
+        specs.push((id.into(), path.into(), text));
+    }
     let options = Options::default();
     let mut warnings = serde_json::Map::new();
     for (id, name, text) in &specs {
         // A spec that does not generate would time the error path.
-        let generated = generate(&SpecSource::new(*name, text.clone()), &options)
+        let generated = generate(&SpecSource::new(name.as_str(), text.clone()), &options)
             .unwrap_or_else(|e| panic!("{name} does not generate: {e}"));
         warnings.insert(
             format!("gen_{id}_warnings"),
@@ -44,11 +64,11 @@ fn main() {
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(8));
     for (id, name, text) in &specs {
-        group.bench_function(*id, |b| {
+        group.bench_function(id.as_str(), |b| {
             // The `SpecSource` caches a line index, so each iteration gets a fresh one, as a real
             // run does; building it (a copy of the text) is outside the timing.
             b.iter_batched(
-                || SpecSource::new(*name, text.clone()),
+                || SpecSource::new(name.as_str(), text.clone()),
                 |source| generate(black_box(&source), &options).expect("spec generates"),
                 BatchSize::PerIteration,
             )
@@ -59,7 +79,7 @@ fn main() {
 
     let mut figures = warnings;
     for (id, _, _) in &specs {
-        let median = criterion_median_ns("generate", id, started);
+        let median = criterion_median_ns("generate", id.as_str(), started);
         figures.insert(
             format!("gen_{id}_ms"),
             json!(median.map(|ns| round(ns / 1e6, 2))),

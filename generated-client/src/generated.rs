@@ -996,8 +996,9 @@ impl ::intercom_runtime::BaseUrl for Region {
 /// Types used as operation parameters and responses.
 pub mod types {
     /// A reference to another object, with the path to fetch it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct AddressableList {
         /// The identifier of the object referred to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1011,8 +1012,9 @@ pub mod types {
     }
 
     /// A teammate with access to the workspace.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Admin {
         /// Address of the admin's picture.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1048,14 +1050,16 @@ pub mod types {
     }
 
     /// The company the contact joins.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachCompanyRequest {
         /// The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).
         pub id: ::std::string::String,
     }
 
     /// The subscription type to attach and the kind of consent it has.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachSubscriptionTypeRequest {
         /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
         pub consent_type: ConsentType,
@@ -1064,15 +1068,17 @@ pub mod types {
     }
 
     /// The tag to put on the contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttachTagRequest {
         /// The identifier of an existing tag.
         pub id: ::std::string::String,
     }
 
     /// An organisation whose people are contacts of the workspace.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Company {
         /// The identifier of the workspace the company belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1135,8 +1141,9 @@ pub mod types {
     }
 
     /// The plan the company is on; empty when it has none.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CompanyPlan {
         /// The identifier of the plan.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1150,8 +1157,9 @@ pub mod types {
     }
 
     /// The segments a company is in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CompanySegments {
         /// The segments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1163,8 +1171,9 @@ pub mod types {
     }
 
     /// The tags on a company.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CompanyTags {
         /// The tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1206,26 +1215,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for ConsentType {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for ConsentType {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl ConsentType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -1256,8 +1245,9 @@ pub mod types {
     }
 
     /// A contact is a person known to the workspace: either a user (someone who signed up to your product) or a lead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Contact {
         /// The name of the Android app which the contact is using.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1419,8 +1409,9 @@ pub mod types {
     }
 
     /// A contact that was just archived, by its identifiers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactArchived {
         /// Whether the contact is archived; true.
         pub archived: bool,
@@ -1436,8 +1427,9 @@ pub mod types {
     }
 
     /// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactCompanies {
         /// References to the companies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1458,8 +1450,9 @@ pub mod types {
     }
 
     /// One page of the companies a contact belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactCompanyList {
         /// The companies on this page.
         pub data: ::std::vec::Vec<Company>,
@@ -1476,8 +1469,9 @@ pub mod types {
     }
 
     /// What is left of a contact after it is deleted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactDeleted {
         /// Whether the contact is deleted; true.
         pub deleted: bool,
@@ -1493,8 +1487,9 @@ pub mod types {
     }
 
     /// One page of contacts, from a list or a search.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactList {
         /// The contacts on this page.
         pub data: ::std::vec::Vec<Contact>,
@@ -1511,8 +1506,9 @@ pub mod types {
     }
 
     /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactNotes {
         /// References to the notes.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1563,26 +1559,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for ContactRole {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for ContactRole {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl ContactRole {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -1613,8 +1589,9 @@ pub mod types {
     }
 
     /// The segments a contact is in, all in one response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactSegmentList {
         /// The segments.
         pub data: ::std::vec::Vec<Segment>,
@@ -1625,8 +1602,9 @@ pub mod types {
     }
 
     /// The subscription types a contact has made a choice about, all in one response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactSubscriptionTypeList {
         /// The subscription types.
         pub data: ::std::vec::Vec<SubscriptionType>,
@@ -1637,8 +1615,9 @@ pub mod types {
     }
 
     /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactTags {
         /// References to the tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1659,8 +1638,9 @@ pub mod types {
     }
 
     /// A contact that was just taken out of the archive, by its identifiers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ContactUnarchived {
         /// Whether the contact is archived; false.
         pub archived: bool,
@@ -1676,7 +1656,8 @@ pub mod types {
     }
 
     /// The fields of a new contact. None is required on its own, but at least one of `email`, `external_id` or `role` must be given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateContactRequest {
         /// Address of an image to show as the contact's avatar.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1715,7 +1696,8 @@ pub mod types {
     }
 
     /// A note to write about a contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateNoteRequest {
         /// The identifier of the admin to show as the note's author.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1728,7 +1710,8 @@ pub mod types {
     }
 
     /// A tag to create or rename, and optionally the companies or contacts to tag or untag with it. Send `companies` or `users`, not both.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateTagRequest {
         /// Companies to tag, or to untag where `untag` is true.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1746,8 +1729,9 @@ pub mod types {
     }
 
     /// How to ask for the page after this one; absent or null on the last page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CursorNext {
         /// The number the next page will have.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1758,8 +1742,9 @@ pub mod types {
     }
 
     /// Where a page sits in a list that is walked by cursor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CursorPages {
         /// How to ask for the page after this one; absent or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1808,8 +1793,9 @@ pub mod types {
     }
 
     /// Where the contact is, as far as Intercom has been able to tell.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Location {
         /// The city name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1832,7 +1818,8 @@ pub mod types {
     }
 
     /// The two contacts to merge.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MergeContactsRequest {
         /// The identifier of the lead to merge; it is gone afterwards.
         pub from: ::std::string::String,
@@ -1841,8 +1828,9 @@ pub mod types {
     }
 
     /// A remark an admin wrote about a contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Note {
         /// A teammate with access to the workspace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1865,8 +1853,9 @@ pub mod types {
     }
 
     /// The contact a note is about.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct NoteContact {
         /// The identifier of the contact.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1877,8 +1866,9 @@ pub mod types {
     }
 
     /// One page of the notes about a contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct NoteList {
         /// The notes on this page, newest first.
         pub data: ::std::vec::Vec<Note>,
@@ -1895,8 +1885,9 @@ pub mod types {
     }
 
     /// Where a page sits in a list that is walked by page number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct NumberedPages {
         /// Null on the last page. Otherwise a pointer to the next page, whose shape differs between endpoints (a link or an object), so it is kept as raw JSON; asking for `page` + 1 reaches the same page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1916,8 +1907,9 @@ pub mod types {
     }
 
     /// A pointer to another object by its type and id; null when there is nothing to point to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Reference {
         /// The identifier of the object referred to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1928,7 +1920,8 @@ pub mod types {
     }
 
     /// What to search for, and which page of the results to return.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchContactsRequest {
         /// The size of a page of search results and where to resume.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1938,7 +1931,8 @@ pub mod types {
     }
 
     /// Compares one field of the contact with a value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchFilter {
         /// The contact field to compare, by its name in the contact object (`email`, `created_at`, `location.city`, `custom_attributes.plan`), or `email_domain`, `segment_id` or `tag_id`.
         pub field: ::std::string::String,
@@ -1949,7 +1943,8 @@ pub mod types {
     }
 
     /// Conditions joined by `AND` or `OR`. Groups nest at most two levels, and one group holds at most 15 filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchGroup {
         /// Whether every condition must hold (`AND`) or any one (`OR`).
         pub operator: SearchGroupOperator,
@@ -1988,26 +1983,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for SearchGroupOperator {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for SearchGroupOperator {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl SearchGroupOperator {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -2028,6 +2003,7 @@ pub mod types {
         }
     }
 
+    #[cfg(feature = "test-util")]
     impl<'de> ::serde::Deserialize<'de> for SearchGroupOperator {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2038,7 +2014,8 @@ pub mod types {
     }
 
     /// The size of a page of search results and where to resume.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct SearchPagination {
         /// How many contacts a page holds, at most 150; Intercom uses 50 when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2049,8 +2026,9 @@ pub mod types {
     }
 
     /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub enum SearchQuery {
         /// Compares one field of the contact with a value.
         Filter(SearchFilter),
@@ -2071,8 +2049,9 @@ pub mod types {
     }
 
     /// A group of contacts defined by rules in the workspace.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Segment {
         /// How many contacts are in the segment, when the request asked for counts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2128,26 +2107,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for SegmentPersonType {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for SegmentPersonType {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl SegmentPersonType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -2178,8 +2137,9 @@ pub mod types {
     }
 
     /// One social network profile of a contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct SocialProfile {
         /// The name of the social network.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2193,8 +2153,9 @@ pub mod types {
     }
 
     /// The social network profiles linked to the contact.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct SocialProfiles {
         /// One entry per linked profile.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2236,26 +2197,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for SubscriptionChannel {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionChannel {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl SubscriptionChannel {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -2286,8 +2227,9 @@ pub mod types {
     }
 
     /// A kind of message that contacts can opt out of or opt in to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct SubscriptionType {
         /// How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2315,8 +2257,9 @@ pub mod types {
     }
 
     /// A page of references to subscription types.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct SubscriptionTypeList {
         /// References to the subscription types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2370,26 +2313,6 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for SubscriptionTypeState {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionTypeState {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     impl SubscriptionTypeState {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -2422,8 +2345,9 @@ pub mod types {
     }
 
     /// A label that can be applied to contacts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Tag {
         /// (UNIX timestamp) When the tag was put on the object it labels.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2442,7 +2366,8 @@ pub mod types {
     }
 
     /// A company to tag or untag, by either of its identifiers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct TagCompanyTarget {
         /// The identifier the workspace gave the company.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2456,8 +2381,9 @@ pub mod types {
     }
 
     /// Tags, all in one response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct TagList {
         /// The tags.
         pub data: ::std::vec::Vec<Tag>,
@@ -2468,15 +2394,17 @@ pub mod types {
     }
 
     /// A contact to tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct TagUserTarget {
         /// The identifier Intercom gave the contact.
         pub id: ::std::string::String,
     }
 
     /// A subscription type's name and description in one language.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Translation {
         /// The description in this language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2490,7 +2418,8 @@ pub mod types {
     }
 
     /// The fields of a contact to change. Only the fields sent are updated; none is required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateContactRequest {
         /// Address of an image to show as the contact's avatar.
         #[serde(

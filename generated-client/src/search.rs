@@ -17,7 +17,9 @@
 
 use serde_json::{Value, json};
 
-use crate::types::SearchContactsRequest;
+use crate::types::{
+    SearchContactsRequest, SearchFilter, SearchGroup, SearchGroupOperator, SearchQuery,
+};
 
 /// The most levels of groups the API accepts.
 pub const MAX_DEPTH: usize = 2;
@@ -252,8 +254,33 @@ impl Query {
     /// its results with `Client::search_contacts_stream`.
     pub fn into_request(self) -> Result<SearchContactsRequest, SearchError> {
         self.check()?;
-        serde_json::from_value(json!({"query": self.to_json()}))
-            .map_err(|e| SearchError::Encoding(e.to_string()))
+        Ok(SearchContactsRequest {
+            pagination: None,
+            query: self.into_typed(),
+        })
+    }
+
+    /// The query as the generated request type's query.
+    fn into_typed(self) -> SearchQuery {
+        match self {
+            Query::Filter {
+                field,
+                operator,
+                value,
+            } => SearchQuery::Filter(SearchFilter {
+                field,
+                operator: operator.as_str().to_string(),
+                value,
+            }),
+            Query::Group { all, queries } => SearchQuery::Group(SearchGroup {
+                operator: if all {
+                    SearchGroupOperator::And
+                } else {
+                    SearchGroupOperator::Or
+                },
+                value: queries.into_iter().map(Query::into_typed).collect(),
+            }),
+        }
     }
 }
 

@@ -12,7 +12,8 @@ use crate::naming;
 use crate::pagination::Pagination;
 
 /// Every item of the generated module but the `types` module.
-pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation]) -> Vec<Item> {
+/// With `per_tag`, each operation's methods are behind its tags' Cargo features.
+pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation], per_tag: bool) -> Vec<Item> {
     let mut items: Vec<Item> = vec![
         parse_quote!(
             use ::intercom_runtime::{Method, Request, Runtime};
@@ -24,10 +25,17 @@ pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation]) -> Vec<It
     items.extend(constants(facts));
     items.extend(client(facts));
     if !operations.is_empty() {
+        let every = crate::features::all(operations).len();
         let methods = operations.iter().map(|op| {
-            let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+            let cfg = per_tag
+                .then(|| crate::features::cfg(&crate::features::of_operation(op), every))
+                .flatten();
+            let stream = op.pagination.as_ref().map(|p| {
+                let m = stream_method(op, p);
+                quote!(#cfg #m)
+            });
             let one = method(op);
-            quote!(#one #stream)
+            quote!(#cfg #one #stream)
         });
         items.push(parse_quote! {
             impl Client {

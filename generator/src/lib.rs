@@ -15,6 +15,7 @@ mod diag;
 mod emit;
 mod examples;
 mod facts;
+mod features;
 mod fixed;
 mod json_schema;
 mod load;
@@ -59,6 +60,9 @@ pub struct Options {
     pub strict: bool,
     /// The command named in the `@generated` header, e.g. `cargo xtask regen`.
     pub command: String,
+    /// Put each operation behind a Cargo feature named after its tag, and each type behind the
+    /// features of the operations that reach it (see [`Generated::features`]).
+    pub features_per_tag: bool,
 }
 
 impl Default for Options {
@@ -66,6 +70,7 @@ impl Default for Options {
         Self {
             strict: false,
             command: "cargo xtask regen".to_string(),
+            features_per_tag: false,
         }
     }
 }
@@ -96,6 +101,9 @@ pub struct Generated {
     pub mock_data: String,
     /// A wire test of the generated client, which `crate_files` writes as `tests/wire.rs`.
     pub wire_test: WireTest,
+    /// With [`Options::features_per_tag`], the Cargo features the code uses, one per tag, in
+    /// name order (`full` enables them all); otherwise empty.
+    pub features: Vec<String>,
 }
 
 impl Generated {
@@ -170,6 +178,11 @@ pub fn generate_patched(
             warnings,
             facts,
             surface,
+            features: if options.features_per_tag {
+                features::all(&operations)
+            } else {
+                Vec::new()
+            },
             operations,
             cli_source,
             mock_source,
@@ -285,12 +298,27 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         })
         .flat_map(syn_util::type_idents)
         .collect();
+    let response_roots = operations
+        .iter()
+        .filter_map(|op| match &op.success {
+            model::Success::Json(ty) => Some(syn_util::type_idents(&**ty)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     if let Some((_, items)) = &mut types.content {
         collisions::restore_variants(items, &enum_fixes);
-        types::types_pass(ctx, items, &facts, &request_roots)?;
+        types::types_pass(ctx, items, &facts, &request_roots, &response_roots)?;
         builders::add(items);
+        if options.features_per_tag {
+            features::gate_types(items, &operations);
+        }
     }
-    let mut file = print::file_of(emit::client_items(&facts, &operations));
+    let mut file = print::file_of(emit::client_items(
+        &facts,
+        &operations,
+        options.features_per_tag,
+    ));
     file.items.push(syn::Item::Mod(types));
     print::normalize_docs(&mut file);
     let mut surface = Surface::of(&file, &facts);

@@ -104,6 +104,12 @@ impl TypeHolder for syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> {
     }
 }
 
+impl TypeHolder for syn::Item {
+    fn visit_with<'a>(&'a self, v: &mut dyn Visit<'a>) {
+        v.visit_item(self);
+    }
+}
+
 /// The idents of a path type's generic arguments' types, e.g. `T` of `Option<T>`.
 pub(crate) fn first_type_argument(ty: &Type) -> Option<&Type> {
     let Type::Path(p) = ty else { return None };

@@ -19,15 +19,32 @@ use crate::syn_util::{
 };
 
 /// Runs the passes over the items of the `types` module. `request_roots` are the type names
-/// that operations take as arguments: the types callers build themselves.
+/// that operations take as arguments: the types callers build themselves; `response_roots`
+/// the types of success bodies: the types the client decodes.
 pub(crate) fn types_pass(
     ctx: &mut Ctx<'_>,
     items: &mut Vec<Item>,
     facts: &ApiFacts,
     request_roots: &BTreeSet<String>,
+    response_roots: &BTreeSet<String>,
 ) -> R<()> {
     items.retain(|item| !is_from_ref_impl(item));
-    mark_response_only(items, request_roots);
+    let sent = reachable(items, request_roots);
+    let received = reachable(items, response_roots);
+    mark_response_only(items, &sent);
+    // Types no operation reaches keep both directions, and so does everything they hold.
+    let unreached: BTreeSet<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .filter(|n| !sent.contains(n) && !received.contains(n))
+        .collect();
+    let both = reachable(items, &unreached);
+    let sent: BTreeSet<String> = sent.union(&both).cloned().collect();
+    let received: BTreeSet<String> = received.union(&both).cloned().collect();
     null_as_default(items);
     dedupe_field_names(items);
     string_newtype_display(items);
@@ -38,12 +55,19 @@ pub(crate) fn types_pass(
             _ => None,
         })
         .collect();
+    // An enum's `TryFrom<&str>` and `TryFrom<String>` only repeat its `FromStr`.
+    items.retain(|item| {
+        !matches!(item, Item::Impl(imp) if self_ident(imp).is_some_and(|n| open.contains(&n))
+            && trait_name(imp).as_deref() == Some("TryFrom"))
+    });
     let mut found = BTreeSet::new();
     let mut added = Vec::new();
     for (i, item) in items.iter_mut().enumerate() {
         match item {
             Item::Enum(e) if open.contains(&e.ident.to_string()) => {
-                added.push((i, open_enum(e)));
+                let name = e.ident.to_string();
+                let decoded = received.contains(&name);
+                added.push((i, open_enum(e, decoded)));
             }
             Item::Impl(imp) if self_ident(imp).is_some_and(|name| open.contains(&name)) => {
                 open_enum_impl(imp);
@@ -85,6 +109,7 @@ pub(crate) fn types_pass(
         }
         items.splice(at..at, impls);
     }
+    serde_by_direction(items, &sent, &received, &open);
     document_gaps(items);
     crate::fixed::apply(items, &facts.fixed_fields);
     for schema in facts.nullable_body_fields.keys() {
@@ -102,7 +127,7 @@ pub(crate) fn types_pass(
 }
 
 /// The type an impl is for, when it is a plain name.
-fn self_ident(imp: &ItemImpl) -> Option<String> {
+pub(crate) fn self_ident(imp: &ItemImpl) -> Option<String> {
     match &*imp.self_ty {
         syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
             Some(p.path.segments[0].ident.to_string())
@@ -181,12 +206,11 @@ fn is_from_ref_impl(item: &Item) -> bool {
     target.is_some() && target == self_ident(imp)
 }
 
-/// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
-/// so a field added to the API is an additive change. Types reachable from a parameter stay
-/// exhaustive, so callers can build them with a struct literal.
-fn mark_response_only(items: &mut [Item], roots: &BTreeSet<String>) {
+/// The names of the types reachable from `roots` through the fields and variants of the
+/// module's structs and enums, the roots included.
+pub(crate) fn reachable(items: &[Item], roots: &BTreeSet<String>) -> BTreeSet<String> {
     let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in items.iter() {
+    for item in items {
         match item {
             Item::Struct(s) => {
                 refs.insert(s.ident.to_string(), type_idents(&s.fields));
@@ -198,31 +222,92 @@ fn mark_response_only(items: &mut [Item], roots: &BTreeSet<String>) {
         }
     }
     let mut reachable: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<String> = roots
-        .iter()
-        .filter(|r| refs.contains_key(*r))
-        .cloned()
-        .collect();
+    let mut todo: Vec<&String> = roots.iter().filter(|r| refs.contains_key(*r)).collect();
     while let Some(t) = todo.pop() {
         if !reachable.insert(t.clone()) {
             continue;
         }
-        if let Some(next) = refs.get(&t) {
+        if let Some(next) = refs.get(t) {
             todo.extend(
                 next.iter()
-                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n))
-                    .cloned(),
+                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n)),
             );
         }
     }
+    reachable
+}
+
+/// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
+/// so a field added to the API is an additive change. Types reachable from a parameter (`sent`)
+/// stay exhaustive, so callers can build them with a struct literal.
+fn mark_response_only(items: &mut [Item], sent: &BTreeSet<String>) {
     for item in items.iter_mut() {
         if let Item::Struct(s) = item
             && matches!(s.fields, Fields::Named(_))
-            && !reachable.contains(&s.ident.to_string())
+            && !sent.contains(&s.ident.to_string())
         {
             s.attrs.push(parse_quote!(#[non_exhaustive]));
         }
     }
+}
+
+/// Each type derives what its direction needs: `Deserialize` only when it is received,
+/// `Serialize` only when it is sent. The other one comes with the `test-util` feature, for
+/// tests that serve a response or read a request. A type no operation reaches is
+/// in both sets (the caller's), for callers who read or write it themselves. An open enum (`open`) keeps its
+/// `Serialize` derive: its variants' `serde` attributes need a serde derive, and it is small.
+fn serde_by_direction(
+    items: &mut [Item],
+    sent: &BTreeSet<String>,
+    received: &BTreeSet<String>,
+    open: &BTreeSet<String>,
+) {
+    for item in items.iter_mut() {
+        let (ident, attrs) = match item {
+            Item::Struct(s) => (&s.ident, &mut s.attrs),
+            Item::Enum(e) => (&e.ident, &mut e.attrs),
+            _ => continue,
+        };
+        let name = ident.to_string();
+        let (is_sent, is_received) = (sent.contains(&name), received.contains(&name));
+        if is_sent == is_received || (is_received && open.contains(&name)) {
+            continue;
+        }
+        let dropped = if is_sent { "Deserialize" } else { "Serialize" };
+        let mut for_tests = false;
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) =
+                attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let kept: Vec<&syn::Path> = paths
+                .iter()
+                .filter(|p| p.segments.last().is_none_or(|s| s.ident != dropped))
+                .collect();
+            if kept.len() < paths.len() {
+                for_tests = true;
+                *attr = parse_quote!(#[derive(#(#kept),*)]);
+            }
+        }
+        if for_tests {
+            let dropped = format_ident!("{dropped}");
+            attrs.push(parse_quote!(
+                #[cfg_attr(feature = "test-util", derive(::serde::#dropped))]
+            ));
+        }
+    }
+}
+
+/// The last segment of the trait an impl implements.
+fn trait_name(imp: &ItemImpl) -> Option<String> {
+    imp.trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .map(|s| s.ident.to_string())
 }
 
 /// A list or map field that may be absent decodes `null` as empty too. Only fields whose
@@ -279,8 +364,9 @@ fn is_string_enum(e: &ItemEnum) -> bool {
 
 /// Adds a catch-all variant so that a value added to the API later decodes instead of failing
 /// the whole response. Decoding reads the string in place and matches it, rather than trying
-/// each variant in turn as an untagged variant would. Returns the enum's new impls.
-fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
+/// each variant in turn as an untagged variant would; an enum that is only sent (`decoded`
+/// false) decodes only with the `test-util` feature. Returns the enum's new impls.
+fn open_enum(e: &mut ItemEnum, decoded: bool) -> Vec<Item> {
     let values: Vec<(syn::Ident, String)> = e
         .variants
         .iter()
@@ -322,8 +408,7 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
         .iter()
         .map(|(ident, json)| quote!(#json => Self::#ident,))
         .collect();
-    vec![
-        parse_quote! {
+    let mut impls: Vec<Item> = vec![parse_quote! {
             impl #name {
                 /// The value as it appears on the wire.
                 pub fn as_str(&self) -> &str {
@@ -341,8 +426,10 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
                     }
                 }
             }
-        },
-        parse_quote! {
+    }];
+    let only_for_tests = (!decoded).then(|| quote!(#[cfg(feature = "test-util")]));
+    impls.push(parse_quote! {
+            #only_for_tests
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
                 where
@@ -351,8 +438,8 @@ fn open_enum(e: &mut ItemEnum) -> Vec<Item> {
                     ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
                 }
             }
-        },
-    ]
+    });
+    impls
 }
 
 /// The name of an open enum's catch-all variant: `Unknown`, or, where the spec has a value of
