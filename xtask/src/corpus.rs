@@ -342,7 +342,11 @@ fn count_operations(text: &str) -> usize {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let Ok(doc) = serde_yaml_ng::from_str::<serde_json::Value>(text) else {
+    // JSON first, as the generator reads it: an integer beyond 64 bits is an error to YAML.
+    let Some(doc) = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .or_else(|| serde_yaml_ng::from_str(text).ok())
+    else {
         return 0;
     };
     doc.get("paths")
@@ -485,6 +489,8 @@ mod tests {
         let text = "openapi: 3.0.0\npaths:\n  /a:\n    get: {}\n    post: {}\n    parameters: []\n  /b:\n    delete: {}\n";
         assert_eq!(count_operations(text), 3);
         assert_eq!(count_operations("not: [valid"), 0);
+        let json = r#"{"paths": {"/a": {"get": {"x": 18446744073709552000}}}}"#;
+        assert_eq!(count_operations(json), 1);
     }
 
     #[test]
