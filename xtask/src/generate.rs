@@ -193,7 +193,9 @@ fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, Strin
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let started = std::time::Instant::now();
     let status = std::process::Command::new(&cargo)
-        .args(["test", "--quiet", "--test", "wire", "--manifest-path"])
+        // `test-util` gives request bodies `Deserialize`: the test reads each one from JSON.
+        .args(["test", "--quiet", "--features", "test-util", "--test", "wire"])
+        .arg("--manifest-path")
         .arg(out.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", paths.target())
         .status()
