@@ -274,6 +274,12 @@ fn serde_by_direction(
             continue;
         }
         let dropped = if is_sent { "Deserialize" } else { "Serialize" };
+        let kept_trait = if is_sent { "Serialize" } else { "Deserialize" };
+        // A type whose other direction is a hand-written impl (a constrained newtype's
+        // `Deserialize`) keeps its derive: its `#[serde(…)]` attributes need a serde derive.
+        if !derives(attrs, kept_trait) {
+            continue;
+        }
         let mut for_tests = false;
         for attr in attrs.iter_mut() {
             if !attr.path().is_ident("derive") {
@@ -300,6 +306,21 @@ fn serde_by_direction(
             ));
         }
     }
+}
+
+/// Whether one of `attrs` derives `name` (by its last path segment).
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+                })
+        })
 }
 
 /// The last segment of the trait an impl implements.

@@ -194,7 +194,14 @@ fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, Strin
     let started = std::time::Instant::now();
     let status = std::process::Command::new(&cargo)
         // `test-util` gives request bodies `Deserialize`: the test reads each one from JSON.
-        .args(["test", "--quiet", "--features", "test-util", "--test", "wire"])
+        .args([
+            "test",
+            "--quiet",
+            "--features",
+            "test-util",
+            "--test",
+            "wire",
+        ])
         .arg("--manifest-path")
         .arg(out.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", paths.target())
