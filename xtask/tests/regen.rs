@@ -10,10 +10,12 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 /// The files `regen` reads and writes, relative to the workspace root.
-const FILES: [&str; 4] = [
+const FILES: [&str; 6] = [
     "spec/intercom-2.10.yaml",
     "generated-client/src/generated.rs",
     "cli/src/operations.rs",
+    "generated-client/src/generated_mock.rs",
+    "generated-client/src/mock_spec.json",
     "tests/tests/snapshots/surface__surface.snap",
 ];
 
@@ -136,7 +138,7 @@ fn a_broken_spec_fails_with_a_located_error_and_changes_nothing() {
     // Stale outputs too, so that a write of any kind would show.
     std::fs::write(ws.path().join(FILES[1]), "// an older client\n").expect("written");
     std::fs::copy(
-        root().join("tests/fixtures/broken/duplicate_operation_id.yaml"),
+        root().join("tests/fixtures/broken/external_component_ref.yaml"),
         ws.path().join(FILES[0]),
     )
     .expect("the broken spec copies");
@@ -147,8 +149,7 @@ fn a_broken_spec_fails_with_a_located_error_and_changes_nothing() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
-        stderr
-            .contains("spec/intercom-2.10.yaml:11:7: #/paths/~1contacts~1search/post/operationId"),
+        stderr.contains("spec/intercom-2.10.yaml:7:15: #/components/schemas/contact/$ref"),
         "{stderr}"
     );
     assert!(stderr.contains("no file was changed"), "{stderr}");
