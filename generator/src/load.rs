@@ -87,7 +87,8 @@ impl SpecSource {
         let mut p = pointer;
         loop {
             if let Some(pos) = index.get(p) {
-                return Some(*pos);
+                // The indexer may place a node at the end of the input, past its last line.
+                return Some(within(&self.text, pos.line, pos.column));
             }
             match p.rfind('/') {
                 Some(cut) => p = &p[..cut],
@@ -293,6 +294,9 @@ mod tests {
         // The parser reports the end of this input as line 2; the text has one line.
         let err = SpecSource::new("x.yaml", "{ந").parse().unwrap_err();
         assert_eq!(err.position, Some(LineCol { line: 1, column: 3 }), "{err}");
+        // The indexer places this root node (an anchored complex key) on line 2.
+        let src = SpecSource::new("x.yaml", "&a?\u{113c2}");
+        assert_eq!(src.locate(""), Some(LineCol { line: 1, column: 5 }));
         let err = SpecSource::new("x.yaml", " \n").parse().unwrap_err();
         assert_eq!(err.position, Some(LineCol { line: 1, column: 1 }), "{err}");
         assert_eq!(err.message, "the file is empty");
