@@ -65,7 +65,11 @@ mod tests {
             Role::Other("admin\n".into())
         );
         let mut de = serde_json::Deserializer::from_str("3");
-        assert!(deserialize_str(&mut de, role).is_err());
+        let error = deserialize_str(&mut de, role).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "invalid type: integer `3`, expected a string at line 1 column 1"
+        );
     }
 
     #[test]
@@ -73,5 +77,8 @@ mod tests {
         let mut de = serde_json::Deserializer::from_str("null");
         let v: Vec<u8> = null_as_default(&mut de).unwrap();
         assert!(v.is_empty());
+        let mut de = serde_json::Deserializer::from_str("[1, 2]");
+        let v: Vec<u8> = null_as_default(&mut de).unwrap();
+        assert_eq!(v, [1, 2]);
     }
 }
