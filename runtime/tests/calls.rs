@@ -193,19 +193,22 @@ async fn a_copys_timeout_and_retries_apply_to_its_calls() {
     let server = answering(slow).await;
     let events = Events::default();
     let client = quick(&server, &events);
-    let short = client.0.with_timeout(Duration::from_millis(100));
-    let once = RequestOptions::new().max_retries(0);
-    let short_once = TestClient(short.with_options(&once).unwrap());
+    let once = RequestOptions::new()
+        .max_retries(0)
+        .timeout(Duration::from_millis(100));
+    let short_once = TestClient(client.0.with_options(&once).unwrap());
     let result = send(&short_once, get("/slow")).await;
     assert!(matches!(result, Err(Error::Timeout(_))), "{result:?}");
     assert_eq!(events.sent(), 1, "{:?}", events.lines());
 
     let busy = answering(ResponseTemplate::new(503)).await;
     let events = Events::default();
+    // Each setter keeps the others: the client's policy never retries, the copy's may 50 times
+    // within 100 ms.
     let total = RequestOptions::new()
-        .max_retries(50)
-        .total_timeout(Duration::from_millis(100));
-    let waits = RetryPolicy::new()
+        .total_timeout(Duration::from_millis(100))
+        .max_retries(50);
+    let waits = RetryPolicy::none()
         .initial_backoff(Duration::from_millis(40))
         .max_backoff(Duration::from_millis(40));
     let client = TestClient(

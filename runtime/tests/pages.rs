@@ -1,33 +1,14 @@
 //! The runtime's page walk on its own, through a minimal client: a scroll value that stays the
-//! same from page to page (as Intercom's `scroll_param` does) walks until a page has no items.
+//! same from page to page (as Intercom's `scroll_param` does) walks until a page has no items;
+//! a cursor in the body starts where the caller says, at the page size asked for.
 
 use futures_util::StreamExt;
-use intercom_runtime::{
-    Advance, Api, ApiClient, BaseUrl, ClientBuilder, Method, PageOptions, Pages, Request, Runtime,
-    Slot,
-};
+use intercom_runtime::{Advance, Method, PageOptions, Pages, Request, Slot};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Local;
-
-impl BaseUrl for Local {
-    fn base_url(self) -> &'static str {
-        "http://127.0.0.1"
-    }
-}
-
-struct TestClient(Runtime);
-
-impl ApiClient for TestClient {
-    type Region = Local;
-    const API: Api = Api::new("1", None, true, "TEST_TOKEN", "pages-test/1");
-    fn from_runtime(runtime: Runtime) -> Self {
-        Self(runtime)
-    }
-}
+mod support;
 
 #[tokio::test]
 async fn a_repeated_scroll_value_walks_until_a_page_is_empty() {
@@ -48,11 +29,7 @@ async fn a_repeated_scroll_value_walks_until_a_page_is_empty() {
         })
         .mount(&server)
         .await;
-    let client = ClientBuilder::<TestClient>::new()
-        .token("t")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let client = support::builder(&server.uri()).build().unwrap();
     let pages = Pages {
         advance: Advance::Scroll {
             slot: Slot::Query("scroll_param"),
@@ -92,6 +69,61 @@ async fn a_repeated_scroll_value_walks_until_a_page_is_empty() {
             Some("same".into()),
             Some("same".into()),
             Some("same".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_body_cursor_walk_starts_at_the_saved_cursor_with_the_page_size() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(|request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            let next = match body
+                .pointer("/pagination/starting_after")
+                .and_then(Value::as_str)
+            {
+                Some("saved") => json!({"starting_after": "second"}),
+                _ => Value::Null,
+            };
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"id": "x"}], "pages": {"next": next}}))
+        })
+        .mount(&server)
+        .await;
+    let client = support::builder(&server.uri()).build().unwrap();
+    let pages = Pages {
+        advance: Advance::Cursor {
+            slot: Slot::Body("/pagination/starting_after"),
+            next: "/pages/next/starting_after",
+        },
+        items: "/data",
+        page_size: Some(Slot::Body("/pagination/per_page")),
+    };
+    let items: Vec<Value> = client
+        .0
+        .paginate(
+            || Request::new(Method::POST, "search").path("/search"),
+            Some(json!({"query": {}})),
+            pages,
+            PageOptions::new().start("saved").page_size(2),
+        )
+        .map(|item| item.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    let bodies: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"query": {}, "pagination": {"starting_after": "saved", "per_page": 2}}),
+            json!({"query": {}, "pagination": {"starting_after": "second", "per_page": 2}}),
         ]
     );
 }
