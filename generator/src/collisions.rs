@@ -495,4 +495,90 @@ mod tests {
         assert_eq!(doc.pointer("/components/schemas/ticket_type/title"), None);
         assert_eq!(ctx.warnings.len(), 1);
     }
+
+    #[test]
+    fn a_component_renamed_for_a_collision_skips_taken_suffixes() {
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let schemas = |names: &[&str]| {
+            let map: serde_json::Map<String, Value> =
+                names.iter().map(|n| (n.to_string(), json!({}))).collect();
+            json!({"components": {"schemas": map}})
+        };
+        let renamed = |mut doc: Value| {
+            let mut ctx = Ctx::new(&src, false);
+            rename_colliding_components(&mut ctx, &mut doc).expect("no error");
+            let names: Vec<String> = doc["components"]["schemas"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            (names, ctx.warnings.len())
+        };
+        // `ContactTags2` is a type name already, so `contact_tags` becomes `ContactTags3`.
+        let (names, warnings) = renamed(schemas(&["ContactTags", "ContactTags2", "contact_tags"]));
+        assert_eq!(names, ["ContactTags", "ContactTags2", "contact_tags_3"]);
+        assert_eq!(warnings, 1);
+        // `contact_tags_2` is a component name already, though its type comes later.
+        let (names, _) = renamed(schemas(&["ContactTags", "contact_tags", "contact_tags_2"]));
+        assert_eq!(names, ["ContactTags", "contact_tags_2", "contact_tags_3"]);
+    }
+
+    #[test]
+    fn a_free_component_name_avoids_components_and_earlier_renames() {
+        let src = crate::load::SpecSource::new(
+            "x.json",
+            r#"{"components": {"schemas": {"ticket": {}, "ticket_schema": {}}}}"#,
+        );
+        let ctx = Ctx::new(&src, false);
+        let earlier = [("other".to_string(), "ticket_schema_2".to_string())];
+        assert_eq!(
+            free_component_name(&ctx, "ticket", &earlier),
+            "ticket_schema_3"
+        );
+        assert_eq!(free_component_name(&ctx, "ticket", &[]), "ticket_schema_2");
+        assert_eq!(free_component_name(&ctx, "note", &earlier), "note_schema");
+    }
+
+    #[test]
+    fn three_schemas_claiming_one_name_leave_it_to_the_component() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "TICKET": {"properties": {"type": {"type": "string", "enum": ["a"]}}},
+            "ticket": {"properties": {"type": {"type": "string", "enum": ["b"]}}},
+            "ticket_type": {"properties": {"name": {"type": "string"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        let title = |at: &str| doc.pointer(at).and_then(Value::as_str).map(str::to_string);
+        assert_eq!(
+            title("/components/schemas/TICKET/properties/type/title").as_deref(),
+            Some("TicketType2")
+        );
+        assert_eq!(
+            title("/components/schemas/ticket/properties/type/title").as_deref(),
+            Some("TicketType3")
+        );
+        assert_eq!(title("/components/schemas/ticket_type/title"), None);
+        assert_eq!(ctx.warnings.len(), 2);
+    }
+
+    #[test]
+    fn of_two_inline_schemas_named_alike_the_first_keeps_the_name() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "a": {"properties": {"b_c": {"type": "string", "enum": ["x"]}}},
+            "a_b": {"properties": {"c": {"type": "string", "enum": ["y"]}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert_eq!(
+            doc.pointer("/components/schemas/a/properties/b_c/title"),
+            None
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/a_b/properties/c/title"),
+            Some(&json!("ABC2"))
+        );
+    }
 }

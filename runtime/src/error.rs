@@ -434,5 +434,10 @@ mod tests {
         let e = excerpt(body.as_bytes());
         assert!(!e.contains('\n'));
         assert!(e.chars().count() <= EXCERPT_CHARS + 1);
+        // A body of exactly the excerpt's length is shown whole, without an ellipsis.
+        let whole = "y".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(whole.as_bytes()), whole);
+        let longer = "y".repeat(EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(longer.as_bytes()), format!("{whole}…"));
     }
 }

@@ -110,5 +110,10 @@ mod tests {
         assert_eq!(ErrorCode::from_wire("").as_str(), "");
         assert_eq!(ErrorCode::NotFound, "not_found");
         assert!(ErrorCode::Unknown("x".into()) == *"x");
+        let wire: &str = "not_found";
+        assert!(ErrorCode::NotFound == wire);
+        let other: &str = "conflict";
+        assert!(ErrorCode::NotFound != other);
+        assert!(ErrorCode::NotFound != *other);
     }
 }

@@ -146,6 +146,13 @@ mod tests {
         let body = Multipart::new().text("note", "see --XyZ here");
         assert!(!body.fits("XyZ"));
         assert!(body.fits("AbC"));
+        // A file's content type counts as much as its name.
+        let file = Multipart::new().file("f", "a.txt", "text/plain; x=XyZ", &b"data"[..]);
+        assert!(!file.fits("XyZ"));
+        assert!(file.fits("AbC"));
         assert_eq!(&Multipart::new().encode("b")[..], b"--b--\r\n");
+        assert!(Multipart::new().is_empty());
+        assert!(!body.is_empty());
+        assert_eq!(body.len(), 1);
     }
 }

@@ -113,9 +113,13 @@ async fn empty_and_raw_bodies() {
     let raw = client.0.send_bytes(get("/raw")).await.unwrap();
     assert_eq!(&raw.into_inner()[..], b"not json");
     match send(&client, get("/raw")).await {
-        Err(Error::Decode {
-            status, excerpt, ..
-        }) => assert_eq!((status.as_u16(), excerpt.as_str()), (200, "not json")),
+        Err(error @ Error::Decode { .. }) => {
+            assert_eq!(error.status(), Some(StatusCode::OK));
+            let Error::Decode { excerpt, .. } = error else {
+                unreachable!()
+            };
+            assert_eq!(excerpt, "not json");
+        }
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -468,4 +472,37 @@ async fn a_body_that_is_not_an_intercom_error_is_shown_in_part() {
         "{message}"
     );
     assert!(message.ends_with("… (request_id edge-7)"), "{message}");
+}
+
+#[tokio::test]
+async fn only_an_intercom_error_body_is_decoded() {
+    let cases = [
+        // An error list without errors is still one.
+        (json!({"type": "error.list", "errors": []}), 0, false),
+        // Errors without the type are read as well.
+        (json!({"errors": [{"code": "not_found"}]}), 1, false),
+        // Any other JSON is shown as an excerpt.
+        (json!({"message": "no"}), 0, true),
+    ];
+    for (body, errors, excerpt) in cases {
+        let server = answering(ResponseTemplate::new(404).set_body_json(&body)).await;
+        let client = builder(&server.uri()).build().unwrap();
+        let error = send(&client, get("/e")).await.unwrap_err();
+        let api = error.api().unwrap();
+        assert_eq!(api.errors.len(), errors, "{body}");
+        assert_eq!(api.excerpt.is_some(), excerpt, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_wait_an_error_asks_for_is_given() {
+    let template = ResponseTemplate::new(503).insert_header("retry-after", "7");
+    let server = answering(template).await;
+    let client = builder(&server.uri()).max_retries(0).build().unwrap();
+    let error = send(&client, get("/busy")).await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+    let server = answering(ResponseTemplate::new(503)).await;
+    let client = builder(&server.uri()).max_retries(0).build().unwrap();
+    let error = send(&client, get("/busy")).await.unwrap_err();
+    assert_eq!(error.retry_after(), None);
 }

@@ -5,33 +5,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use intercom_runtime::{
-    Api, ApiClient, BaseUrl, ClientBuilder, Method, Multipart, Request, RetryPolicy, Runtime,
-};
+use intercom_runtime::{Method, Multipart, Request, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The content type and body of each request the server saw.
 type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Local;
-
-impl BaseUrl for Local {
-    fn base_url(self) -> &'static str {
-        "http://127.0.0.1"
-    }
-}
-
-struct TestClient(Runtime);
-
-impl ApiClient for TestClient {
-    type Region = Local;
-    const API: Api = Api::new("1", None, true, "TEST_TOKEN", "multipart-test/1");
-    fn from_runtime(runtime: Runtime) -> Self {
-        Self(runtime)
-    }
-}
+mod support;
 
 #[tokio::test]
 async fn parts_arrive_under_the_named_boundary_and_a_retry_resends_them() {
@@ -56,9 +37,7 @@ async fn parts_arrive_under_the_named_boundary_and_a_retry_resends_them() {
         })
         .mount(&server)
         .await;
-    let client = ClientBuilder::<TestClient>::new()
-        .token("t")
-        .base_url(server.uri())
+    let client = support::builder(&server.uri())
         .retry_policy(
             RetryPolicy::new()
                 .max_retries(1)

@@ -127,3 +127,39 @@ async fn a_body_cursor_walk_starts_at_the_saved_cursor_with_the_page_size() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_cursor_seen_before_ends_the_walk() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": [{"id": "a"}, {"id": "b"}], "pages": {"next": {"starting_after": "same"}}}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = support::builder(&server.uri()).build().unwrap();
+    let pages = Pages {
+        advance: Advance::Cursor {
+            slot: Slot::Query("starting_after"),
+            next: "/pages/next/starting_after",
+        },
+        items: "/data",
+        page_size: None,
+    };
+    // Without the check the walk would not end; ten items are more than two pages give.
+    let items: Vec<Value> = client
+        .0
+        .paginate(
+            || Request::new(Method::GET, "list").path("/list"),
+            None,
+            pages,
+            PageOptions::new(),
+        )
+        .take(10)
+        .map(|item| item.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items.len(), 4);
+}
