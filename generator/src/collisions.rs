@@ -458,6 +458,8 @@ mod tests {
             pub enum State {
                 #[serde(rename = "open")]
                 Open,
+                /// Documented.
+                #[serde(rename = "Open2")]
                 Open2,
             }
         }];
@@ -465,6 +467,13 @@ mod tests {
         let Item::Enum(e) = &items[0] else { panic!() };
         let wire: Vec<String> = e.variants.iter().map(variant_json_name).collect();
         assert_eq!(wire, ["open", "Open"]);
+        // The respelled variant keeps its documentation and has one `serde` attribute.
+        let attrs = &e.variants[1].attrs;
+        assert!(attrs[0].path().is_ident("doc"));
+        assert_eq!(
+            attrs.iter().filter(|a| a.path().is_ident("serde")).count(),
+            1
+        );
     }
 
     #[test]

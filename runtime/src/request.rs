@@ -246,6 +246,13 @@ mod tests {
     }
 
     #[test]
+    fn a_request_tells_its_operation_and_method() {
+        let request = Request::new(Method::PATCH, "updateThing");
+        assert_eq!(request.operation(), "updateThing");
+        assert_eq!(request.method(), Method::PATCH);
+    }
+
+    #[test]
     fn the_first_bad_argument_is_kept() {
         let request = Request::new(Method::GET, "get")
             .param("id", "..")

@@ -110,6 +110,9 @@ async fn empty_and_raw_bodies() {
         .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_eq!(deleted.request_id(), Some("r-1"));
+    assert_eq!(deleted.headers()["x-request-id"], "r-1");
+    let text = format!("{deleted:?}");
+    assert!(text.starts_with("Response { status: 204"), "{text}");
     let raw = client.0.send_bytes(get("/raw")).await.unwrap();
     assert_eq!(&raw.into_inner()[..], b"not json");
     match send(&client, get("/raw")).await {

@@ -163,3 +163,91 @@ async fn a_cursor_seen_before_ends_the_walk() {
         .await;
     assert_eq!(items.len(), 4);
 }
+
+#[tokio::test]
+async fn numbered_pages_end_at_the_total_and_numeric_cursors_are_followed() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/numbered"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"id": 1}], "total_pages": 3})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/cursor"))
+        .respond_with(|request: &wiremock::Request| {
+            let after = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "starting_after");
+            let next = if after.is_none() {
+                json!({"starting_after": 5})
+            } else {
+                Value::Null
+            };
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"id": 1}], "pages": {"next": next}}))
+        })
+        .mount(&server)
+        .await;
+    let client = support::builder(&server.uri()).build().unwrap();
+    let walk = |path: &'static str, advance: Advance| {
+        let pages = Pages {
+            advance,
+            items: "/data",
+            page_size: None,
+        };
+        client
+            .0
+            .paginate(
+                move || Request::new(Method::GET, "list").path(path),
+                None,
+                pages,
+                PageOptions::new(),
+            )
+            .take(10)
+            .map(|item: Result<Value, _>| item.unwrap())
+            .collect::<Vec<Value>>()
+    };
+    let numbered = walk(
+        "/numbered",
+        Advance::Page {
+            slot: Slot::Query("page"),
+            total: Some("/total_pages"),
+        },
+    )
+    .await;
+    assert_eq!(numbered.len(), 3);
+    let cursor = walk(
+        "/cursor",
+        Advance::Cursor {
+            slot: Slot::Query("starting_after"),
+            next: "/pages/next/starting_after",
+        },
+    )
+    .await;
+    assert_eq!(cursor.len(), 2);
+    let asked: Vec<(String, Option<String>)> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let value = r.url.query_pairs().next().map(|(k, v)| format!("{k}={v}"));
+            (r.url.path().to_string(), value)
+        })
+        .collect();
+    // A numbered walk asks for its first page by number too.
+    let expected = [
+        ("/numbered", Some("page=1")),
+        ("/numbered", Some("page=2")),
+        ("/numbered", Some("page=3")),
+        ("/cursor", None),
+        ("/cursor", Some("starting_after=5")),
+    ];
+    let expected: Vec<(String, Option<String>)> = expected
+        .iter()
+        .map(|(p, q)| (p.to_string(), q.map(str::to_string)))
+        .collect();
+    assert_eq!(asked, expected);
+}
