@@ -105,3 +105,37 @@ pub(crate) fn apply(items: &mut Vec<Item>, fixed: &BTreeMap<String, BTreeMap<Str
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_a_required_string_with_one_value_is_fixed() {
+        let mut doc = json!({"components": {"schemas": {"thing": {
+            "required": ["kind", "untyped", "count", "choice"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["contact"]},
+                "untyped": {"enum": ["z"]},
+                "count": {"type": "integer", "enum": ["5"]},
+                "choice": {"type": "string", "enum": ["x", "y"]},
+                "optional": {"type": "string", "enum": ["o"]}
+            }
+        }}}});
+        let fixed = take_fixed_fields(&mut doc);
+        let expected = BTreeMap::from([(
+            "thing".to_string(),
+            BTreeMap::from([
+                ("kind".to_string(), "contact".to_string()),
+                ("untyped".to_string(), "z".to_string()),
+            ]),
+        )]);
+        assert_eq!(fixed, expected);
+        let props = &doc["components"]["schemas"]["thing"]["properties"];
+        assert_eq!(props["untyped"], json!({"type": "string"}));
+        assert_eq!(props["count"], json!({"type": "integer", "enum": ["5"]}));
+        assert_eq!(props["optional"], json!({"type": "string", "enum": ["o"]}));
+    }
+}

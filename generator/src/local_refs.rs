@@ -111,8 +111,9 @@ mod tests {
                 ]}},
             },
             "components": {
-                "schemas": {"a": {"example": {"$ref": "%7B"}}},
-                "examples": {"b c": {"value": {"$ref": "%7B"}}},
+                // Data that looks like references stays as written.
+                "schemas": {"a": {"example": {"$ref": "#/x%7B"}}},
+                "examples": {"b c": {"value": {"$ref": "#/x%7B"}}},
                 "responses": {"ok": {"content": {"application/json": {"examples": {
                     "one": {"$ref": "#/components/examples/b%20c"},
                 }}}}},
@@ -129,7 +130,7 @@ mod tests {
         );
         assert_eq!(
             doc["components"]["schemas"]["a"]["example"],
-            json!({"$ref": "%7B"})
+            json!({"$ref": "#/x%7B"})
         );
         assert_eq!(
             doc["components"]["responses"]["ok"]["content"]["application/json"]["examples"]["one"],
@@ -137,8 +138,34 @@ mod tests {
         );
         assert_eq!(
             doc["components"]["examples"]["b c"]["value"],
-            json!({"$ref": "%7B"})
+            json!({"$ref": "#/x%7B"})
         );
+    }
+
+    #[test]
+    fn only_local_references_are_decoded() {
+        assert_eq!(decoded("#/a%20b"), Some("#/a b".to_string()));
+        assert_eq!(decoded("#/a"), None);
+        assert_eq!(decoded("other.yaml#/a%20b"), None);
+    }
+
+    #[test]
+    fn a_reference_to_a_reference_into_paths_is_followed() {
+        let mut doc = json!({
+            "paths": {
+                "/a": {"get": {"parameters": [{"$ref": "#/paths/~1b/get/parameters/0"}]}},
+                "/b": {"get": {"parameters": [{"$ref": "#/paths/~1c/get/parameters/0"}]}},
+                "/c": {"get": {"parameters": [{"name": "id", "in": "query"}]}},
+            },
+        });
+        normalize(&mut doc);
+        for path in ["/a", "/b"] {
+            assert_eq!(
+                doc["paths"][path]["get"]["parameters"][0],
+                json!({"name": "id", "in": "query"}),
+                "{path}"
+            );
+        }
     }
 
     #[test]

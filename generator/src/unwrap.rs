@@ -242,6 +242,25 @@ mod tests {
     }
 
     #[test]
+    fn a_type_beside_a_reference_goes_only_when_the_target_has_it() {
+        let wrap = |target: &str, ty: &str| json!({"allOf": [{"$ref": format!("#/components/schemas/{target}")}], "type": ty});
+        let doc = json!({"components": {"schemas": {
+            "untyped": {"properties": {"x": {"type": "string"}}},
+            "bare": {"description": "anything"},
+            "thing": {"type": "object", "properties": {
+                "object": wrap("untyped", "object"),
+                "string": wrap("untyped", "string"),
+                "bare": wrap("bare", "object"),
+            }}
+        }}});
+        let (doc, _) = run(doc);
+        let p = &doc["components"]["schemas"]["thing"]["properties"];
+        assert_eq!(p["object"], json!({"$ref": "#/components/schemas/untyped"}));
+        assert_eq!(p["string"], wrap("untyped", "string"));
+        assert_eq!(p["bare"], wrap("bare", "object"));
+    }
+
+    #[test]
     fn wrappers_that_change_the_type_stay() {
         let r = json!({"$ref": "#/components/schemas/inner"});
         let props = json!({

@@ -227,3 +227,55 @@ fn diagnostics_about_added_nodes_point_into_the_patch_file() {
     );
     assert!(out.surface.items.contains_key("op list_things"));
 }
+
+#[test]
+fn removed_list_items_are_taken_from_the_end_by_number() {
+    let tags: Vec<String> = (0..12).map(|i| format!("{{name: t{i}}}")).collect();
+    let spec = SpecSource::new(
+        "spec.yaml",
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ntags: [{}]\n",
+            tags.join(", ")
+        ),
+    );
+    // Index 10 must go before index 2 (and 10 sorts before 2 as text).
+    let overlay = SpecSource::new(
+        "remove.yaml",
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.tags[?@.name == 't2' || @.name == 't10']\n    remove: true\n",
+    );
+    let out = patch(&spec, &[Patch::overlay(overlay)], &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let left: Vec<&str> = out.document["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        left,
+        ["t0", "t1", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t11"]
+    );
+}
+
+#[test]
+fn an_update_that_is_not_a_mapping_leaves_a_mapping_alone_with_a_warning() {
+    let spec = source("spec.yaml");
+    let overlay = SpecSource::new(
+        "update.yaml",
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: just text\n",
+    );
+    let out = patch(&spec, &[Patch::overlay(overlay)], &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let [warning] = out.warnings.as_slice() else {
+        panic!("one warning expected: {:?}", out.warnings)
+    };
+    assert_eq!(
+        (warning.file.as_str(), warning.pointer.as_str()),
+        ("update.yaml", "/actions/0/update")
+    );
+    assert_eq!(
+        warning.message,
+        "`update` of the mapping at #/info is not a mapping; not applied there"
+    );
+    assert!(out.document["info"].is_object());
+}
