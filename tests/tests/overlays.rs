@@ -279,3 +279,22 @@ fn an_update_that_is_not_a_mapping_leaves_a_mapping_alone_with_a_warning() {
     );
     assert!(out.document["info"].is_object());
 }
+
+#[test]
+fn an_update_reaches_into_a_list_item() {
+    let spec = SpecSource::new(
+        "spec.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ntags: [{name: a}, {name: b}]\n",
+    );
+    let overlay = SpecSource::new(
+        "update.yaml",
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.tags[1]\n    update: {description: the second}\n",
+    );
+    let out = patch(&spec, &[Patch::overlay(overlay)], &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.document["tags"],
+        json!([{"name": "a"}, {"name": "b", "description": "the second"}])
+    );
+}
