@@ -115,5 +115,7 @@ mod tests {
         let other: &str = "conflict";
         assert!(ErrorCode::NotFound != other);
         assert!(ErrorCode::NotFound != *other);
+        assert_eq!(ErrorCode::NotFound.to_string(), "not_found");
+        assert_eq!(ErrorCode::from_wire("new_one").to_string(), "new_one");
     }
 }
