@@ -4,6 +4,9 @@
 //! and enum values that give one variant name. Fields and methods alike in snake_case are told
 //! apart where they are named (`schemas::fix_schemas` with the types pass, and
 //! `operations::operations`).
+//!
+//! One file past 500 lines because of its unit tests: the three renaming passes share the
+//! naming rules the tests pin down, and are read together.
 
 use std::collections::{BTreeMap, BTreeSet};
 

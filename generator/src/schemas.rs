@@ -1,6 +1,9 @@
 //! Schema passes before progenitor sees the spec: broken references, names that collide once
 //! turned into Rust, nullable components, formats, arrays without items, enums that cannot be
 //! Rust enums, responses without a schema and error responses that disagree.
+//!
+//! One file, at about 500 lines with its unit tests: the passes run in turn over the same
+//! component schemas and share their helpers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -474,5 +477,38 @@ pub(crate) fn unify_error_responses(doc: &mut Value, ops: &[Op]) {
                 *r = serde_json::json!({ "description": "error" });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_of_a_path_item_are_told_from_an_operations() {
+        assert_eq!(
+            path_item_parameters("/paths/~1a/parameters").as_deref(),
+            Some("/paths/~1a")
+        );
+        assert_eq!(
+            path_item_parameters("/paths/~1a/parameters/0/schema").as_deref(),
+            Some("/paths/~1a")
+        );
+        assert_eq!(path_item_parameters("/paths/~1a/get/parameters/0"), None);
+        assert_eq!(path_item_parameters("/paths/~1a/parametersx"), None);
+        assert_eq!(path_item_parameters("/components/parameters/a"), None);
+    }
+
+    #[test]
+    fn a_component_other_than_a_schema_is_named_by_its_kind_and_name() {
+        assert_eq!(
+            non_schema_component("/components/parameters/page/schema").as_deref(),
+            Some("/components/parameters/page")
+        );
+        assert_eq!(
+            non_schema_component("/components/schemas/a/properties"),
+            None
+        );
+        assert_eq!(non_schema_component("/paths/~1a"), None);
     }
 }

@@ -5,34 +5,11 @@ mod support;
 
 use std::time::Duration;
 
-use intercom_runtime::{ClientBuilder, Error, Method, Request, Response, RetryPolicy};
+use intercom_runtime::{ClientBuilder, Error, Response, RetryPolicy};
 use serde_json::{Value, json};
-use support::{Events, Region, TestClient, builder};
-use wiremock::matchers::{any, path};
+use support::{Events, Region, TestClient, answering, builder, get, header, send};
+use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn get(client: &TestClient, at: &'static str) -> Result<Response<Value>, Error> {
-    client
-        .0
-        .send(Request::new(Method::GET, "getThing").path(at))
-        .await
-}
-
-async fn answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
-fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
-}
 
 fn api_status(result: Result<Response<Value>, Error>) -> u16 {
     match result {
@@ -53,14 +30,14 @@ fn config_error(builder: ClientBuilder<TestClient>) -> String {
 async fn every_request_carries_the_builder_headers() {
     let server = answering(ResponseTemplate::new(200).set_body_json(json!({}))).await;
     let plain = builder(&server.uri()).build().unwrap();
-    get(&plain, "/a").await.unwrap();
+    send(&plain, get("/a")).await.unwrap();
     let custom = builder(&server.uri())
         .token(" other-token ")
         .api_version("2.0")
         .user_agent_suffix("my-app/3")
         .build()
         .unwrap();
-    get(&custom, "/b").await.unwrap();
+    send(&custom, get("/b")).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     let [plain, custom] = &requests[..] else {
@@ -173,7 +150,7 @@ async fn an_attempt_longer_than_the_timeout_fails() {
         .build()
         .unwrap();
     assert!(matches!(
-        get(&client, "/slow").await,
+        send(&client, get("/slow")).await,
         Err(Error::Timeout(_))
     ));
 }
@@ -194,7 +171,7 @@ async fn max_retries_bounds_the_attempts() {
         .max_retries(1)
         .build()
         .unwrap();
-    assert_eq!(api_status(get(&client, "/busy").await), 503);
+    assert_eq!(api_status(send(&client, get("/busy")).await), 503);
     assert_eq!(
         events.lines(),
         ["send 1", "finish 1 503", "wait 2", "send 2", "finish 2 503"]
@@ -211,7 +188,7 @@ async fn the_total_timeout_stops_retrying() {
         .total_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    assert_eq!(api_status(get(&client, "/busy").await), 503);
+    assert_eq!(api_status(send(&client, get("/busy")).await), 503);
     assert_eq!(events.lines(), ["send 1", "finish 1 503"]);
 }
 
@@ -220,7 +197,7 @@ async fn bodies_larger_than_the_limit_are_refused() {
     let server =
         answering(ResponseTemplate::new(200).set_body_json(json!({"x": "y".repeat(100)}))).await;
     let client = builder(&server.uri()).max_body_bytes(64).build().unwrap();
-    match get(&client, "/big").await {
+    match send(&client, get("/big")).await {
         Err(error @ Error::BodyTooLarge { limit: 64, .. }) => {
             assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
         }
@@ -230,7 +207,7 @@ async fn bodies_larger_than_the_limit_are_refused() {
     let two_mib = "y".repeat(2 << 20);
     let server = answering(ResponseTemplate::new(200).set_body_json(json!(two_mib))).await;
     let client = builder(&server.uri()).build().unwrap();
-    let response = get(&client, "/big").await.unwrap();
+    let response = send(&client, get("/big")).await.unwrap();
     assert_eq!(response.into_inner().as_str().map(str::len), Some(2 << 20));
 }
 
@@ -244,7 +221,7 @@ async fn a_callers_http_client_sends_the_requests() {
         .build()
         .unwrap();
     let client = builder(&server.uri()).http_client(http).build().unwrap();
-    get(&client, "/own").await.unwrap();
+    send(&client, get("/own")).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(header(&requests[0], "x-proxy-tag").as_deref(), Some("mine"));
     assert_eq!(
@@ -275,11 +252,11 @@ async fn redirects_are_followed_only_within_the_origin() {
     redirect(&server, "/scheme", &format!("https://127.0.0.1:{port}/end")).await;
     let client = builder(&server.uri()).build().unwrap();
 
-    let followed = get(&client, "/same").await.unwrap();
+    let followed = send(&client, get("/same")).await.unwrap();
     assert_eq!(followed.into_inner(), json!({"ok": true}));
     // A redirect off the origin is the answer: a 302, which is not a success.
     for from in ["/port", "/host", "/scheme"] {
-        assert_eq!(api_status(get(&client, from).await), 302, "{from}");
+        assert_eq!(api_status(send(&client, get(from)).await), 302, "{from}");
     }
     assert!(other.received_requests().await.unwrap().is_empty());
 }
@@ -299,9 +276,9 @@ async fn five_redirects_are_followed_and_a_sixth_is_not() {
             .await;
     }
     let client = builder(&server.uri()).max_retries(0).build().unwrap();
-    let five = get(&client, "/five/0").await.unwrap();
+    let five = send(&client, get("/five/0")).await.unwrap();
     assert_eq!(five.into_inner(), json!({"hops": 5}));
-    let six = get(&client, "/six/0").await;
+    let six = send(&client, get("/six/0")).await;
     assert!(
         matches!(six, Err(Error::Transport(_))),
         "expected a transport error, got {six:?}"

@@ -4,7 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use intercom_runtime::{Api, ApiClient, AttemptEvent, BaseUrl, ClientBuilder, Runtime};
+use intercom_runtime::{
+    Api, ApiClient, AttemptEvent, BaseUrl, ClientBuilder, Error, Method, Request, Response, Runtime,
+};
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Two servers, so that choosing one is observable.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,4 +88,32 @@ impl Events {
             .filter(|l| l.starts_with("send"))
             .count()
     }
+}
+
+/// A server that answers every request with `template`.
+pub async fn answering(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A header of a request the server saw, as text.
+pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+}
+
+/// A GET of `at`.
+pub fn get(at: &'static str) -> Request {
+    Request::new(Method::GET, "getThing").path(at)
+}
+
+/// Sends `request`, decoding a success body as any JSON value.
+pub async fn send(client: &TestClient, request: Request) -> Result<Response<Value>, Error> {
+    client.0.send(request).await
 }
