@@ -203,6 +203,14 @@ async fn bodies_larger_than_the_limit_are_refused() {
         }
         other => panic!("expected BodyTooLarge, got {other:?}"),
     }
+    // A body of exactly the limit (`{"x":"…"}`, 8 + 56 bytes) is read.
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(json!({"x": "y".repeat(56)}))).await;
+    let client = builder(&server.uri()).max_body_bytes(64).build().unwrap();
+    assert_eq!(
+        send(&client, get("/exact")).await.unwrap().raw_body().len(),
+        64
+    );
     // The default limit (16 MiB) takes a 2 MiB body.
     let two_mib = "y".repeat(2 << 20);
     let server = answering(ResponseTemplate::new(200).set_body_json(json!(two_mib))).await;

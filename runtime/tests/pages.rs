@@ -180,10 +180,10 @@ async fn numbered_pages_end_at_the_total_and_numeric_cursors_are_followed() {
                 .url
                 .query_pairs()
                 .find(|(k, _)| k == "starting_after");
-            let next = if after.is_none() {
-                json!({"starting_after": 5})
-            } else {
-                Value::Null
+            // A number is a cursor too; an empty one is none.
+            let next = match after {
+                None => json!({"starting_after": 5}),
+                Some(_) => json!({"starting_after": ""}),
             };
             ResponseTemplate::new(200)
                 .set_body_json(json!({"data": [{"id": 1}], "pages": {"next": next}}))
