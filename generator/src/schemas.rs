@@ -500,6 +500,24 @@ mod tests {
     }
 
     #[test]
+    fn nullable_objects_referenced_only_from_optional_fields_lose_nullable() {
+        let r = |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+        let mut doc = serde_json::json!({"components": {"schemas": {
+            "typed": {"nullable": true, "type": "object"},
+            "untyped": {"nullable": true, "properties": {"x": {"type": "string"}}},
+            "text": {"nullable": true, "type": "string"},
+            "needed": {"nullable": true, "type": "object"},
+            "holder": {"type": "object", "required": ["n"], "properties": {
+                "t": r("typed"), "u": r("untyped"), "s": r("text"), "n": r("needed")
+            }}
+        }}});
+        relax_nullable_components(&mut doc);
+        let nullable = |name: &str| doc["components"]["schemas"][name].get("nullable").is_some();
+        assert!(!nullable("typed") && !nullable("untyped"));
+        assert!(nullable("text") && nullable("needed"));
+    }
+
+    #[test]
     fn a_component_other_than_a_schema_is_named_by_its_kind_and_name() {
         assert_eq!(
             non_schema_component("/components/parameters/page/schema").as_deref(),
