@@ -518,6 +518,37 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_that_only_require_properties_are_told_apart() {
+        let node = |alternatives: serde_json::Value| {
+            let node = serde_json::json!({
+                "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                "anyOf": alternatives
+            });
+            only_require_properties(node.as_object().unwrap(), "anyOf")
+        };
+        assert!(node(
+            serde_json::json!([{"required": ["a"]}, {"required": ["b"], "title": "B"}])
+        ));
+        assert!(!node(serde_json::json!([])));
+        assert!(!node(
+            serde_json::json!([{"required": ["a"]}, {"type": "string"}])
+        ));
+        assert!(!node(serde_json::json!([{"required": ["missing"]}])));
+    }
+
+    #[test]
+    fn examples_are_data_and_hold_no_schemas() {
+        let doc = serde_json::json!({"paths": {"/a": {"get": {"parameters": [{
+            "name": "q", "in": "query",
+            "schema": {"type": "string"},
+            "example": {"schema": {"type": "object"}},
+            "examples": {"e": {"value": {"schema": {"type": "object"}}}}
+        }]}}}});
+        let pointers = schema_pointers(&doc);
+        assert_eq!(pointers, ["/paths/~1a/get/parameters/0/schema"]);
+    }
+
+    #[test]
     fn a_component_other_than_a_schema_is_named_by_its_kind_and_name() {
         assert_eq!(
             non_schema_component("/components/parameters/page/schema").as_deref(),
