@@ -190,6 +190,16 @@ async fn the_total_timeout_stops_retrying() {
         .unwrap();
     assert_eq!(api_status(send(&client, get("/busy")).await), 503);
     assert_eq!(events.lines(), ["send 1", "finish 1 503"]);
+    // A wait that fits is made.
+    let server = answering(ResponseTemplate::new(503).insert_header("retry-after", "0")).await;
+    let events = Events::default();
+    let client = events
+        .observe(builder(&server.uri()).max_retries(1))
+        .total_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    assert_eq!(api_status(send(&client, get("/busy")).await), 503);
+    assert_eq!(events.sent(), 2, "{:?}", events.lines());
 }
 
 #[tokio::test]
@@ -217,6 +227,22 @@ async fn bodies_larger_than_the_limit_are_refused() {
     let client = builder(&server.uri()).build().unwrap();
     let response = send(&client, get("/big")).await.unwrap();
     assert_eq!(response.into_inner().as_str().map(str::len), Some(2 << 20));
+}
+
+#[tokio::test]
+async fn a_callers_http_client_gets_the_timeout_on_each_request() {
+    let slow = ResponseTemplate::new(200)
+        .set_body_json(json!({}))
+        .set_delay(Duration::from_secs(3));
+    let server = answering(slow).await;
+    let client = builder(&server.uri())
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let result = send(&client, get("/slow")).await;
+    assert!(matches!(result, Err(Error::Timeout(_))), "{result:?}");
 }
 
 #[tokio::test]

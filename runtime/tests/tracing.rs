@@ -61,10 +61,18 @@ async fn retries_responses_and_failures_are_recorded() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
+    // A server that closes each connection unanswered.
+    let dropping = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || listener.incoming().for_each(drop));
+        base
+    };
     let text = traced(async || {
         send(&client(&busy.uri()), get("/busy")).await.unwrap_err();
         send(&client(&ok.uri()), get("/ok")).await.unwrap();
         send(&client(&closed), get("/closed")).await.unwrap_err();
+        send(&client(&dropping), get("/dropped")).await.unwrap_err();
         let impatient = TestClient(
             client(&slow.uri())
                 .0
@@ -94,6 +102,16 @@ async fn retries_responses_and_failures_are_recorded() {
     );
     assert!(has(&["error.type=\"connect\"", "request failed"]), "{text}");
     assert!(has(&["error.type=\"timeout\"", "request failed"]), "{text}");
+    assert!(
+        has(&["error.type=\"transport\"", "request failed"]),
+        "{text}"
+    );
+    // The URL is recorded once per call, the first attempt not counted as a resend.
+    assert!(
+        has(&["url.full=http://127.0.0.1", "/ok", "status=200"]),
+        "{text}"
+    );
+    assert!(!text.contains("resend_count=0"), "{text}");
     assert!(
         has(&["error.type=\"invalid_request\"", "request failed"]),
         "{text}"
