@@ -7,15 +7,12 @@ use std::time::Duration;
 
 use intercom_runtime::{Error, Method, Request, RequestOptions, RetryPolicy, StatusCode};
 use serde_json::json;
-use support::{Events, TestClient, answering, builder, get, header, send};
+use support::{Events, TestClient, answering, builder, get, header, quick_retries, send};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn quick(server: &MockServer, events: &Events) -> TestClient {
-    let policy = RetryPolicy::new()
-        .max_retries(2)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(1));
+    let policy = quick_retries(2);
     events
         .observe(builder(&server.uri()).retry_policy(policy))
         .build()
@@ -289,10 +286,7 @@ async fn a_refused_connection_is_retried_even_for_a_write() {
         listener.local_addr().unwrap().port()
     };
     let events = Events::default();
-    let policy = RetryPolicy::new()
-        .max_retries(2)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(1));
+    let policy = quick_retries(2);
     let client = events
         .observe(builder(&format!("http://127.0.0.1:{port}")).retry_policy(policy))
         .build()

@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use intercom_runtime::{ClientBuilder, Error, Response, RetryPolicy};
+use intercom_runtime::{ClientBuilder, Error, Response};
 use serde_json::{Value, json};
-use support::{Events, Region, TestClient, answering, builder, get, header, send};
+use support::{Events, Region, TestClient, answering, builder, get, header, quick_retries, send};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -155,19 +155,12 @@ async fn an_attempt_longer_than_the_timeout_fails() {
     ));
 }
 
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .max_retries(5)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(1))
-}
-
 #[tokio::test]
 async fn max_retries_bounds_the_attempts() {
     let server = answering(ResponseTemplate::new(503)).await;
     let events = Events::default();
     let client = events
-        .observe(builder(&server.uri()).retry_policy(quick_retries()))
+        .observe(builder(&server.uri()).retry_policy(quick_retries(5)))
         .max_retries(1)
         .build()
         .unwrap();

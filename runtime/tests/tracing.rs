@@ -10,8 +10,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use intercom_runtime::RetryPolicy;
-use support::{TestClient, answering, builder, get, send};
+use support::{TestClient, answering, builder, get, quick_retries, send};
 use wiremock::ResponseTemplate;
 
 /// What the subscriber prints.
@@ -45,10 +44,7 @@ async fn traced(calls: impl AsyncFnOnce()) -> String {
 }
 
 fn client(base: &str) -> TestClient {
-    let policy = RetryPolicy::new()
-        .max_retries(1)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(1));
+    let policy = quick_retries(1);
     builder(base).retry_policy(policy).build().unwrap()
 }
 

@@ -5,11 +5,10 @@ mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::time::Duration;
 
-use intercom_runtime::{Error, Method, Request, RetryPolicy};
+use intercom_runtime::{Error, Method, Request};
 use serde_json::Value;
-use support::Events;
+use support::{Events, quick_retries};
 
 /// Serves each connection with `answer` (the raw bytes after the request is read, or nothing to
 /// close the connection unanswered), on a thread of its own; returns the base URL.
@@ -68,10 +67,7 @@ async fn a_body_without_a_length_is_held_to_the_limit() {
 #[tokio::test]
 async fn a_connection_closed_unanswered_is_retried_only_for_a_read() {
     let base = serve(|| None);
-    let policy = RetryPolicy::new()
-        .max_retries(2)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(1));
+    let policy = quick_retries(2);
     let events = Events::default();
     let client = events
         .observe(support::builder(&base).retry_policy(policy))

@@ -4,8 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use std::time::Duration;
+
 use intercom_runtime::{
-    Api, ApiClient, AttemptEvent, BaseUrl, ClientBuilder, Error, Method, Request, Response, Runtime,
+    Api, ApiClient, AttemptEvent, BaseUrl, ClientBuilder, Error, Method, Request, Response,
+    RetryPolicy, Runtime,
 };
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -88,6 +91,14 @@ impl Events {
             .filter(|l| l.starts_with("send"))
             .count()
     }
+}
+
+/// Up to `retries` retries, each after a millisecond: retries without waiting in tests.
+pub fn quick_retries(retries: u32) -> RetryPolicy {
+    RetryPolicy::new()
+        .max_retries(retries)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(1))
 }
 
 /// A server that answers every request with `template`.
