@@ -408,11 +408,21 @@ async fn create_contact_is_repeated_after_a_429() {
 
 /// The operationIds of the spec the client is generated from.
 fn spec_operation_ids() -> Vec<String> {
-    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/intercom-2.10.yaml");
-    let text = std::fs::read_to_string(spec).expect("the spec is readable");
-    text.lines()
-        .filter_map(|line| line.trim().strip_prefix("operationId:"))
-        .map(|id| id.trim().trim_matches(['"', '\'']).to_string())
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("spec/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(path).expect("a spec file is readable");
+            text.lines()
+                .filter_map(|line| line.trim().strip_prefix("operationId:"))
+                .map(|id| id.trim().trim_matches(['"', '\'']).to_string())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

@@ -134,6 +134,26 @@ impl MockServer {
             );
     }
 
+    /// Answers `POST /conversations/{id}/customers` ([`Client::attach_contact_to_conversation`](super::Client::attach_contact_to_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_attach_contact_to_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::AttachContactToConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "attachContactToConversation",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `POST /contacts/{contact_id}/subscriptions` ([`Client::attach_subscription_type_to_contact`](super::Client::attach_subscription_type_to_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -174,6 +194,161 @@ impl MockServer {
             );
     }
 
+    /// Answers `POST /conversations/{conversation_id}/tags` ([`Client::attach_tag_to_conversation`](super::Client::attach_tag_to_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `conversation_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_attach_tag_to_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::AttachTagToConversationRequest,
+        ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "attachTagToConversation",
+                move |call| {
+                    let answer = respond(call.param("conversation_id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /tickets/{ticket_id}/tags` ([`Client::attach_tag_to_ticket`](super::Client::attach_tag_to_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `ticket_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_attach_tag_to_ticket(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::AttachTagToTicketRequest,
+        ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "attachTagToTicket",
+                move |call| {
+                    let answer = respond(call.param("ticket_id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations/{id}/run_assignment_rules` ([`Client::auto_assign_conversation`](super::Client::auto_assign_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_auto_assign_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "autoAssignConversation",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /export/cancel/{job_identifier}` ([`Client::cancel_data_export`](super::Client::cancel_data_export)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `job_identifier`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_cancel_data_export(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::DataExport, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "cancelDataExport",
+                move |call| {
+                    let answer = respond(call.param("job_identifier")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations/{id}/convert` ([`Client::convert_conversation_to_ticket`](super::Client::convert_conversation_to_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_convert_conversation_to_ticket(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::ConvertConversationToTicketRequest,
+        ) -> Result<super::types::Ticket, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "convertConversationToTicket",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /visitors/convert` ([`Client::convert_visitor`](super::Client::convert_visitor)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_convert_visitor(
+        &self,
+        respond: impl Fn(
+            super::types::ConvertVisitorRequest,
+        ) -> Result<super::types::Contact, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "convertVisitor",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /articles` ([`Client::create_article`](super::Client::create_article)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_article(
+        &self,
+        respond: impl Fn(
+            super::types::CreateArticleRequest,
+        ) -> Result<super::types::Article, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createArticle",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /help_center/collections` ([`Client::create_collection`](super::Client::create_collection)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_collection(
+        &self,
+        respond: impl Fn(
+            super::types::CreateCollectionRequest,
+        ) -> Result<super::types::Collection, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createCollection",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `POST /contacts` ([`Client::create_contact`](super::Client::create_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -186,6 +361,120 @@ impl MockServer {
         self.server
             .respond(
                 "CreateContact",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations` ([`Client::create_conversation`](super::Client::create_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_conversation(
+        &self,
+        respond: impl Fn(
+            super::types::CreateConversationRequest,
+        ) -> Result<super::types::Message, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createConversation",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /data_attributes` ([`Client::create_data_attribute`](super::Client::create_data_attribute)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_data_attribute(
+        &self,
+        respond: impl Fn(
+            super::types::CreateDataAttributeRequest,
+        ) -> Result<super::types::DataAttribute, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createDataAttribute",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /events` ([`Client::create_data_event`](super::Client::create_data_event)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_data_event(
+        &self,
+        respond: impl Fn(
+            super::types::CreateDataEventRequest,
+        ) -> Result<(), MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createDataEvent",
+                move |call| {
+                    respond(call.body()?)?;
+                    Ok(Reply::Empty)
+                },
+            );
+    }
+
+    /// Answers `POST /export/content/data` ([`Client::create_data_export`](super::Client::create_data_export)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_data_export(
+        &self,
+        respond: impl Fn(
+            super::types::CreateDataExportsRequest,
+        ) -> Result<super::types::DataExport, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createDataExport",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /messages` ([`Client::create_message`](super::Client::create_message)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_message(
+        &self,
+        respond: impl Fn(
+            super::types::CreateMessageRequest,
+        ) -> Result<super::types::Message, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createMessage",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /news/news_items` ([`Client::create_news_item`](super::Client::create_news_item)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_news_item(
+        &self,
+        respond: impl Fn(
+            super::types::NewsItemRequest,
+        ) -> Result<super::types::NewsItem, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createNewsItem",
                 move |call| {
                     let answer = respond(call.body()?)?;
                     Reply::json(&answer)
@@ -213,6 +502,44 @@ impl MockServer {
             );
     }
 
+    /// Answers `POST /companies` ([`Client::create_or_update_company`](super::Client::create_or_update_company)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_or_update_company(
+        &self,
+        respond: impl Fn(
+            super::types::CreateOrUpdateCompanyRequest,
+        ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createOrUpdateCompany",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /phone_call_redirects` ([`Client::create_phone_switch`](super::Client::create_phone_switch)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_phone_switch(
+        &self,
+        respond: impl Fn(
+            super::types::CreatePhoneSwitchRequest,
+        ) -> Result<super::types::PhoneSwitch, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createPhoneSwitch",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `POST /tags` ([`Client::create_tag`](super::Client::create_tag)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -232,6 +559,149 @@ impl MockServer {
             );
     }
 
+    /// Answers `POST /tickets` ([`Client::create_ticket`](super::Client::create_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_ticket(
+        &self,
+        respond: impl Fn(
+            super::types::CreateTicketRequest,
+        ) -> Result<super::types::Ticket, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createTicket",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /ticket_types` ([`Client::create_ticket_type`](super::Client::create_ticket_type)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_ticket_type(
+        &self,
+        respond: impl Fn(
+            super::types::CreateTicketTypeRequest,
+        ) -> Result<super::types::TicketType, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createTicketType",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /ticket_types/{ticket_type_id}/attributes` ([`Client::create_ticket_type_attribute`](super::Client::create_ticket_type_attribute)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `ticket_type_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_create_ticket_type_attribute(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::CreateTicketTypeAttributeRequest,
+        ) -> Result<super::types::TicketTypeAttribute, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "createTicketTypeAttribute",
+                move |call| {
+                    let answer = respond(call.param("ticket_type_id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /events/summaries` ([`Client::data_event_summaries`](super::Client::data_event_summaries)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_data_event_summaries(
+        &self,
+        respond: impl Fn(
+            super::types::CreateDataEventSummariesRequest,
+        ) -> Result<(), MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "dataEventSummaries",
+                move |call| {
+                    respond(call.body()?)?;
+                    Ok(Reply::Empty)
+                },
+            );
+    }
+
+    /// Answers `DELETE /articles/{id}` ([`Client::delete_article`](super::Client::delete_article)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_delete_article(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<
+                super::types::DeletedArticleObject,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "deleteArticle",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `DELETE /help_center/collections/{id}` ([`Client::delete_collection`](super::Client::delete_collection)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_delete_collection(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<
+                super::types::DeletedCollectionObject,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "deleteCollection",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `DELETE /companies/{id}` ([`Client::delete_company`](super::Client::delete_company)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_delete_company(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<
+                super::types::DeletedCompanyObject,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "deleteCompany",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `DELETE /contacts/{id}` ([`Client::delete_contact`](super::Client::delete_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -244,6 +714,25 @@ impl MockServer {
         self.server
             .respond(
                 "DeleteContact",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `DELETE /news/news_items/{id}` ([`Client::delete_news_item`](super::Client::delete_news_item)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_delete_news_item(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::DeletedObject, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "deleteNewsItem",
                 move |call| {
                     let answer = respond(call.param("id")?)?;
                     Reply::json(&answer)
@@ -287,6 +776,31 @@ impl MockServer {
                     let answer = respond(
                         call.param("contact_id")?,
                         call.param("company_id")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `DELETE /conversations/{conversation_id}/customers/{contact_id}` ([`Client::detach_contact_from_conversation`](super::Client::detach_contact_from_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `conversation_id`, `contact_id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_detach_contact_from_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            ::std::string::String,
+            super::types::DetachContactFromConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "detachContactFromConversation",
+                move |call| {
+                    let answer = respond(
+                        call.param("conversation_id")?,
+                        call.param("contact_id")?,
+                        call.body()?,
                     )?;
                     Reply::json(&answer)
                 },
@@ -339,6 +853,75 @@ impl MockServer {
             );
     }
 
+    /// Answers `DELETE /conversations/{conversation_id}/tags/{id}` ([`Client::detach_tag_from_conversation`](super::Client::detach_tag_from_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `conversation_id`, `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_detach_tag_from_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            ::std::string::String,
+            super::types::DetachTagFromConversationRequest,
+        ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "detachTagFromConversation",
+                move |call| {
+                    let answer = respond(
+                        call.param("conversation_id")?,
+                        call.param("id")?,
+                        call.body()?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `DELETE /tickets/{ticket_id}/tags/{id}` ([`Client::detach_tag_from_ticket`](super::Client::detach_tag_from_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `ticket_id`, `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_detach_tag_from_ticket(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            ::std::string::String,
+            super::types::DetachTagFromTicketRequest,
+        ) -> Result<super::types::Tag, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "detachTagFromTicket",
+                move |call| {
+                    let answer = respond(
+                        call.param("ticket_id")?,
+                        call.param("id")?,
+                        call.body()?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /download/content/data/{job_identifier}` ([`Client::download_data_export`](super::Client::download_data_export)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `job_identifier`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_download_data_export(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<(), MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "downloadDataExport",
+                move |call| {
+                    respond(call.param("job_identifier")?)?;
+                    Ok(Reply::Empty)
+                },
+            );
+    }
+
     /// Answers `GET /tags/{id}` ([`Client::find_tag`](super::Client::find_tag)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -351,6 +934,276 @@ impl MockServer {
         self.server
             .respond(
                 "findTag",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /export/content/data/{job_identifier}` ([`Client::get_data_export`](super::Client::get_data_export)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `job_identifier`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_get_data_export(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::DataExport, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "getDataExport",
+                move |call| {
+                    let answer = respond(call.param("job_identifier")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /tickets/{id}` ([`Client::get_ticket`](super::Client::get_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_get_ticket(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Ticket, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "getTicket",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /ticket_types/{id}` ([`Client::get_ticket_type`](super::Client::get_ticket_type)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_get_ticket_type(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::TicketType, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "getTicketType",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /me` ([`Client::identify_admin`](super::Client::identify_admin)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_identify_admin(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::AdminWithApp, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "identifyAdmin",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /data_attributes` ([`Client::lis_data_attributes`](super::Client::lis_data_attributes)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `model` and `include_archived`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_lis_data_attributes(
+        &self,
+        respond: impl Fn(
+            Option<super::types::LisDataAttributesModel>,
+            Option<bool>,
+        ) -> Result<super::types::DataAttributeList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "lisDataAttributes",
+                move |call| {
+                    let answer = respond(
+                        call.param("model")?,
+                        call.param("include_archived")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /events` ([`Client::lis_data_events`](super::Client::lis_data_events)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `filter`, `type_` and `summary`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_lis_data_events(
+        &self,
+        respond: impl Fn(
+            super::types::LisDataEventsFilter,
+            ::std::string::String,
+            Option<bool>,
+        ) -> Result<super::types::DataEventSummary, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "lisDataEvents",
+                move |call| {
+                    let answer = respond(
+                        call.param("filter")?,
+                        call.param("type")?,
+                        call.param("summary")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /admins/activity_logs` ([`Client::list_activity_logs`](super::Client::list_activity_logs)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `created_at_after` and `created_at_before`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_activity_logs(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            Option<::std::string::String>,
+        ) -> Result<super::types::ActivityLogList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listActivityLogs",
+                move |call| {
+                    let answer = respond(
+                        call.param("created_at_after")?,
+                        call.param("created_at_before")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /admins` ([`Client::list_admins`](super::Client::list_admins)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `display_avatar`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_admins(
+        &self,
+        respond: impl Fn(
+            Option<bool>,
+        ) -> Result<super::types::AdminList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listAdmins",
+                move |call| {
+                    let answer = respond(call.param("display_avatar")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /help_center/collections` ([`Client::list_all_collections`](super::Client::list_all_collections)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_all_collections(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::CollectionList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listAllCollections",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /companies/list` ([`Client::list_all_companies`](super::Client::list_all_companies)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `page`, `per_page` and `order`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_all_companies(
+        &self,
+        respond: impl Fn(
+            Option<i64>,
+            Option<i64>,
+            Option<::std::string::String>,
+        ) -> Result<super::types::CompanyList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listAllCompanies",
+                move |call| {
+                    let answer = respond(
+                        call.param("page")?,
+                        call.param("per_page")?,
+                        call.param("order")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /articles` ([`Client::list_articles`](super::Client::list_articles)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_articles(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::ArticleList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listArticles",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /companies/{id}/contacts` ([`Client::list_attached_contacts`](super::Client::list_attached_contacts)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_attached_contacts(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<
+                super::types::CompanyAttachedContacts,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "ListAttachedContacts",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /companies/{id}/segments` ([`Client::list_attached_segments_for_companies`](super::Client::list_attached_segments_for_companies)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_attached_segments_for_companies(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<
+                super::types::CompanyAttachedSegments,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "ListAttachedSegmentsForCompanies",
                 move |call| {
                     let answer = respond(call.param("id")?)?;
                     Reply::json(&answer)
@@ -406,6 +1259,102 @@ impl MockServer {
             );
     }
 
+    /// Answers `GET /conversations` ([`Client::list_conversations`](super::Client::list_conversations)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `per_page` and `starting_after`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_conversations(
+        &self,
+        respond: impl Fn(
+            Option<i64>,
+            Option<::std::string::String>,
+        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listConversations",
+                move |call| {
+                    let answer = respond(
+                        call.param("per_page")?,
+                        call.param("starting_after")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /help_center/help_centers` ([`Client::list_help_centers`](super::Client::list_help_centers)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_help_centers(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::HelpCenterList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listHelpCenters",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /news/newsfeeds/{id}/items` ([`Client::list_live_newsfeed_items`](super::Client::list_live_newsfeed_items)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_live_newsfeed_items(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listLiveNewsfeedItems",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /news/news_items` ([`Client::list_news_items`](super::Client::list_news_items)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_news_items(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listNewsItems",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /news/newsfeeds` ([`Client::list_newsfeeds`](super::Client::list_newsfeeds)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_newsfeeds(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listNewsfeeds",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `GET /contacts/{contact_id}/notes` ([`Client::list_notes`](super::Client::list_notes)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `contact_id`, `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -431,6 +1380,25 @@ impl MockServer {
             );
     }
 
+    /// Answers `GET /segments` ([`Client::list_segments`](super::Client::list_segments)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `include_count`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_list_segments(
+        &self,
+        respond: impl Fn(
+            Option<bool>,
+        ) -> Result<super::types::SegmentList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listSegments",
+                move |call| {
+                    let answer = respond(call.param("include_count")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `GET /contacts/{contact_id}/segments` ([`Client::list_segments_for_a_contact`](super::Client::list_segments_for_a_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `contact_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -445,6 +1413,27 @@ impl MockServer {
                 "listSegmentsForAContact",
                 move |call| {
                     let answer = respond(call.param("contact_id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /subscription_types` ([`Client::list_subscription_types`](super::Client::list_subscription_types)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_subscription_types(
+        &self,
+        respond: impl Fn(
+        ) -> Result<
+                super::types::WorkspaceSubscriptionTypeList,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listSubscriptionTypes",
+                move |_| {
+                    let answer = respond()?;
                     Reply::json(&answer)
                 },
             );
@@ -509,6 +1498,62 @@ impl MockServer {
             );
     }
 
+    /// Answers `GET /teams` ([`Client::list_teams`](super::Client::list_teams)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_teams(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::TeamList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listTeams",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /ticket_types` ([`Client::list_ticket_types`](super::Client::list_ticket_types)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    pub fn on_list_ticket_types(
+        &self,
+        respond: impl Fn(
+        ) -> Result<super::types::TicketTypeList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "listTicketTypes",
+                move |_| {
+                    let answer = respond()?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations/{id}/parts` ([`Client::manage_conversation`](super::Client::manage_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_manage_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::ManageConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "manageConversation",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `POST /contacts/merge` ([`Client::merge_contact`](super::Client::merge_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -528,6 +1573,374 @@ impl MockServer {
             );
     }
 
+    /// Answers `POST /conversations/redact` ([`Client::redact_conversation`](super::Client::redact_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_redact_conversation(
+        &self,
+        respond: impl Fn(
+            super::types::RedactConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "redactConversation",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations/{id}/reply` ([`Client::reply_conversation`](super::Client::reply_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_reply_conversation(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::ReplyConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "replyConversation",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /tickets/{id}/reply` ([`Client::reply_ticket`](super::Client::reply_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_reply_ticket(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::ReplyTicketRequest,
+        ) -> Result<super::types::TicketReply, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "replyTicket",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /companies/{id}` ([`Client::retrieve_a_company_by_id`](super::Client::retrieve_a_company_by_id)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_a_company_by_id(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "RetrieveACompanyById",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /admins/{id}` ([`Client::retrieve_admin`](super::Client::retrieve_admin)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_admin(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::Admin, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveAdmin",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /articles/{id}` ([`Client::retrieve_article`](super::Client::retrieve_article)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_article(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::Article, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveArticle",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /help_center/collections/{id}` ([`Client::retrieve_collection`](super::Client::retrieve_collection)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_collection(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::Collection, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveCollection",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /companies` ([`Client::retrieve_company`](super::Client::retrieve_company)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `name`, `company_id`, `tag_id`, `segment_id`, `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_company(
+        &self,
+        respond: impl Fn(
+            Option<::std::string::String>,
+            Option<::std::string::String>,
+            Option<::std::string::String>,
+            Option<::std::string::String>,
+            Option<i64>,
+            Option<i64>,
+        ) -> Result<super::types::CompanyList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveCompany",
+                move |call| {
+                    let answer = respond(
+                        call.param("name")?,
+                        call.param("company_id")?,
+                        call.param("tag_id")?,
+                        call.param("segment_id")?,
+                        call.param("page")?,
+                        call.param("per_page")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /conversations/{id}` ([`Client::retrieve_conversation`](super::Client::retrieve_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and `display_as`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_conversation(
+        &self,
+        respond: impl Fn(
+            i64,
+            Option<::std::string::String>,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveConversation",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.param("display_as")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /help_center/help_centers/{id}` ([`Client::retrieve_help_center`](super::Client::retrieve_help_center)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_help_center(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::HelpCenter, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveHelpCenter",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /news/news_items/{id}` ([`Client::retrieve_news_item`](super::Client::retrieve_news_item)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_news_item(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::NewsItem, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveNewsItem",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /news/newsfeeds/{id}` ([`Client::retrieve_newsfeed`](super::Client::retrieve_newsfeed)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_newsfeed(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Newsfeed, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveNewsfeed",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /notes/{id}` ([`Client::retrieve_note`](super::Client::retrieve_note)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_note(
+        &self,
+        respond: impl Fn(
+            i64,
+        ) -> Result<super::types::Note, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveNote",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /segments/{id}` ([`Client::retrieve_segment`](super::Client::retrieve_segment)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_segment(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Segment, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveSegment",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /teams/{id}` ([`Client::retrieve_team`](super::Client::retrieve_team)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_team(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Team, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveTeam",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /visitors` ([`Client::retrieve_visitor_with_user_id`](super::Client::retrieve_visitor_with_user_id)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `user_id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_retrieve_visitor_with_user_id(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Visitor, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "retrieveVisitorWithUserId",
+                move |call| {
+                    let answer = respond(call.param("user_id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /companies/scroll` ([`Client::scroll_over_all_companies`](super::Client::scroll_over_all_companies)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `scroll_param`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_scroll_over_all_companies(
+        &self,
+        respond: impl Fn(
+            Option<::std::string::String>,
+        ) -> Result<super::types::CompanyScroll, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "scrollOverAllCompanies",
+                move |call| {
+                    let answer = respond(call.param("scroll_param")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `GET /articles/search` ([`Client::search_articles`](super::Client::search_articles)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `phrase`, `state`, `help_center_id` and `highlight`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_search_articles(
+        &self,
+        respond: impl Fn(
+            Option<::std::string::String>,
+            Option<::std::string::String>,
+            Option<i64>,
+            Option<bool>,
+        ) -> Result<
+                super::types::ArticleSearchResponse,
+                MockError,
+            > + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "searchArticles",
+                move |call| {
+                    let answer = respond(
+                        call.param("phrase")?,
+                        call.param("state")?,
+                        call.param("help_center_id")?,
+                        call.param("highlight")?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `POST /contacts/search` ([`Client::search_contacts`](super::Client::search_contacts)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -542,6 +1955,64 @@ impl MockServer {
                 "SearchContacts",
                 move |call| {
                     let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /conversations/search` ([`Client::search_conversations`](super::Client::search_conversations)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_search_conversations(
+        &self,
+        respond: impl Fn(
+            super::types::SearchRequest,
+        ) -> Result<super::types::ConversationList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "searchConversations",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `POST /tickets/search` ([`Client::search_tickets`](super::Client::search_tickets)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_search_tickets(
+        &self,
+        respond: impl Fn(
+            super::types::SearchRequest,
+        ) -> Result<super::types::TicketList, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "searchTickets",
+                move |call| {
+                    let answer = respond(call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /admins/{id}/away` ([`Client::set_away_admin`](super::Client::set_away_admin)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_set_away_admin(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::SetAwayAdminRequest,
+        ) -> Result<super::types::Admin, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "setAwayAdmin",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
                     Reply::json(&answer)
                 },
             );
@@ -585,6 +2056,65 @@ impl MockServer {
             );
     }
 
+    /// Answers `PUT /articles/{id}` ([`Client::update_article`](super::Client::update_article)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_article(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::UpdateArticleRequest,
+        ) -> Result<super::types::Article, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateArticle",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /help_center/collections/{id}` ([`Client::update_collection`](super::Client::update_collection)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_collection(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::UpdateCollectionRequest,
+        ) -> Result<super::types::Collection, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateCollection",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /companies/{id}` ([`Client::update_company`](super::Client::update_company)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_company(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+        ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "UpdateCompany",
+                move |call| {
+                    let answer = respond(call.param("id")?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
     /// Answers `PUT /contacts/{id}` ([`Client::update_contact`](super::Client::update_contact)) with `respond` from now on, instead of the spec's example.
     ///
     /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
@@ -600,6 +2130,155 @@ impl MockServer {
                 "UpdateContact",
                 move |call| {
                     let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /conversations/{id}` ([`Client::update_conversation`](super::Client::update_conversation)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id`, `display_as` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_conversation(
+        &self,
+        respond: impl Fn(
+            i64,
+            Option<::std::string::String>,
+            super::types::UpdateConversationRequest,
+        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateConversation",
+                move |call| {
+                    let answer = respond(
+                        call.param("id")?,
+                        call.param("display_as")?,
+                        call.body()?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /data_attributes/{id}` ([`Client::update_data_attribute`](super::Client::update_data_attribute)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_data_attribute(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::UpdateDataAttributeRequest,
+        ) -> Result<super::types::DataAttribute, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateDataAttribute",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /news/news_items/{id}` ([`Client::update_news_item`](super::Client::update_news_item)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_news_item(
+        &self,
+        respond: impl Fn(
+            i64,
+            super::types::NewsItemRequest,
+        ) -> Result<super::types::NewsItem, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateNewsItem",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /tickets/{id}` ([`Client::update_ticket`](super::Client::update_ticket)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_ticket(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::UpdateTicketRequest,
+        ) -> Result<super::types::Ticket, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateTicket",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /ticket_types/{id}` ([`Client::update_ticket_type`](super::Client::update_ticket_type)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_ticket_type(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            super::types::UpdateTicketTypeRequest,
+        ) -> Result<super::types::TicketType, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateTicketType",
+                move |call| {
+                    let answer = respond(call.param("id")?, call.body()?)?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /ticket_types/{ticket_type_id}/attributes/{id}` ([`Client::update_ticket_type_attribute`](super::Client::update_ticket_type_attribute)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets `ticket_type_id`, `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_ticket_type_attribute(
+        &self,
+        respond: impl Fn(
+            ::std::string::String,
+            ::std::string::String,
+            super::types::UpdateTicketTypeAttributeRequest,
+        ) -> Result<super::types::TicketTypeAttribute, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateTicketTypeAttribute",
+                move |call| {
+                    let answer = respond(
+                        call.param("ticket_type_id")?,
+                        call.param("id")?,
+                        call.body()?,
+                    )?;
+                    Reply::json(&answer)
+                },
+            );
+    }
+
+    /// Answers `PUT /visitors` ([`Client::update_visitor`](super::Client::update_visitor)) with `respond` from now on, instead of the spec's example.
+    ///
+    /// Requests are validated first; `respond` gets the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    pub fn on_update_visitor(
+        &self,
+        respond: impl Fn(
+            super::types::UpdateVisitorRequest,
+        ) -> Result<super::types::Visitor, MockError> + Send + Sync + 'static,
+    ) {
+        self.server
+            .respond(
+                "updateVisitor",
+                move |call| {
+                    let answer = respond(call.body()?)?;
                     Reply::json(&answer)
                 },
             );

@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SpecSource;
 use crate::patch::Patch;
-use crate::patch::provenance::Prov;
+use crate::load::provenance::Prov;
 use crate::surface::Origin;
 
 /// Shared state of the passes: the sources for locations, strictness, and warnings so far.
@@ -12,7 +12,8 @@ pub(crate) struct Ctx<'a> {
     pub src: &'a SpecSource,
     pub strict: bool,
     pub warnings: Vec<Diagnostic>,
-    /// The patch files, in the order applied; file `i + 1` of the origin tree is `patches[i]`.
+    /// The patch files, in the order applied; in the origin tree, file 0 is the spec, files
+    /// `1..=n` its other files ([`SpecSource::files`]) and file `n + 1 + i` is `patches[i]`.
     pub patches: &'a [Patch],
     /// Where each node of the patched spec came from, once patches were applied.
     pub prov: Option<Prov>,
@@ -43,10 +44,25 @@ impl<'a> Ctx<'a> {
             return (self.src, pointer.to_string());
         };
         let (file, at) = prov.locate(pointer);
-        match file.checked_sub(1).and_then(|i| self.patches.get(i)) {
-            Some(patch) => (&patch.source, at),
-            None => (self.src, at),
+        (self.file(file), at)
+    }
+
+    /// The source of file `file` of the origin tree.
+    pub fn file(&self, file: usize) -> &'a SpecSource {
+        let spec_files = self.src.files();
+        match file.checked_sub(1) {
+            None => self.src,
+            Some(i) if i < spec_files.len() => &spec_files[i],
+            Some(i) => self
+                .patches
+                .get(i - spec_files.len())
+                .map_or(self.src, |patch| &patch.source),
         }
+    }
+
+    /// The number of patch `i` in the origin tree.
+    pub fn patch_file(&self, i: usize) -> usize {
+        self.src.files().len() + 1 + i
     }
 
     /// A diagnostic about the node at `pointer` of the spec, located in the file it came from.
@@ -55,8 +71,13 @@ impl<'a> Ctx<'a> {
     fn diag(&self, severity: Severity, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let (source, at) = self.origin_of(pointer);
         let mut message = message.into();
-        if at != pointer || !std::ptr::eq(source, self.src) {
-            message.push_str(&format!(" (#{pointer} in the patched spec)"));
+        if at != pointer {
+            let whole = if self.patches.is_empty() {
+                "bundled"
+            } else {
+                "patched"
+            };
+            message.push_str(&format!(" (#{pointer} in the {whole} spec)"));
         }
         source.diag(severity, &at, message)
     }

@@ -219,9 +219,10 @@ pub fn patch(
 ) -> Result<Patched, GenerateError> {
     let mut ctx = ctx::Ctx::new(src, options.strict);
     ctx.patches = patches;
-    let result = src
-        .parse()
-        .and_then(|mut doc| patch::apply_all(&mut ctx, &mut doc).map(|()| doc));
+    let result = src.parse().and_then(|mut doc| {
+        load::bundle::resolve(&mut ctx, &mut doc)?;
+        patch::apply_all(&mut ctx, &mut doc).map(|()| doc)
+    });
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
         Ok(document) => Ok(Patched { document, warnings }),
@@ -246,6 +247,7 @@ struct Output {
 
 fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     let mut doc = ctx.src.parse()?;
+    load::bundle::resolve(ctx, &mut doc)?;
     patch::apply_all(ctx, &mut doc)?;
     // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
     // be switched on elsewhere in a build), so the output does not depend on the build.

@@ -13,11 +13,23 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".."))
 }
 
-/// The spec's path relative to the workspace root, as diagnostics and headers name it.
+/// The path of the spec's root file relative to the workspace root, as diagnostics and headers
+/// name it.
 pub const SPEC: &str = "spec/intercom-2.10.yaml";
 
-/// The text of the project's spec.
-pub fn spec_text() -> String {
-    std::fs::read_to_string(workspace_root().join(SPEC))
-        .expect("spec/intercom-2.10.yaml is readable")
+/// The project's spec: its root file and the files its references reach, named relative to the
+/// workspace root.
+pub fn spec_source() -> intercom_generator::SpecSource {
+    let root = workspace_root();
+    intercom_generator::SpecSource::read(SPEC, |name| {
+        std::fs::read_to_string(root.join(name)).map_err(|e| e.to_string())
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The project's spec as one document, its files' references made references within it.
+pub fn spec_document() -> serde_json::Value {
+    intercom_generator::patch(&spec_source(), &[], &intercom_generator::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .document
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use intercom_client::types::{Contact, ContactRole, UpdateContactRequest};
 use intercom_client::{Client, ClientBuilder, Error, Region, Response, RetryPolicy};
-use intercom_tests::spec_text;
+use intercom_tests::spec_document;
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -43,7 +43,7 @@ fn client(server: &MockServer) -> Client {
 /// The `successful` example of an operation's 200 response, as the spec (and so the
 /// documentation page) gives it.
 fn spec_example(api_path: &str, http_method: &str) -> Value {
-    let spec: Value = serde_yaml_ng::from_str(&spec_text()).expect("the spec is YAML");
+    let spec: Value = spec_document();
     let value = spec["paths"][api_path][http_method]["responses"]["200"]["content"]
         ["application/json"]["examples"]["successful"]["value"]
         .clone();

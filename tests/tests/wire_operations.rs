@@ -4,7 +4,7 @@
 //! and every response must decode into the operation's type.
 
 use intercom_client::Client;
-use intercom_tests::spec_text;
+use intercom_tests::spec_document;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -15,7 +15,7 @@ struct Spec(Value);
 
 impl Spec {
     fn load() -> Self {
-        Spec(serde_yaml_ng::from_str(&spec_text()).expect("the spec is YAML"))
+        Spec(spec_document())
     }
 
     fn operation(&self, id: &str) -> &Value {

@@ -55,8 +55,7 @@ pub(crate) fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
         Some(n) => n.clone(),
         None => crate_name_for(out),
     };
-    let text = std::fs::read_to_string(&args.spec)
-        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
+    let source = crate::read_spec(Path::new(""), &spec)?;
     let started = std::time::Instant::now();
     let options = Options {
         strict: args.strict,
@@ -78,7 +77,7 @@ pub(crate) fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
             .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
         patches.push(make(SpecSource::new(path.display().to_string(), text)));
     }
-    let generated = generate_patched(&SpecSource::new(spec, text), &patches, &options)
+    let generated = generate_patched(&source, &patches, &options)
         .map_err(|e| format!("{e}\nerror: generation failed; nothing was written"))?;
     let elapsed = started.elapsed();
     for warning in &generated.warnings {

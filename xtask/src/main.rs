@@ -214,9 +214,7 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let spec = Paths::SPEC;
     let generated_rel = Paths::GENERATED;
     let surface = Paths::SURFACE;
-    let text = std::fs::read_to_string(paths.spec())
-        .map_err(|e| format!("error: cannot read {spec}: {e}"))?;
-    let source = SpecSource::new(spec, text);
+    let source = read_spec(paths.root(), spec)?;
     let generated = generate(&source, &Options::default())
         .map_err(|e| format!("{e}\nerror: generation failed; no file was changed"))?;
     for warning in &generated.warnings {
@@ -254,6 +252,15 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     }
 }
 
+/// Reads the spec `name` and the files its references reach, each named relative to `root`
+/// (as diagnostics name them).
+pub(crate) fn read_spec(root: &Path, name: &str) -> Result<SpecSource, String> {
+    SpecSource::read(name, |file| {
+        std::fs::read_to_string(root.join(file)).map_err(|e| e.to_string())
+    })
+    .map_err(|e| format!("error: {e}"))
+}
+
 /// `diff-api`: prints the report of the API change between the crates generated from two
 /// specs, with the team's severities and accepted changes applied; fails when a surface defines
 /// a name twice and, with `fail_on_breaking`, when a breaking change is not accepted.
@@ -263,11 +270,8 @@ fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
             .map_err(|e| format!("error: cannot read {}: {e}", path.display()))
     };
     let surface = |path: &Path| -> Result<Surface, String> {
-        let out = generate(
-            &SpecSource::new(path.display().to_string(), read(path)?),
-            &Options::default(),
-        )
-        .map_err(|e| e.to_string())?;
+        let out = generate(&read_spec(Path::new(""), &path.display().to_string())?, &Options::default())
+            .map_err(|e| e.to_string())?;
         Ok(out.surface)
     };
     let severity = match &args.severity {

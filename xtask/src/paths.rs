@@ -62,11 +62,6 @@ impl Paths {
         &self.root
     }
 
-    /// [`Self::SPEC`], absolute.
-    pub fn spec(&self) -> PathBuf {
-        self.root.join(Self::SPEC)
-    }
-
     /// [`Self::CLIENT_LIB`], absolute.
     pub fn client_lib(&self) -> PathBuf {
         self.root.join(Self::CLIENT_LIB)

@@ -1,15 +1,16 @@
 //! Patching the spec before generation: OpenAPI Overlay 1.0 documents and Fern-style override
 //! files, applied in the order given, each YAML or JSON. Diagnostics about the patched spec are
-//! located through [`provenance`]: in the spec where a node came from there, in the patch file
+//! located through [`crate::load::provenance`]: in the spec where a node came from there, in the patch file
 //! where a patch added it.
 
 mod overlay;
 mod overrides;
-pub(crate) mod provenance;
+
 
 use serde_json::Value;
 
 use crate::ctx::{Ctx, R};
+use crate::load::provenance::Prov;
 use crate::load::SpecSource;
 
 /// What a patch file is.
@@ -54,9 +55,12 @@ pub(crate) fn apply_all(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         return Ok(());
     }
     let patches = ctx.patches;
-    let mut prov = provenance::Prov::of(doc, 0, "");
+    let mut prov = ctx
+        .prov
+        .take()
+        .unwrap_or_else(|| Prov::of(doc, 0, ""));
     for (i, patch) in patches.iter().enumerate() {
-        let file = i + 1;
+        let file = ctx.patch_file(i);
         match patch.kind {
             PatchKind::Overlay => overlay::apply(ctx, file, &patch.source, doc, &mut prov)?,
             PatchKind::Overrides => overrides::apply(file, &patch.source, doc, &mut prov)?,

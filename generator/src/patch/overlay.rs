@@ -13,7 +13,7 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use super::provenance::{self, Prov};
+use crate::load::provenance::{self, Prov};
 use crate::ctx::{Ctx, R};
 use crate::diag::Severity;
 use crate::load::SpecSource;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::provenance::{self, Prov};
+use crate::load::provenance::{self, Prov};
 use crate::ctx::R;
 use crate::diag::Severity;
 use crate::load::SpecSource;

@@ -54,6 +54,25 @@ impl Prov {
         }
     }
 
+    /// The origin of a mapping found at `pointer` of file `file`, whose members came from
+    /// `kids`.
+    pub(crate) fn map(file: usize, pointer: &str, kids: BTreeMap<String, Prov>) -> Self {
+        Self {
+            file,
+            pointer: pointer.to_string(),
+            kids: Kids::Map(kids),
+        }
+    }
+
+    /// The origin of a list found at `pointer` of file `file`, whose elements came from `kids`.
+    pub(crate) fn seq(file: usize, pointer: &str, kids: Vec<Prov>) -> Self {
+        Self {
+            file,
+            pointer: pointer.to_string(),
+            kids: Kids::Seq(kids),
+        }
+    }
+
     /// The file and pointer the node at `pointer` of the patched document came from.
     pub(crate) fn locate(&self, pointer: &str) -> (usize, String) {
         let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
@@ -121,6 +140,42 @@ pub(crate) fn at_mut<'v, 'p>(
         origin = origin.kid_mut(&key)?;
     }
     Some((node, origin))
+}
+
+/// Sets member `key` of the mapping reached from `doc` through the members `parents` (made
+/// where missing, as mappings located at the nearest existing one) to `value`, which came from
+/// `from`.
+pub(crate) fn insert(
+    doc: &mut Value,
+    prov: &mut Prov,
+    parents: &[&str],
+    key: &str,
+    value: Value,
+    from: Prov,
+) {
+    let mut node = doc;
+    let mut origin = prov;
+    for parent in parents {
+        origin.mirror(node);
+        let (Value::Object(map), Kids::Map(kids)) = (node, &mut origin.kids) else {
+            return;
+        };
+        let at = join(&origin.pointer, parent);
+        let file = origin.file;
+        let child = map
+            .entry(parent.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let child_origin = kids
+            .entry(parent.to_string())
+            .or_insert_with(|| Prov::map(file, &at, BTreeMap::new()));
+        node = child;
+        origin = child_origin;
+    }
+    origin.mirror(node);
+    if let (Value::Object(map), Kids::Map(kids)) = (node, &mut origin.kids) {
+        map.insert(key.to_string(), value);
+        kids.insert(key.to_string(), from);
+    }
 }
 
 /// Removes the node at `pointer` (not the root) from the document and the tree.

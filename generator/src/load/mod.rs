@@ -1,7 +1,11 @@
-//! Reading a spec file: YAML or JSON text into a JSON value, and JSON pointers back to line and
-//! column for diagnostics.
+//! Reading a spec: YAML or JSON text into a JSON value, the files its relative references
+//! reach ([`bundle`] makes them one document), where each node came from ([`provenance`]), and
+//! JSON pointers back to line and column for diagnostics.
 
-use std::collections::HashMap;
+pub(crate) mod bundle;
+pub(crate) mod provenance;
+
+use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -11,11 +15,17 @@ use yaml_rust2::scanner::Marker;
 use crate::diag::{Diagnostic, LineCol, Severity};
 use crate::pointer::escape_token;
 
-/// The text of a spec and the name it is reported under.
+/// The text of a spec and the name it is reported under, with the other files its relative
+/// references (`$ref: 'contacts.yaml#/components/schemas/contact'`) reach.
 pub struct SpecSource {
     name: String,
     text: String,
     index: OnceLock<HashMap<String, LineCol>>,
+    parsed: OnceLock<Result<Value, Box<Diagnostic>>>,
+    /// The files references reach, in the order they were found.
+    files: Vec<SpecSource>,
+    /// Files a reference names that could not be read, with why.
+    unreadable: Vec<(String, String)>,
 }
 
 impl SpecSource {
@@ -26,7 +36,63 @@ impl SpecSource {
             name: name.into(),
             text: text.into(),
             index: OnceLock::new(),
+            parsed: OnceLock::new(),
+            files: Vec::new(),
+            unreadable: Vec::new(),
         }
+    }
+
+    /// Adds a file that the spec's references may name, as `name` (the path a reference
+    /// resolves to: relative to the referring file's folder, `/`-separated, without `.` or
+    /// `..` segments).
+    #[must_use]
+    pub fn with_file(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.files.push(SpecSource::new(name, text));
+        self
+    }
+
+    /// Reads the spec named `name` and every file its relative references reach, through
+    /// `read` (given each file's name, relative to the same place as `name`). A referenced file
+    /// that cannot be read is kept as such: generation warns at each reference to it. Fails
+    /// only when the spec itself cannot be read.
+    pub fn read(
+        name: impl Into<String>,
+        mut read: impl FnMut(&str) -> Result<String, String>,
+    ) -> Result<Self, String> {
+        let name = name.into();
+        let text = read(&name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let mut root = SpecSource::new(name, text);
+        let mut queue: VecDeque<String> = bundle::files_named(&root).into();
+        while let Some(file) = queue.pop_front() {
+            if file == root.name
+                || root.files.iter().any(|f| f.name == file)
+                || root.unreadable.iter().any(|(n, _)| *n == file)
+            {
+                continue;
+            }
+            match read(&file) {
+                Ok(text) => {
+                    let source = SpecSource::new(file, text);
+                    queue.extend(bundle::files_named(&source));
+                    root.files.push(source);
+                }
+                Err(e) => root.unreadable.push((file, e)),
+            }
+        }
+        Ok(root)
+    }
+
+    /// The other files of the spec, in the order its references reached them.
+    pub fn files(&self) -> &[SpecSource] {
+        &self.files
+    }
+
+    /// Why the file `name`, named by a reference, could not be read, if it could not.
+    pub(crate) fn unreadable(&self, name: &str) -> Option<&str> {
+        self.unreadable
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.as_str())
     }
 
     /// The name diagnostics use for this file.
@@ -39,8 +105,13 @@ impl SpecSource {
         &self.text
     }
 
-    /// Parses the text (YAML 1.2, which includes JSON) into a JSON value.
+    /// Parses the text (YAML 1.2, which includes JSON) into a JSON value; parsed once, then
+    /// copied.
     pub fn parse(&self) -> Result<Value, Box<Diagnostic>> {
+        self.parsed.get_or_init(|| self.parse_text()).clone()
+    }
+
+    fn parse_text(&self) -> Result<Value, Box<Diagnostic>> {
         if self.text.trim().is_empty() {
             // Nothing to point at but the start of the file.
             return Err(Box::new(Diagnostic {
