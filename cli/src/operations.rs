@@ -391,7 +391,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the conversation."),
             },
         ],
@@ -810,45 +810,8 @@ pub static OPERATIONS: &[Operation] = &[
             encoding: Encoding::Json,
             media_type: "application/json",
             required: true,
-            fields: &[
-                Field {
-                    name: "created_at",
-                    flag: "created-at",
-                    kind: Kind::Integer,
-                    help: Some("(UNIX timestamp, UTC) When the event happened."),
-                },
-                Field {
-                    name: "email",
-                    flag: "email",
-                    kind: Kind::String,
-                    help: Some(
-                        "The user's email address. Use it only where the application identifies users by email alone.",
-                    ),
-                },
-                Field {
-                    name: "event_name",
-                    flag: "event-name",
-                    kind: Kind::String,
-                    help: Some(
-                        "The event's name, which the workspace's admins see when filtering and building segments. A past-tense verb and noun reads best, as in `updated-plan`.",
-                    ),
-                },
-                Field {
-                    name: "id",
-                    flag: "id",
-                    kind: Kind::String,
-                    help: Some("The identifier Intercom gave the contact, lead or user."),
-                },
-                Field {
-                    name: "user_id",
-                    flag: "user-id",
-                    kind: Kind::String,
-                    help: Some("Your own identifier for the user."),
-                },
-            ],
-            members: Some(
-                &["created_at", "email", "event_name", "id", "metadata", "user_id"],
-            ),
+            fields: &[],
+            members: None,
         }),
         success: Success::Empty,
         pages: None,
@@ -908,55 +871,8 @@ pub static OPERATIONS: &[Operation] = &[
             encoding: Encoding::Json,
             media_type: "application/json",
             required: true,
-            fields: &[
-                Field {
-                    name: "body",
-                    flag: "body",
-                    kind: Kind::String,
-                    help: Some("The text of the message, as HTML or as plain text."),
-                },
-                Field {
-                    name: "create_conversation_without_contact_reply",
-                    flag: "create-conversation-without-contact-reply",
-                    kind: Kind::Boolean,
-                    help: Some(
-                        "If `true`, the message opens a conversation in the inbox at once, before the contact has replied. `false` when left out.",
-                    ),
-                },
-                Field {
-                    name: "message_type",
-                    flag: "message-type",
-                    kind: Kind::String,
-                    help: Some(
-                        "Whether the message is shown in the Messenger (`in_app`) or sent as an `email`.",
-                    ),
-                },
-                Field {
-                    name: "subject",
-                    flag: "subject",
-                    kind: Kind::String,
-                    help: Some("The subject line of the email."),
-                },
-                Field {
-                    name: "template",
-                    flag: "template",
-                    kind: Kind::String,
-                    help: Some(
-                        "The look of the outgoing message: `plain` or `personal`.",
-                    ),
-                },
-            ],
-            members: Some(
-                &[
-                    "body",
-                    "create_conversation_without_contact_reply",
-                    "from",
-                    "message_type",
-                    "subject",
-                    "template",
-                    "to",
-                ],
-            ),
+            fields: &[],
+            members: None,
         }),
         success: Success::Json,
         pages: None,
@@ -1296,7 +1212,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/ticket_types",
         summary: Some("Create a ticket type"),
         description: Some(
-            "Adds a ticket type to the workspace and returns it. Every new ticket type comes with two default attributes, `_default_title_` and `_default_description_`. The `icon` takes an emoji from the Twemoji set.",
+            "Adds a ticket type to the workspace and returns it. Intercom gives each new type the attributes `_default_title_` and `_default_description_` on its own. The `icon` takes an emoji from the Twemoji set.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/ticket_types")],
@@ -1513,7 +1429,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the article."),
             },
         ],
@@ -1536,7 +1452,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the collection."),
             },
         ],
@@ -1609,7 +1525,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the news item."),
             },
         ],
@@ -2112,13 +2028,33 @@ pub static OPERATIONS: &[Operation] = &[
         segments: &[Segment::Literal("/events")],
         params: &[
             Param {
-                name: "filter",
-                flag: "filter",
+                name: "user_id",
+                flag: "user-id",
                 location: Location::Query,
-                required: true,
-                kind: Kind::Json,
+                required: false,
+                kind: Kind::String,
                 help: Some(
-                    "The contact whose events to list, by exactly one of `user_id`, `intercom_user_id` or `email`, each sent as a query parameter of its own.",
+                    "Your own identifier for the user whose events to list. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
+                ),
+            },
+            Param {
+                name: "intercom_user_id",
+                flag: "intercom-user-id",
+                location: Location::Query,
+                required: false,
+                kind: Kind::String,
+                help: Some(
+                    "The identifier Intercom gave the user or lead whose events to list; the only way to name a lead. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
+                ),
+            },
+            Param {
+                name: "email",
+                flag: "email",
+                location: Location::Query,
+                required: false,
+                kind: Kind::String,
+                help: Some(
+                    "The email address of the user whose events to list, percent-encoded. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
                 ),
             },
             Param {
@@ -2136,6 +2072,14 @@ pub static OPERATIONS: &[Operation] = &[
                 required: false,
                 kind: Kind::Boolean,
                 help: Some("A flag asking for a summary of the events."),
+            },
+            Param {
+                name: "per_page",
+                flag: "per-page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some("How many events a page holds; 15 when left out."),
             },
         ],
         body: None,
@@ -2207,14 +2151,54 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/help_center/collections",
         summary: Some("List all collections"),
         description: Some(
-            "Returns the workspace's collections, nested ones included, ordered by `updated_at` with the most recently updated first.",
+            "Returns the workspace's collections, nested ones included, ordered by `updated_at` with the most recently updated first, a page at a time; pages are numbered from 1.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/help_center/collections")],
-        params: &[],
+        params: &[
+            Param {
+                name: "page",
+                flag: "page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "Which page to return, counting from 1; the first when left out.",
+                ),
+            },
+            Param {
+                name: "per_page",
+                flag: "per-page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                ),
+            },
+        ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Page {
+                    slot: ::intercom_runtime::Slot::Query("page"),
+                    total: Some("/pages/total_pages"),
+                },
+                items: "/data",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "page",
+                kind: Kind::Integer,
+                help: "Number of the page to start at, from 1",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-all-companies",
@@ -2259,7 +2243,26 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Page {
+                    slot: ::intercom_runtime::Slot::Query("page"),
+                    total: Some("/pages/total_pages"),
+                },
+                items: "/data",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "page",
+                kind: Kind::Integer,
+                help: "Number of the page to start at, from 1",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-articles",
@@ -2268,14 +2271,54 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/articles",
         summary: Some("List all articles"),
         description: Some(
-            "Returns every article in the workspace, ordered by `updated_at` with the most recently updated article first.",
+            "Returns every article in the workspace, ordered by `updated_at` with the most recently updated article first, a page at a time; pages are numbered from 1.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/articles")],
-        params: &[],
+        params: &[
+            Param {
+                name: "page",
+                flag: "page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "Which page to return, counting from 1; the first when left out.",
+                ),
+            },
+            Param {
+                name: "per_page",
+                flag: "per-page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                ),
+            },
+        ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Page {
+                    slot: ::intercom_runtime::Slot::Query("page"),
+                    total: Some("/pages/total_pages"),
+                },
+                items: "/data",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "page",
+                kind: Kind::Integer,
+                help: "Number of the page to start at, from 1",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-attached-contacts",
@@ -2283,7 +2326,9 @@ pub static OPERATIONS: &[Operation] = &[
         method: HttpMethod::Get,
         path: "/companies/{id}/contacts",
         summary: Some("List a company's contacts"),
-        description: Some("Returns the contacts that belong to a company."),
+        description: Some(
+            "Returns the contacts that belong to a company, a page at a time. Pages are numbered.",
+        ),
         deprecated: false,
         segments: &[
             Segment::Literal("/companies/"),
@@ -2299,10 +2344,49 @@ pub static OPERATIONS: &[Operation] = &[
                 kind: Kind::String,
                 help: Some("The identifier Intercom gave the company."),
             },
+            Param {
+                name: "page",
+                flag: "page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "Which page to return, counting from 1; the first when left out.",
+                ),
+            },
+            Param {
+                name: "per_page",
+                flag: "per-page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                ),
+            },
         ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Page {
+                    slot: ::intercom_runtime::Slot::Query("page"),
+                    total: Some("/pages/total_pages"),
+                },
+                items: "/data",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "page",
+                kind: Kind::Integer,
+                help: "Number of the page to start at, from 1",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-attached-segments-for-companies",
@@ -2492,7 +2576,26 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Cursor {
+                    slot: ::intercom_runtime::Slot::Query("starting_after"),
+                    next: "/pages/next/starting_after",
+                },
+                items: "/conversations",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "starting-after",
+                kind: Kind::String,
+                help: "Cursor of the page to start at, as a page gives it at `/pages/next/starting_after`",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-help-centers",
@@ -2500,13 +2603,55 @@ pub static OPERATIONS: &[Operation] = &[
         method: HttpMethod::Get,
         path: "/help_center/help_centers",
         summary: Some("List all Help Centers"),
-        description: Some("Returns the workspace's Help Centers."),
+        description: Some(
+            "Returns the workspace's Help Centers, a page at a time; pages are numbered from 1. The response gives no page count.",
+        ),
         deprecated: false,
         segments: &[Segment::Literal("/help_center/help_centers")],
-        params: &[],
+        params: &[
+            Param {
+                name: "page",
+                flag: "page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "Which page to return, counting from 1; the first when left out.",
+                ),
+            },
+            Param {
+                name: "per_page",
+                flag: "per-page",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+                help: Some(
+                    "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                ),
+            },
+        ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Page {
+                    slot: ::intercom_runtime::Slot::Query("page"),
+                    total: None,
+                },
+                items: "/data",
+                page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+            },
+            start: PageFlag {
+                flag: "page",
+                kind: Kind::Integer,
+                help: "Number of the page to start at, from 1",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "list-live-newsfeed-items",
@@ -2515,7 +2660,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/news/newsfeeds/{id}/items",
         summary: Some("List the live items of a newsfeed"),
         description: Some(
-            "Returns the news items of one newsfeed that are currently live; drafts are left out.",
+            "Returns the news items of one newsfeed that are currently live, in numbered pages; drafts are left out. The operation declares no parameter to choose the page.",
         ),
         deprecated: false,
         segments: &[
@@ -2544,7 +2689,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/news/news_items",
         summary: Some("List all news items"),
         description: Some(
-            "Returns every news item in the workspace, whether a draft or live.",
+            "Returns every news item in the workspace, whether a draft or live, in numbered pages. The operation declares no parameter to choose the page.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/news/news_items")],
@@ -2559,7 +2704,9 @@ pub static OPERATIONS: &[Operation] = &[
         method: HttpMethod::Get,
         path: "/news/newsfeeds",
         summary: Some("List all newsfeeds"),
-        description: Some("Returns every newsfeed in the workspace."),
+        description: Some(
+            "Returns every newsfeed in the workspace, in numbered pages. The operation declares no parameter to choose the page.",
+        ),
         deprecated: false,
         segments: &[Segment::Literal("/news/newsfeeds")],
         params: &[],
@@ -3017,7 +3164,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the admin, as given by Intercom."),
             },
         ],
@@ -3042,7 +3189,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the article."),
             },
         ],
@@ -3065,7 +3212,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the collection."),
             },
         ],
@@ -3080,7 +3227,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/companies",
         summary: Some("Find or filter companies"),
         description: Some(
-            "Looks a company up by its `company_id` or by its `name`, or lists the companies that carry a tag (`tag_id`) or are in a segment (`segment_id`). Each of these is a query parameter, as in `/companies?name={name}`. The response is a page of companies in every case, even when one company is asked for.",
+            "Looks a company up by its `company_id` or by its `name`, or lists the companies that carry a tag (`tag_id`) or are in a segment (`segment_id`). Each of these is a query parameter, as in `/companies?name={name}`.\nThe answer takes one of two shapes, told apart by `type`: a look-up by `company_id` or `name` returns the company itself (`company`), while the other requests return a numbered page of companies (`list`), which `page` and `per_page` choose.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/companies")],
@@ -3157,7 +3304,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the conversation."),
             },
             Param {
@@ -3190,7 +3337,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the Help Center."),
             },
         ],
@@ -3213,7 +3360,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the news item."),
             },
         ],
@@ -3259,7 +3406,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the note, as given by Intercom."),
             },
         ],
@@ -3363,7 +3510,22 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Scroll {
+                    slot: ::intercom_runtime::Slot::Query("scroll_param"),
+                    next: "/scroll_param",
+                },
+                items: "/data",
+                page_size: None,
+            },
+            start: PageFlag {
+                flag: "scroll-param",
+                kind: Kind::String,
+                help: "Scroll value to go on from, as a page gives it at `/scroll_param`",
+            },
+            size: None,
+        }),
     },
     Operation {
         command: "search-articles",
@@ -3372,7 +3534,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/articles/search",
         summary: Some("Search articles"),
         description: Some(
-            "Returns the articles that match the query: a phrase, a state and a Help Center, each optional. On request, the response also marks where the phrase occurs in each article.",
+            "Returns the articles that match the query: a phrase, a state and a Help Center, each optional. On request, the response also marks where the phrase occurs in each article. Results come in numbered pages of 10; the operation declares no parameter to choose the page.",
         ),
         deprecated: false,
         segments: &[Segment::Literal("/articles/search")],
@@ -3481,7 +3643,26 @@ pub static OPERATIONS: &[Operation] = &[
             members: Some(&["pagination", "query"]),
         }),
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Cursor {
+                    slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                    next: "/pages/next/starting_after",
+                },
+                items: "/conversations",
+                page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+            },
+            start: PageFlag {
+                flag: "starting-after",
+                kind: Kind::String,
+                help: "Cursor of the page to start at, as a page gives it at `/pages/next/starting_after`",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "search-tickets",
@@ -3503,7 +3684,26 @@ pub static OPERATIONS: &[Operation] = &[
             members: Some(&["pagination", "query"]),
         }),
         success: Success::Json,
-        pages: None,
+        pages: Some(Paging {
+            pages: ::intercom_runtime::Pages {
+                advance: ::intercom_runtime::Advance::Cursor {
+                    slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                    next: "/pages/next/starting_after",
+                },
+                items: "/tickets",
+                page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+            },
+            start: PageFlag {
+                flag: "starting-after",
+                kind: Kind::String,
+                help: "Cursor of the page to start at, as a page gives it at `/pages/next/starting_after`",
+            },
+            size: Some(PageFlag {
+                flag: "per-page",
+                kind: Kind::Integer,
+                help: "Items per page",
+            }),
+        }),
     },
     Operation {
         command: "set-away-admin",
@@ -3526,7 +3726,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the admin, as given by Intercom."),
             },
         ],
@@ -3632,7 +3832,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the article."),
             },
         ],
@@ -3729,7 +3929,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the collection."),
             },
         ],
@@ -3789,7 +3989,64 @@ pub static OPERATIONS: &[Operation] = &[
                 help: Some("The identifier Intercom gave the company."),
             },
         ],
-        body: None,
+        body: Some(Body {
+            encoding: Encoding::Json,
+            media_type: "application/json",
+            required: false,
+            fields: &[
+                Field {
+                    name: "industry",
+                    flag: "industry",
+                    kind: Kind::String,
+                    help: Some("The line of business the company is in."),
+                },
+                Field {
+                    name: "monthly_spend",
+                    flag: "monthly-spend",
+                    kind: Kind::Integer,
+                    help: Some(
+                        "The revenue the company brings your business, as a whole number: any fraction is cut off, so 155.98 is kept as 155. At most 2147483647 (2^31 - 1).",
+                    ),
+                },
+                Field {
+                    name: "name",
+                    flag: "name",
+                    kind: Kind::String,
+                    help: Some("The company's name."),
+                },
+                Field {
+                    name: "plan",
+                    flag: "plan",
+                    kind: Kind::String,
+                    help: Some("The name of the company's plan."),
+                },
+                Field {
+                    name: "size",
+                    flag: "size",
+                    kind: Kind::Integer,
+                    help: Some("How many people work at the company."),
+                },
+                Field {
+                    name: "website",
+                    flag: "website",
+                    kind: Kind::String,
+                    help: Some(
+                        "The address of the company's website. Intercom does not check it: any text is accepted.",
+                    ),
+                },
+            ],
+            members: Some(
+                &[
+                    "custom_attributes",
+                    "industry",
+                    "monthly_spend",
+                    "name",
+                    "plan",
+                    "size",
+                    "website",
+                ],
+            ),
+        }),
         success: Success::Json,
         pages: None,
     },
@@ -3920,7 +4177,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the conversation."),
             },
             Param {
@@ -3946,7 +4203,7 @@ pub static OPERATIONS: &[Operation] = &[
                     help: Some("Whether to mark the conversation as read."),
                 },
             ],
-            members: Some(&["read"]),
+            members: Some(&["custom_attributes", "read"]),
         }),
         success: Success::Json,
         pages: None,
@@ -3968,7 +4225,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier of the data attribute."),
             },
         ],
@@ -4018,7 +4275,7 @@ pub static OPERATIONS: &[Operation] = &[
                 flag: "id",
                 location: Location::Path,
                 required: true,
-                kind: Kind::Integer,
+                kind: Kind::String,
                 help: Some("The identifier Intercom gave the news item."),
             },
         ],
@@ -4373,27 +4630,8 @@ pub static OPERATIONS: &[Operation] = &[
             encoding: Encoding::Json,
             media_type: "application/json",
             required: true,
-            fields: &[
-                Field {
-                    name: "id",
-                    flag: "id",
-                    kind: Kind::String,
-                    help: Some("The identifier Intercom gave the visitor."),
-                },
-                Field {
-                    name: "name",
-                    flag: "name",
-                    kind: Kind::String,
-                    help: Some("The visitor's name."),
-                },
-                Field {
-                    name: "user_id",
-                    flag: "user-id",
-                    kind: Kind::String,
-                    help: Some("Your own identifier for the visitor."),
-                },
-            ],
-            members: Some(&["custom_attributes", "id", "name", "user_id"]),
+            fields: &[],
+            members: None,
         }),
         success: Success::Json,
         pages: None,

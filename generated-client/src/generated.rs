@@ -189,7 +189,7 @@ impl Client {
         &self,
         id: &str,
         body: &types::AttachContactToConversationRequest,
-    ) -> Result<Response<types::Conversation>, Error> {
+    ) -> Result<Response<types::ConversationCustomerList>, Error> {
         let request = Request::new(Method::POST, "attachContactToConversation")
             .path("/conversations/")
             .param("id", id)
@@ -394,7 +394,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn convert_conversation_to_ticket(
         &self,
-        id: i64,
+        id: &str,
         body: &types::ConvertConversationToTicketRequest,
     ) -> Result<Response<types::Ticket>, Error> {
         let request = Request::new(Method::POST, "convertConversationToTicket")
@@ -769,11 +769,11 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`] for any status other than 2xx; the description documents:
-    /// - 400: The request was malformed or a parameter was missing.
-    /// - 401: The access token is missing, invalid or lacks the needed scope.
-    /// - 422: The request was well formed but a value in it was rejected.
-    /// - 429: The rate limit has been exceeded; retry after the window resets.
-    /// - 5XX: Intercom failed to handle the request.
+    /// - 400: error
+    /// - 401: error
+    /// - 422: error
+    /// - 429: error
+    /// - 5XX: error
     pub async fn create_phone_switch(
         &self,
         body: &types::CreatePhoneSwitchRequest,
@@ -830,7 +830,7 @@ impl Client {
 
     /// Create a ticket type
     ///
-    /// Adds a ticket type to the workspace and returns it. Every new ticket type comes with two default attributes, `_default_title_` and `_default_description_`. The `icon` takes an emoji from the Twemoji set.
+    /// Adds a ticket type to the workspace and returns it. Intercom gives each new type the attributes `_default_title_` and `_default_description_` on its own. The `icon` takes an emoji from the Twemoji set.
     ///
     /// Sends `POST /ticket_types`. Not repeated after a 5xx status or a timeout, since the server may have acted on it; a 429 or a refused connection is retried.
     ///
@@ -920,7 +920,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn delete_article(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::DeletedArticleObject>, Error> {
         let request = Request::new(Method::DELETE, "deleteArticle")
             .path("/articles/")
@@ -947,7 +947,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn delete_collection(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::DeletedCollectionObject>, Error> {
         let request = Request::new(Method::DELETE, "deleteCollection")
             .path("/help_center/collections/")
@@ -1030,7 +1030,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn delete_news_item(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::DeletedObject>, Error> {
         let request = Request::new(Method::DELETE, "deleteNewsItem")
             .path("/news/news_items/")
@@ -1120,7 +1120,7 @@ impl Client {
         conversation_id: &str,
         contact_id: &str,
         body: &types::DetachContactFromConversationRequest,
-    ) -> Result<Response<types::Conversation>, Error> {
+    ) -> Result<Response<types::ConversationCustomerList>, Error> {
         let request = Request::new(Method::DELETE, "detachContactFromConversation")
             .path("/conversations/")
             .param("conversation_id", conversation_id)
@@ -1450,9 +1450,12 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `filter`: The contact whose events to list, by exactly one of `user_id`, `intercom_user_id` or `email`, each sent as a query parameter of its own.
+    /// - `user_id`: Your own identifier for the user whose events to list. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.
+    /// - `intercom_user_id`: The identifier Intercom gave the user or lead whose events to list; the only way to name a lead. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.
+    /// - `email`: The email address of the user whose events to list, percent-encoded. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.
     /// - `type_`: Must be `user`.
     /// - `summary`: A flag asking for a summary of the events.
+    /// - `per_page`: How many events a page holds; 15 when left out.
     ///
     /// # Errors
     ///
@@ -1462,15 +1465,21 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn lis_data_events(
         &self,
-        filter: &types::LisDataEventsFilter,
+        user_id: Option<&str>,
+        intercom_user_id: Option<&str>,
+        email: Option<&str>,
         type_: &str,
         summary: Option<bool>,
+        per_page: Option<i64>,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = Request::new(Method::GET, "lisDataEvents")
             .path("/events")
-            .query("filter", &filter)
+            .query("user_id", &user_id)
+            .query("intercom_user_id", &intercom_user_id)
+            .query("email", &email)
             .query("type", &type_)
-            .query("summary", &summary);
+            .query("summary", &summary)
+            .query("per_page", &per_page);
         self.runtime.send(request).await
     }
 
@@ -1531,9 +1540,14 @@ impl Client {
 
     /// List all collections
     ///
-    /// Returns the workspace's collections, nested ones included, ordered by `updated_at` with the most recently updated first.
+    /// Returns the workspace's collections, nested ones included, ordered by `updated_at` with the most recently updated first, a page at a time; pages are numbered from 1.
     ///
     /// Sends `GET /help_center/collections`.
+    ///
+    /// # Arguments
+    ///
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
     ///
     /// # Errors
     ///
@@ -1543,10 +1557,41 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn list_all_collections(
         &self,
+        page: Option<i64>,
+        per_page: Option<i64>,
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = Request::new(Method::GET, "listAllCollections")
-            .path("/help_center/collections");
+            .path("/help_center/collections")
+            .query("page", &page)
+            .query("per_page", &per_page);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_all_collections` (List all collections), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_all_collections_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Collection, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "listAllCollections")
+                        .path("/help_center/collections")
+                },
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List all companies
@@ -1582,11 +1627,45 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `list_all_companies` (List all companies), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_all_companies_stream<'a>(
+        &'a self,
+        order: Option<&'a str>,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Company, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::POST, "listAllCompanies")
+                        .path("/companies/list")
+                        .query("order", &order)
+                },
+                None,
+                pages,
+                options,
+            )
+    }
+
     /// List all articles
     ///
-    /// Returns every article in the workspace, ordered by `updated_at` with the most recently updated article first.
+    /// Returns every article in the workspace, ordered by `updated_at` with the most recently updated article first, a page at a time; pages are numbered from 1.
     ///
     /// Sends `GET /articles`.
+    ///
+    /// # Arguments
+    ///
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
     ///
     /// # Errors
     ///
@@ -1594,20 +1673,55 @@ impl Client {
     /// - 401: The access token is missing, invalid or lacks the needed scope.
     /// - 429: The rate limit has been exceeded; retry after the window resets.
     /// - 5XX: Intercom failed to handle the request.
-    pub async fn list_articles(&self) -> Result<Response<types::ArticleList>, Error> {
-        let request = Request::new(Method::GET, "listArticles").path("/articles");
+    pub async fn list_articles(
+        &self,
+        page: Option<i64>,
+        per_page: Option<i64>,
+    ) -> Result<Response<types::ArticleList>, Error> {
+        let request = Request::new(Method::GET, "listArticles")
+            .path("/articles")
+            .query("page", &page)
+            .query("per_page", &per_page);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_articles` (List all articles), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_articles_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<
+        Item = Result<types::ArticleListItem, Error>,
+    > + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || Request::new(Method::GET, "listArticles").path("/articles"),
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List a company's contacts
     ///
-    /// Returns the contacts that belong to a company.
+    /// Returns the contacts that belong to a company, a page at a time. Pages are numbered.
     ///
     /// Sends `GET /companies/{id}/contacts`.
     ///
     /// # Arguments
     ///
     /// - `id`: The identifier Intercom gave the company.
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
     ///
     /// # Errors
     ///
@@ -1619,12 +1733,46 @@ impl Client {
     pub async fn list_attached_contacts(
         &self,
         id: &str,
+        page: Option<i64>,
+        per_page: Option<i64>,
     ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = Request::new(Method::GET, "ListAttachedContacts")
             .path("/companies/")
             .param("id", id)
-            .path("/contacts");
+            .path("/contacts")
+            .query("page", &page)
+            .query("per_page", &per_page);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_attached_contacts` (List a company's contacts), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_attached_contacts_stream<'a>(
+        &'a self,
+        id: &'a str,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Contact, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "ListAttachedContacts")
+                        .path("/companies/")
+                        .param("id", id)
+                        .path("/contacts")
+                },
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List a company's segments
@@ -1796,7 +1944,7 @@ impl Client {
         &self,
         per_page: Option<i64>,
         starting_after: Option<&str>,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
+    ) -> Result<Response<types::ConversationList>, Error> {
         let request = Request::new(Method::GET, "listConversations")
             .path("/conversations")
             .query("per_page", &per_page)
@@ -1804,11 +1952,44 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `list_conversations` (List all conversations), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_conversations_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<
+        Item = Result<types::ConversationListItem, Error>,
+    > + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Query("starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/conversations",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "listConversations").path("/conversations")
+                },
+                None,
+                pages,
+                options,
+            )
+    }
+
     /// List all Help Centers
     ///
-    /// Returns the workspace's Help Centers.
+    /// Returns the workspace's Help Centers, a page at a time; pages are numbered from 1. The response gives no page count.
     ///
     /// Sends `GET /help_center/help_centers`.
+    ///
+    /// # Arguments
+    ///
+    /// - `page`: Which page to return, counting from 1; the first when left out.
+    /// - `per_page`: How many entries a page holds. Intercom picks a default when the parameter is left out.
     ///
     /// # Errors
     ///
@@ -1818,15 +1999,46 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn list_help_centers(
         &self,
+        page: Option<i64>,
+        per_page: Option<i64>,
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = Request::new(Method::GET, "listHelpCenters")
-            .path("/help_center/help_centers");
+            .path("/help_center/help_centers")
+            .query("page", &page)
+            .query("per_page", &per_page);
         self.runtime.send(request).await
+    }
+
+    /// Every item of `list_help_centers` (List all Help Centers), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn list_help_centers_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::HelpCenter, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "listHelpCenters")
+                        .path("/help_center/help_centers")
+                },
+                None,
+                pages,
+                options,
+            )
     }
 
     /// List the live items of a newsfeed
     ///
-    /// Returns the news items of one newsfeed that are currently live; drafts are left out.
+    /// Returns the news items of one newsfeed that are currently live, in numbered pages; drafts are left out. The operation declares no parameter to choose the page.
     ///
     /// Sends `GET /news/newsfeeds/{id}/items`.
     ///
@@ -1843,7 +2055,7 @@ impl Client {
     pub async fn list_live_newsfeed_items(
         &self,
         id: &str,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
+    ) -> Result<Response<types::NewsItemList>, Error> {
         let request = Request::new(Method::GET, "listLiveNewsfeedItems")
             .path("/news/newsfeeds/")
             .param("id", id)
@@ -1853,7 +2065,7 @@ impl Client {
 
     /// List all news items
     ///
-    /// Returns every news item in the workspace, whether a draft or live.
+    /// Returns every news item in the workspace, whether a draft or live, in numbered pages. The operation declares no parameter to choose the page.
     ///
     /// Sends `GET /news/news_items`.
     ///
@@ -1863,9 +2075,7 @@ impl Client {
     /// - 401: The access token is missing, invalid or lacks the needed scope.
     /// - 429: The rate limit has been exceeded; retry after the window resets.
     /// - 5XX: Intercom failed to handle the request.
-    pub async fn list_news_items(
-        &self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
+    pub async fn list_news_items(&self) -> Result<Response<types::NewsItemList>, Error> {
         let request = Request::new(Method::GET, "listNewsItems")
             .path("/news/news_items");
         self.runtime.send(request).await
@@ -1873,7 +2083,7 @@ impl Client {
 
     /// List all newsfeeds
     ///
-    /// Returns every newsfeed in the workspace.
+    /// Returns every newsfeed in the workspace, in numbered pages. The operation declares no parameter to choose the page.
     ///
     /// Sends `GET /news/newsfeeds`.
     ///
@@ -1883,9 +2093,7 @@ impl Client {
     /// - 401: The access token is missing, invalid or lacks the needed scope.
     /// - 429: The rate limit has been exceeded; retry after the window resets.
     /// - 5XX: Intercom failed to handle the request.
-    pub async fn list_newsfeeds(
-        &self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
+    pub async fn list_newsfeeds(&self) -> Result<Response<types::NewsfeedList>, Error> {
         let request = Request::new(Method::GET, "listNewsfeeds").path("/news/newsfeeds");
         self.runtime.send(request).await
     }
@@ -2266,10 +2474,11 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`] for any status other than 2xx; the description documents:
-    /// - 401: The access token is missing, invalid or lacks the needed scope.
-    /// - 404: An object named in the path or the body does not exist.
-    /// - 429: The rate limit has been exceeded; retry after the window resets.
-    /// - 5XX: Intercom failed to handle the request.
+    /// - 400: error
+    /// - 401: error
+    /// - 404: error
+    /// - 429: error
+    /// - 5XX: error
     pub async fn reply_ticket(
         &self,
         id: &str,
@@ -2329,7 +2538,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_admin(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::Admin>, Error> {
         let request = Request::new(Method::GET, "retrieveAdmin")
             .path("/admins/")
@@ -2356,7 +2565,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_article(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::Article>, Error> {
         let request = Request::new(Method::GET, "retrieveArticle")
             .path("/articles/")
@@ -2383,7 +2592,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_collection(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::Collection>, Error> {
         let request = Request::new(Method::GET, "retrieveCollection")
             .path("/help_center/collections/")
@@ -2393,7 +2602,8 @@ impl Client {
 
     /// Find or filter companies
     ///
-    /// Looks a company up by its `company_id` or by its `name`, or lists the companies that carry a tag (`tag_id`) or are in a segment (`segment_id`). Each of these is a query parameter, as in `/companies?name={name}`. The response is a page of companies in every case, even when one company is asked for.
+    /// Looks a company up by its `company_id` or by its `name`, or lists the companies that carry a tag (`tag_id`) or are in a segment (`segment_id`). Each of these is a query parameter, as in `/companies?name={name}`.
+    /// The answer takes one of two shapes, told apart by `type`: a look-up by `company_id` or `name` returns the company itself (`company`), while the other requests return a numbered page of companies (`list`), which `page` and `per_page` choose.
     ///
     /// Sends `GET /companies`.
     ///
@@ -2421,7 +2631,7 @@ impl Client {
         segment_id: Option<&str>,
         page: Option<i64>,
         per_page: Option<i64>,
-    ) -> Result<Response<types::CompanyList>, Error> {
+    ) -> Result<Response<types::RetrieveCompanyResponse>, Error> {
         let request = Request::new(Method::GET, "retrieveCompany")
             .path("/companies")
             .query("name", &name)
@@ -2454,7 +2664,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_conversation(
         &self,
-        id: i64,
+        id: &str,
         display_as: Option<&str>,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = Request::new(Method::GET, "retrieveConversation")
@@ -2483,7 +2693,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_help_center(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::HelpCenter>, Error> {
         let request = Request::new(Method::GET, "retrieveHelpCenter")
             .path("/help_center/help_centers/")
@@ -2510,7 +2720,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn retrieve_news_item(
         &self,
-        id: i64,
+        id: &str,
     ) -> Result<Response<types::NewsItem>, Error> {
         let request = Request::new(Method::GET, "retrieveNewsItem")
             .path("/news/news_items/")
@@ -2561,7 +2771,7 @@ impl Client {
     /// - 404: An object named in the path or the body does not exist.
     /// - 429: The rate limit has been exceeded; retry after the window resets.
     /// - 5XX: Intercom failed to handle the request.
-    pub async fn retrieve_note(&self, id: i64) -> Result<Response<types::Note>, Error> {
+    pub async fn retrieve_note(&self, id: &str) -> Result<Response<types::Note>, Error> {
         let request = Request::new(Method::GET, "retrieveNote")
             .path("/notes/")
             .param("id", id);
@@ -2687,9 +2897,36 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `scroll_over_all_companies` (Scroll through all companies), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn scroll_over_all_companies_stream<'a>(
+        &'a self,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Company, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Scroll {
+                slot: ::intercom_runtime::Slot::Query("scroll_param"),
+                next: "/scroll_param",
+            },
+            items: "/data",
+            page_size: None,
+        };
+        self.runtime
+            .paginate(
+                move || {
+                    Request::new(Method::GET, "scrollOverAllCompanies")
+                        .path("/companies/scroll")
+                },
+                None,
+                pages,
+                options,
+            )
+    }
+
     /// Search articles
     ///
-    /// Returns the articles that match the query: a phrase, a state and a Help Center, each optional. On request, the response also marks where the phrase occurs in each article.
+    /// Returns the articles that match the query: a phrase, a state and a Help Center, each optional. On request, the response also marks where the phrase occurs in each article. Results come in numbered pages of 10; the operation declares no parameter to choose the page.
     ///
     /// Sends `GET /articles/search`.
     ///
@@ -2866,6 +3103,36 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `search_conversations` (Search conversations), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn search_conversations_stream<'a>(
+        &'a self,
+        body: &'a types::SearchRequest,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<
+        Item = Result<types::ConversationListItem, Error>,
+    > + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/conversations",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        };
+        self.runtime
+            .paginate_with_body(
+                move || {
+                    Request::new(Method::POST, "searchConversations")
+                        .path("/conversations/search")
+                },
+                body,
+                pages,
+                options,
+            )
+    }
+
     /// Search tickets
     ///
     /// Finds the tickets whose attributes match a query, a page at a time. The
@@ -2931,6 +3198,33 @@ impl Client {
         self.runtime.send(request).await
     }
 
+    /// Every item of `search_tickets` (Search tickets), page after page.
+    ///
+    /// Pages are fetched as the stream is read, each through the client's retries and error handling; `options` sets a saved cursor (or page) to start from and the page size. The stream ends after the last page, or at a cursor it has already seen; an error ends it after the items already read.
+    pub fn search_tickets_stream<'a>(
+        &'a self,
+        body: &'a types::SearchRequest,
+        options: PageOptions,
+    ) -> impl ::intercom_runtime::Stream<Item = Result<types::Ticket, Error>> + 'a {
+        let pages = ::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/tickets",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        };
+        self.runtime
+            .paginate_with_body(
+                move || {
+                    Request::new(Method::POST, "searchTickets").path("/tickets/search")
+                },
+                body,
+                pages,
+                options,
+            )
+    }
+
     /// Mark an admin as away
     ///
     /// Turns an admin's away mode in the Inbox on or off, and returns the admin.
@@ -2950,7 +3244,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn set_away_admin(
         &self,
-        id: i64,
+        id: &str,
         body: &types::SetAwayAdminRequest,
     ) -> Result<Response<types::Admin>, Error> {
         let request = Request::new(Method::PUT, "setAwayAdmin")
@@ -3039,7 +3333,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn update_article(
         &self,
-        id: i64,
+        id: &str,
         body: &types::UpdateArticleRequest,
     ) -> Result<Response<types::Article>, Error> {
         let request = Request::new(Method::PUT, "updateArticle")
@@ -3068,7 +3362,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn update_collection(
         &self,
-        id: i64,
+        id: &str,
         body: &types::UpdateCollectionRequest,
     ) -> Result<Response<types::Collection>, Error> {
         let request = Request::new(Method::PUT, "updateCollection")
@@ -3098,10 +3392,12 @@ impl Client {
     pub async fn update_company(
         &self,
         id: &str,
+        body: &types::UpdateCompanyRequest,
     ) -> Result<Response<types::Company>, Error> {
         let request = Request::new(Method::PUT, "UpdateCompany")
             .path("/companies/")
-            .param("id", id);
+            .param("id", id)
+            .json(body);
         self.runtime.send(request).await
     }
 
@@ -3158,7 +3454,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn update_conversation(
         &self,
-        id: i64,
+        id: &str,
         display_as: Option<&str>,
         body: &types::UpdateConversationRequest,
     ) -> Result<Response<types::Conversation>, Error> {
@@ -3191,7 +3487,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn update_data_attribute(
         &self,
-        id: i64,
+        id: &str,
         body: &types::UpdateDataAttributeRequest,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = Request::new(Method::PUT, "updateDataAttribute")
@@ -3218,7 +3514,7 @@ impl Client {
     /// - 5XX: Intercom failed to handle the request.
     pub async fn update_news_item(
         &self,
-        id: i64,
+        id: &str,
         body: &types::NewsItemRequest,
     ) -> Result<Response<types::NewsItem>, Error> {
         let request = Request::new(Method::PUT, "updateNewsItem")
@@ -3407,7 +3703,7 @@ pub mod types {
         /// A short account of the activity, for people to read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub activity_description: ::std::option::Option<::std::string::String>,
-        /// What kind of action the admin took.
+        /// What kind of action the admin took. The list grows as Intercom adds settings, without a new API version, so other values can arrive.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub activity_type: ::std::option::Option<ActivityLogActivityType>,
         /// (UNIX timestamp) When the activity took place.
@@ -3424,7 +3720,7 @@ pub mod types {
         pub performed_by: ::std::option::Option<ActivityLogPerformedBy>,
     }
 
-    /// What kind of action the admin took.
+    /// What kind of action the admin took. The list grows as Intercom adds settings, without a new API version, so other values can arrive.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ActivityLogActivityType {
@@ -3437,12 +3733,21 @@ pub mod types {
         /// The value `admin_away_mode_change`.
         #[serde(rename = "admin_away_mode_change")]
         AdminAwayModeChange,
+        /// The value `admin_conversation_assignment_limit_change`.
+        #[serde(rename = "admin_conversation_assignment_limit_change")]
+        AdminConversationAssignmentLimitChange,
         /// The value `admin_deletion`.
         #[serde(rename = "admin_deletion")]
         AdminDeletion,
         /// The value `admin_deprovisioned`.
         #[serde(rename = "admin_deprovisioned")]
         AdminDeprovisioned,
+        /// The value `admin_impersonation_consent_approved`.
+        #[serde(rename = "admin_impersonation_consent_approved")]
+        AdminImpersonationConsentApproved,
+        /// The value `admin_impersonation_consent_revoked`.
+        #[serde(rename = "admin_impersonation_consent_revoked")]
+        AdminImpersonationConsentRevoked,
         /// The value `admin_impersonation_end`.
         #[serde(rename = "admin_impersonation_end")]
         AdminImpersonationEnd,
@@ -3467,6 +3772,12 @@ pub mod types {
         /// The value `admin_logout`.
         #[serde(rename = "admin_logout")]
         AdminLogout,
+        /// The value `admin_occupancy_setting_change`.
+        #[serde(rename = "admin_occupancy_setting_change")]
+        AdminOccupancySettingChange,
+        /// The value `admin_occupancy_state_change`.
+        #[serde(rename = "admin_occupancy_state_change")]
+        AdminOccupancyStateChange,
         /// The value `admin_password_reset_request`.
         #[serde(rename = "admin_password_reset_request")]
         AdminPasswordResetRequest,
@@ -3479,12 +3790,18 @@ pub mod types {
         /// The value `admin_provisioned`.
         #[serde(rename = "admin_provisioned")]
         AdminProvisioned,
+        /// The value `admin_ticket_assignment_limit_change`.
+        #[serde(rename = "admin_ticket_assignment_limit_change")]
+        AdminTicketAssignmentLimitChange,
         /// The value `admin_two_factor_auth_change`.
         #[serde(rename = "admin_two_factor_auth_change")]
         AdminTwoFactorAuthChange,
         /// The value `admin_unauthorized_sign_in_method`.
         #[serde(rename = "admin_unauthorized_sign_in_method")]
         AdminUnauthorizedSignInMethod,
+        /// The value `allowed_attachment_filetypes_setting_change`.
+        #[serde(rename = "allowed_attachment_filetypes_setting_change")]
+        AllowedAttachmentFiletypesSettingChange,
         /// The value `app_admin_join`.
         #[serde(rename = "app_admin_join")]
         AppAdminJoin,
@@ -3539,6 +3856,12 @@ pub mod types {
         /// The value `articles_in_messenger_enabled_change`.
         #[serde(rename = "articles_in_messenger_enabled_change")]
         ArticlesInMessengerEnabledChange,
+        /// The value `attach_uploads_inline_setting_change`.
+        #[serde(rename = "attach_uploads_inline_setting_change")]
+        AttachUploadsInlineSettingChange,
+        /// The value `automatic_away_mode_setting_change`.
+        #[serde(rename = "automatic_away_mode_setting_change")]
+        AutomaticAwayModeSettingChange,
         /// The value `bulk_delete`.
         #[serde(rename = "bulk_delete")]
         BulkDelete,
@@ -3551,6 +3874,27 @@ pub mod types {
         /// The value `campaign_state_change`.
         #[serde(rename = "campaign_state_change")]
         CampaignStateChange,
+        /// The value `content_redaction_rule_creation`.
+        #[serde(rename = "content_redaction_rule_creation")]
+        ContentRedactionRuleCreation,
+        /// The value `content_redaction_rule_deletion`.
+        #[serde(rename = "content_redaction_rule_deletion")]
+        ContentRedactionRuleDeletion,
+        /// The value `content_redaction_rule_update`.
+        #[serde(rename = "content_redaction_rule_update")]
+        ContentRedactionRuleUpdate,
+        /// The value `conversation_deletion_schedule_creation`.
+        #[serde(rename = "conversation_deletion_schedule_creation")]
+        ConversationDeletionScheduleCreation,
+        /// The value `conversation_deletion_schedule_deletion`.
+        #[serde(rename = "conversation_deletion_schedule_deletion")]
+        ConversationDeletionScheduleDeletion,
+        /// The value `conversation_deletion_schedule_state_change`.
+        #[serde(rename = "conversation_deletion_schedule_state_change")]
+        ConversationDeletionScheduleStateChange,
+        /// The value `conversation_deletion_schedule_update`.
+        #[serde(rename = "conversation_deletion_schedule_update")]
+        ConversationDeletionScheduleUpdate,
         /// The value `conversation_part_deletion`.
         #[serde(rename = "conversation_part_deletion")]
         ConversationPartDeletion,
@@ -3566,21 +3910,60 @@ pub mod types {
         /// The value `conversation_topic_deletion`.
         #[serde(rename = "conversation_topic_deletion")]
         ConversationTopicDeletion,
+        /// The value `csv_import_completion`.
+        #[serde(rename = "csv_import_completion")]
+        CsvImportCompletion,
+        /// The value `csv_import_creation`.
+        #[serde(rename = "csv_import_creation")]
+        CsvImportCreation,
+        /// The value `custom_authentication_token_creation`.
+        #[serde(rename = "custom_authentication_token_creation")]
+        CustomAuthenticationTokenCreation,
+        /// The value `customer_facing_name_change`.
+        #[serde(rename = "customer_facing_name_change")]
+        CustomerFacingNameChange,
         /// The value `help_center_settings_change`.
         #[serde(rename = "help_center_settings_change")]
         HelpCenterSettingsChange,
+        /// The value `hide_csat_from_agents_setting_change`.
+        #[serde(rename = "hide_csat_from_agents_setting_change")]
+        HideCsatFromAgentsSettingChange,
         /// The value `inbound_conversations_change`.
         #[serde(rename = "inbound_conversations_change")]
         InboundConversationsChange,
         /// The value `inbox_access_change`.
         #[serde(rename = "inbox_access_change")]
         InboxAccessChange,
+        /// The value `inbox_bulk_action`.
+        #[serde(rename = "inbox_bulk_action")]
+        InboxBulkAction,
+        /// The value `macro_creation`.
+        #[serde(rename = "macro_creation")]
+        MacroCreation,
+        /// The value `macro_deletion`.
+        #[serde(rename = "macro_deletion")]
+        MacroDeletion,
+        /// The value `macro_update`.
+        #[serde(rename = "macro_update")]
+        MacroUpdate,
+        /// The value `macro_usage_export`.
+        #[serde(rename = "macro_usage_export")]
+        MacroUsageExport,
+        /// The value `malicious_domains_setting_change`.
+        #[serde(rename = "malicious_domains_setting_change")]
+        MaliciousDomainsSettingChange,
         /// The value `message_deletion`.
         #[serde(rename = "message_deletion")]
         MessageDeletion,
         /// The value `message_state_change`.
         #[serde(rename = "message_state_change")]
         MessageStateChange,
+        /// The value `messenger_api_secret_creation`.
+        #[serde(rename = "messenger_api_secret_creation")]
+        MessengerApiSecretCreation,
+        /// The value `messenger_api_secret_deletion`.
+        #[serde(rename = "messenger_api_secret_deletion")]
+        MessengerApiSecretDeletion,
         /// The value `messenger_look_and_feel_change`.
         #[serde(rename = "messenger_look_and_feel_change")]
         MessengerLookAndFeelChange,
@@ -3590,6 +3973,9 @@ pub mod types {
         /// The value `messenger_spaces_change`.
         #[serde(rename = "messenger_spaces_change")]
         MessengerSpacesChange,
+        /// The value `oauth_token_revocation`.
+        #[serde(rename = "oauth_token_revocation")]
+        OauthTokenRevocation,
         /// The value `office_hours_change`.
         #[serde(rename = "office_hours_change")]
         OfficeHoursChange,
@@ -3626,15 +4012,69 @@ pub mod types {
         /// The value `security_settings_change`.
         #[serde(rename = "security_settings_change")]
         SecuritySettingsChange,
+        /// The value `series_creation`.
+        #[serde(rename = "series_creation")]
+        SeriesCreation,
+        /// The value `series_deletion`.
+        #[serde(rename = "series_deletion")]
+        SeriesDeletion,
+        /// The value `series_settings_update`.
+        #[serde(rename = "series_settings_update")]
+        SeriesSettingsUpdate,
+        /// The value `series_status_change`.
+        #[serde(rename = "series_status_change")]
+        SeriesStatusChange,
+        /// The value `series_update`.
+        #[serde(rename = "series_update")]
+        SeriesUpdate,
+        /// The value `strip_inbound_email_links_change`.
+        #[serde(rename = "strip_inbound_email_links_change")]
+        StripInboundEmailLinksChange,
+        /// The value `team_assignment_limit_change`.
+        #[serde(rename = "team_assignment_limit_change")]
+        TeamAssignmentLimitChange,
+        /// The value `teammate_gifs_setting_change`.
+        #[serde(rename = "teammate_gifs_setting_change")]
+        TeammateGifsSettingChange,
         /// The value `temporary_expectation_change`.
         #[serde(rename = "temporary_expectation_change")]
         TemporaryExpectationChange,
+        /// The value `trusted_domains_setting_change`.
+        #[serde(rename = "trusted_domains_setting_change")]
+        TrustedDomainsSettingChange,
+        /// The value `unassign_unsnoozed_at_capacity_setting_change`.
+        #[serde(rename = "unassign_unsnoozed_at_capacity_setting_change")]
+        UnassignUnsnoozedAtCapacitySettingChange,
+        /// The value `unassign_unsnoozed_when_away_setting_change`.
+        #[serde(rename = "unassign_unsnoozed_when_away_setting_change")]
+        UnassignUnsnoozedWhenAwaySettingChange,
         /// The value `upfront_email_collection_change`.
         #[serde(rename = "upfront_email_collection_change")]
         UpfrontEmailCollectionChange,
+        /// The value `user_camera_attachments_setting_change`.
+        #[serde(rename = "user_camera_attachments_setting_change")]
+        UserCameraAttachmentsSettingChange,
+        /// The value `user_conversation_attachments_setting_change`.
+        #[serde(rename = "user_conversation_attachments_setting_change")]
+        UserConversationAttachmentsSettingChange,
+        /// The value `user_file_attachments_setting_change`.
+        #[serde(rename = "user_file_attachments_setting_change")]
+        UserFileAttachmentsSettingChange,
+        /// The value `user_gifs_setting_change`.
+        #[serde(rename = "user_gifs_setting_change")]
+        UserGifsSettingChange,
+        /// The value `user_media_attachments_setting_change`.
+        #[serde(rename = "user_media_attachments_setting_change")]
+        UserMediaAttachmentsSettingChange,
+        /// The value `user_voice_notes_setting_change`.
+        #[serde(rename = "user_voice_notes_setting_change")]
+        UserVoiceNotesSettingChange,
         /// The value `welcome_message_change`.
         #[serde(rename = "welcome_message_change")]
         WelcomeMessageChange,
+        /// The value `workspace_deletion_request`.
+        #[serde(rename = "workspace_deletion_request")]
+        WorkspaceDeletionRequest,
         /// A value this version of the client does not know, kept as received.
         #[serde(untagged)]
         Unknown(::std::string::String),
@@ -3663,8 +4103,17 @@ pub mod types {
                 Self::AdminAssignmentLimitChange => "admin_assignment_limit_change",
                 Self::AdminAvatarChange => "admin_avatar_change",
                 Self::AdminAwayModeChange => "admin_away_mode_change",
+                Self::AdminConversationAssignmentLimitChange => {
+                    "admin_conversation_assignment_limit_change"
+                }
                 Self::AdminDeletion => "admin_deletion",
                 Self::AdminDeprovisioned => "admin_deprovisioned",
+                Self::AdminImpersonationConsentApproved => {
+                    "admin_impersonation_consent_approved"
+                }
+                Self::AdminImpersonationConsentRevoked => {
+                    "admin_impersonation_consent_revoked"
+                }
                 Self::AdminImpersonationEnd => "admin_impersonation_end",
                 Self::AdminImpersonationStart => "admin_impersonation_start",
                 Self::AdminInviteChange => "admin_invite_change",
@@ -3673,12 +4122,20 @@ pub mod types {
                 Self::AdminLoginFailure => "admin_login_failure",
                 Self::AdminLoginSuccess => "admin_login_success",
                 Self::AdminLogout => "admin_logout",
+                Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
+                Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
                 Self::AdminPasswordResetRequest => "admin_password_reset_request",
                 Self::AdminPasswordResetSuccess => "admin_password_reset_success",
                 Self::AdminPermissionChange => "admin_permission_change",
                 Self::AdminProvisioned => "admin_provisioned",
+                Self::AdminTicketAssignmentLimitChange => {
+                    "admin_ticket_assignment_limit_change"
+                }
                 Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
                 Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
+                Self::AllowedAttachmentFiletypesSettingChange => {
+                    "allowed_attachment_filetypes_setting_change"
+                }
                 Self::AppAdminJoin => "app_admin_join",
                 Self::AppAuthenticationMethodChange => "app_authentication_method_change",
                 Self::AppDataDeletion => "app_data_deletion",
@@ -3699,23 +4156,60 @@ pub mod types {
                 Self::ArticlesInMessengerEnabledChange => {
                     "articles_in_messenger_enabled_change"
                 }
+                Self::AttachUploadsInlineSettingChange => {
+                    "attach_uploads_inline_setting_change"
+                }
+                Self::AutomaticAwayModeSettingChange => "automatic_away_mode_setting_change",
                 Self::BulkDelete => "bulk_delete",
                 Self::BulkExport => "bulk_export",
                 Self::CampaignDeletion => "campaign_deletion",
                 Self::CampaignStateChange => "campaign_state_change",
+                Self::ContentRedactionRuleCreation => "content_redaction_rule_creation",
+                Self::ContentRedactionRuleDeletion => "content_redaction_rule_deletion",
+                Self::ContentRedactionRuleUpdate => "content_redaction_rule_update",
+                Self::ConversationDeletionScheduleCreation => {
+                    "conversation_deletion_schedule_creation"
+                }
+                Self::ConversationDeletionScheduleDeletion => {
+                    "conversation_deletion_schedule_deletion"
+                }
+                Self::ConversationDeletionScheduleStateChange => {
+                    "conversation_deletion_schedule_state_change"
+                }
+                Self::ConversationDeletionScheduleUpdate => {
+                    "conversation_deletion_schedule_update"
+                }
                 Self::ConversationPartDeletion => "conversation_part_deletion",
                 Self::ConversationPdfExport => "conversation_pdf_export",
                 Self::ConversationTopicChange => "conversation_topic_change",
                 Self::ConversationTopicCreation => "conversation_topic_creation",
                 Self::ConversationTopicDeletion => "conversation_topic_deletion",
+                Self::CsvImportCompletion => "csv_import_completion",
+                Self::CsvImportCreation => "csv_import_creation",
+                Self::CustomAuthenticationTokenCreation => {
+                    "custom_authentication_token_creation"
+                }
+                Self::CustomerFacingNameChange => "customer_facing_name_change",
                 Self::HelpCenterSettingsChange => "help_center_settings_change",
+                Self::HideCsatFromAgentsSettingChange => {
+                    "hide_csat_from_agents_setting_change"
+                }
                 Self::InboundConversationsChange => "inbound_conversations_change",
                 Self::InboxAccessChange => "inbox_access_change",
+                Self::InboxBulkAction => "inbox_bulk_action",
+                Self::MacroCreation => "macro_creation",
+                Self::MacroDeletion => "macro_deletion",
+                Self::MacroUpdate => "macro_update",
+                Self::MacroUsageExport => "macro_usage_export",
+                Self::MaliciousDomainsSettingChange => "malicious_domains_setting_change",
                 Self::MessageDeletion => "message_deletion",
                 Self::MessageStateChange => "message_state_change",
+                Self::MessengerApiSecretCreation => "messenger_api_secret_creation",
+                Self::MessengerApiSecretDeletion => "messenger_api_secret_deletion",
                 Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
                 Self::MessengerSearchRequiredChange => "messenger_search_required_change",
                 Self::MessengerSpacesChange => "messenger_spaces_change",
+                Self::OauthTokenRevocation => "oauth_token_revocation",
                 Self::OfficeHoursChange => "office_hours_change",
                 Self::RoleChange => "role_change",
                 Self::RoleCreation => "role_creation",
@@ -3728,9 +4222,39 @@ pub mod types {
                 Self::SeatChange => "seat_change",
                 Self::SeatRevoke => "seat_revoke",
                 Self::SecuritySettingsChange => "security_settings_change",
+                Self::SeriesCreation => "series_creation",
+                Self::SeriesDeletion => "series_deletion",
+                Self::SeriesSettingsUpdate => "series_settings_update",
+                Self::SeriesStatusChange => "series_status_change",
+                Self::SeriesUpdate => "series_update",
+                Self::StripInboundEmailLinksChange => "strip_inbound_email_links_change",
+                Self::TeamAssignmentLimitChange => "team_assignment_limit_change",
+                Self::TeammateGifsSettingChange => "teammate_gifs_setting_change",
                 Self::TemporaryExpectationChange => "temporary_expectation_change",
+                Self::TrustedDomainsSettingChange => "trusted_domains_setting_change",
+                Self::UnassignUnsnoozedAtCapacitySettingChange => {
+                    "unassign_unsnoozed_at_capacity_setting_change"
+                }
+                Self::UnassignUnsnoozedWhenAwaySettingChange => {
+                    "unassign_unsnoozed_when_away_setting_change"
+                }
                 Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
+                Self::UserCameraAttachmentsSettingChange => {
+                    "user_camera_attachments_setting_change"
+                }
+                Self::UserConversationAttachmentsSettingChange => {
+                    "user_conversation_attachments_setting_change"
+                }
+                Self::UserFileAttachmentsSettingChange => {
+                    "user_file_attachments_setting_change"
+                }
+                Self::UserGifsSettingChange => "user_gifs_setting_change",
+                Self::UserMediaAttachmentsSettingChange => {
+                    "user_media_attachments_setting_change"
+                }
+                Self::UserVoiceNotesSettingChange => "user_voice_notes_setting_change",
                 Self::WelcomeMessageChange => "welcome_message_change",
+                Self::WorkspaceDeletionRequest => "workspace_deletion_request",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -3741,8 +4265,17 @@ pub mod types {
                 "admin_assignment_limit_change" => Self::AdminAssignmentLimitChange,
                 "admin_avatar_change" => Self::AdminAvatarChange,
                 "admin_away_mode_change" => Self::AdminAwayModeChange,
+                "admin_conversation_assignment_limit_change" => {
+                    Self::AdminConversationAssignmentLimitChange
+                }
                 "admin_deletion" => Self::AdminDeletion,
                 "admin_deprovisioned" => Self::AdminDeprovisioned,
+                "admin_impersonation_consent_approved" => {
+                    Self::AdminImpersonationConsentApproved
+                }
+                "admin_impersonation_consent_revoked" => {
+                    Self::AdminImpersonationConsentRevoked
+                }
                 "admin_impersonation_end" => Self::AdminImpersonationEnd,
                 "admin_impersonation_start" => Self::AdminImpersonationStart,
                 "admin_invite_change" => Self::AdminInviteChange,
@@ -3751,12 +4284,20 @@ pub mod types {
                 "admin_login_failure" => Self::AdminLoginFailure,
                 "admin_login_success" => Self::AdminLoginSuccess,
                 "admin_logout" => Self::AdminLogout,
+                "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
+                "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
                 "admin_password_reset_request" => Self::AdminPasswordResetRequest,
                 "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
                 "admin_permission_change" => Self::AdminPermissionChange,
                 "admin_provisioned" => Self::AdminProvisioned,
+                "admin_ticket_assignment_limit_change" => {
+                    Self::AdminTicketAssignmentLimitChange
+                }
                 "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
                 "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
+                "allowed_attachment_filetypes_setting_change" => {
+                    Self::AllowedAttachmentFiletypesSettingChange
+                }
                 "app_admin_join" => Self::AppAdminJoin,
                 "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
                 "app_data_deletion" => Self::AppDataDeletion,
@@ -3777,23 +4318,60 @@ pub mod types {
                 "articles_in_messenger_enabled_change" => {
                     Self::ArticlesInMessengerEnabledChange
                 }
+                "attach_uploads_inline_setting_change" => {
+                    Self::AttachUploadsInlineSettingChange
+                }
+                "automatic_away_mode_setting_change" => Self::AutomaticAwayModeSettingChange,
                 "bulk_delete" => Self::BulkDelete,
                 "bulk_export" => Self::BulkExport,
                 "campaign_deletion" => Self::CampaignDeletion,
                 "campaign_state_change" => Self::CampaignStateChange,
+                "content_redaction_rule_creation" => Self::ContentRedactionRuleCreation,
+                "content_redaction_rule_deletion" => Self::ContentRedactionRuleDeletion,
+                "content_redaction_rule_update" => Self::ContentRedactionRuleUpdate,
+                "conversation_deletion_schedule_creation" => {
+                    Self::ConversationDeletionScheduleCreation
+                }
+                "conversation_deletion_schedule_deletion" => {
+                    Self::ConversationDeletionScheduleDeletion
+                }
+                "conversation_deletion_schedule_state_change" => {
+                    Self::ConversationDeletionScheduleStateChange
+                }
+                "conversation_deletion_schedule_update" => {
+                    Self::ConversationDeletionScheduleUpdate
+                }
                 "conversation_part_deletion" => Self::ConversationPartDeletion,
                 "conversation_pdf_export" => Self::ConversationPdfExport,
                 "conversation_topic_change" => Self::ConversationTopicChange,
                 "conversation_topic_creation" => Self::ConversationTopicCreation,
                 "conversation_topic_deletion" => Self::ConversationTopicDeletion,
+                "csv_import_completion" => Self::CsvImportCompletion,
+                "csv_import_creation" => Self::CsvImportCreation,
+                "custom_authentication_token_creation" => {
+                    Self::CustomAuthenticationTokenCreation
+                }
+                "customer_facing_name_change" => Self::CustomerFacingNameChange,
                 "help_center_settings_change" => Self::HelpCenterSettingsChange,
+                "hide_csat_from_agents_setting_change" => {
+                    Self::HideCsatFromAgentsSettingChange
+                }
                 "inbound_conversations_change" => Self::InboundConversationsChange,
                 "inbox_access_change" => Self::InboxAccessChange,
+                "inbox_bulk_action" => Self::InboxBulkAction,
+                "macro_creation" => Self::MacroCreation,
+                "macro_deletion" => Self::MacroDeletion,
+                "macro_update" => Self::MacroUpdate,
+                "macro_usage_export" => Self::MacroUsageExport,
+                "malicious_domains_setting_change" => Self::MaliciousDomainsSettingChange,
                 "message_deletion" => Self::MessageDeletion,
                 "message_state_change" => Self::MessageStateChange,
+                "messenger_api_secret_creation" => Self::MessengerApiSecretCreation,
+                "messenger_api_secret_deletion" => Self::MessengerApiSecretDeletion,
                 "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
                 "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
                 "messenger_spaces_change" => Self::MessengerSpacesChange,
+                "oauth_token_revocation" => Self::OauthTokenRevocation,
                 "office_hours_change" => Self::OfficeHoursChange,
                 "role_change" => Self::RoleChange,
                 "role_creation" => Self::RoleCreation,
@@ -3806,9 +4384,39 @@ pub mod types {
                 "seat_change" => Self::SeatChange,
                 "seat_revoke" => Self::SeatRevoke,
                 "security_settings_change" => Self::SecuritySettingsChange,
+                "series_creation" => Self::SeriesCreation,
+                "series_deletion" => Self::SeriesDeletion,
+                "series_settings_update" => Self::SeriesSettingsUpdate,
+                "series_status_change" => Self::SeriesStatusChange,
+                "series_update" => Self::SeriesUpdate,
+                "strip_inbound_email_links_change" => Self::StripInboundEmailLinksChange,
+                "team_assignment_limit_change" => Self::TeamAssignmentLimitChange,
+                "teammate_gifs_setting_change" => Self::TeammateGifsSettingChange,
                 "temporary_expectation_change" => Self::TemporaryExpectationChange,
+                "trusted_domains_setting_change" => Self::TrustedDomainsSettingChange,
+                "unassign_unsnoozed_at_capacity_setting_change" => {
+                    Self::UnassignUnsnoozedAtCapacitySettingChange
+                }
+                "unassign_unsnoozed_when_away_setting_change" => {
+                    Self::UnassignUnsnoozedWhenAwaySettingChange
+                }
                 "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
+                "user_camera_attachments_setting_change" => {
+                    Self::UserCameraAttachmentsSettingChange
+                }
+                "user_conversation_attachments_setting_change" => {
+                    Self::UserConversationAttachmentsSettingChange
+                }
+                "user_file_attachments_setting_change" => {
+                    Self::UserFileAttachmentsSettingChange
+                }
+                "user_gifs_setting_change" => Self::UserGifsSettingChange,
+                "user_media_attachments_setting_change" => {
+                    Self::UserMediaAttachmentsSettingChange
+                }
+                "user_voice_notes_setting_change" => Self::UserVoiceNotesSettingChange,
                 "welcome_message_change" => Self::WelcomeMessageChange,
+                "workspace_deletion_request" => Self::WorkspaceDeletionRequest,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -3845,18 +4453,27 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ActivityLogMetadata {
-        /// Whether the status changed automatically rather than by hand.
+        /// What the changed setting or value became; its shape depends on the kind of activity (text in some, an object in others), so it is kept as raw JSON. May be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_changed: ::std::option::Option<::std::string::String>,
+        pub after: ::std::option::Option<::serde_json::Value>,
+        /// Whether the status changed automatically rather than by hand. Kept as raw JSON: Intercom types it as text, but its example is `false`, and it may be null.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_changed: ::std::option::Option<::serde_json::Value>,
         /// Whether the admin is away: `true` when they went away, `false` when they came back.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub away_mode: ::std::option::Option<bool>,
         /// Why the admin is away.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub away_status_reason: ::std::option::Option<::std::string::String>,
+        /// What the changed setting or value was before the activity; its shape depends on the kind of activity (text in some, an object in others), so it is kept as raw JSON. May be null.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub before: ::std::option::Option<::serde_json::Value>,
         /// The contact's identifier as the client set it, not Intercom's.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<::std::string::String>,
+        /// The message the activity concerns, when it concerns one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<ActivityLogMetadataMessage>,
         /// Whether the admin's conversations are to be handed to others while the admin is away.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reassign_conversations: ::std::option::Option<bool>,
@@ -3872,6 +4489,19 @@ pub mod types {
         /// The name of the admin who started the activity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_by_name: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The message the activity concerns, when it concerns one.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct ActivityLogMetadataMessage {
+        /// The identifier of the message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        /// The message's title.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
     }
 
     /// The admin who carried out the activity.
@@ -3890,7 +4520,62 @@ pub mod types {
         pub ip: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `admin`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityLogPerformedByType>,
+    }
+
+    /// The kind of object; always `admin`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum ActivityLogPerformedByType {
+        /// The value `admin`.
+        #[serde(rename = "admin")]
+        Admin,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for ActivityLogPerformedByType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for ActivityLogPerformedByType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ActivityLogPerformedByType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Admin => "admin",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "admin" => Self::Admin,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ActivityLogPerformedByType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// A reference to another object, with the path to fetch it.
@@ -3914,9 +4599,9 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Admin {
-        /// Address of the admin's picture.
+        /// The admin's picture. `GET /admins` includes it only when asked to with `display_avatar`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub avatar: ::std::option::Option<::std::string::String>,
+        pub avatar: ::std::option::Option<AdminAvatar>,
         /// Whether the admin is marked as away.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub away_mode_enabled: ::std::option::Option<bool>,
@@ -3945,6 +4630,74 @@ pub mod types {
         /// The kind of object; always `admin`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+    }
+
+    /// The admin's picture. `GET /admins` includes it only when asked to with `display_avatar`.
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct AdminAvatar {
+        /// The address of the picture.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub image_url: ::std::option::Option<::std::string::String>,
+        /// The kind of object; always `avatar`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<AdminAvatarType>,
+    }
+
+    /// The kind of object; always `avatar`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum AdminAvatarType {
+        /// The value `avatar`.
+        #[serde(rename = "avatar")]
+        Avatar,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for AdminAvatarType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for AdminAvatarType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl AdminAvatarType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Avatar => "avatar",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "avatar" => Self::Avatar,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AdminAvatarType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// The admins of a workspace.
@@ -3996,10 +4749,6 @@ pub mod types {
         pub created_at: ::std::option::Option<i64>,
         /// The `message_type` member.
         pub message_type: AdminReplyConversationRequestMessageType,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        #[serde(default = "fixed::admin_reply_conversation_request_type")]
-        pub type_: ::std::string::String,
     }
 
     /// `AdminReplyConversationRequestMessageType`
@@ -4078,19 +4827,15 @@ pub mod types {
         /// When `true`, the note is also posted to every linked conversation. Applies only to notes on back-office tickets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cross_post: ::std::option::Option<bool>,
-        /// The `message_type` member.
+        /// What the admin adds: a `comment` the contact sees, a `note` only teammates see, or `quick_reply` options.
         pub message_type: AdminReplyTicketRequestMessageType,
         /// The quick reply options to offer. Needed when `message_type` is `quick_reply`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub reply_options: ::std::vec::Vec<AdminReplyTicketRequestReplyOptionsItem>,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        #[serde(default = "fixed::admin_reply_ticket_request_type")]
-        pub type_: ::std::string::String,
     }
 
-    /// `AdminReplyTicketRequestMessageType`
+    /// What the admin adds: a `comment` the contact sees, a `note` only teammates see, or `quick_reply` options.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AdminReplyTicketRequestMessageType {
@@ -4218,7 +4963,7 @@ pub mod types {
         pub image_url: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `avatar`.
         #[serde(rename = "type", default = "defaults::admin_with_app_avatar_type")]
-        pub type_: ::std::string::String,
+        pub type_: AdminWithAppAvatarType,
     }
 
     impl ::std::default::Default for AdminWithAppAvatar {
@@ -4227,6 +4972,67 @@ pub mod types {
                 image_url: Default::default(),
                 type_: defaults::admin_with_app_avatar_type(),
             }
+        }
+    }
+
+    /// The kind of object; always `avatar`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum AdminWithAppAvatarType {
+        /// The value `avatar`.
+        #[serde(rename = "avatar")]
+        Avatar,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for AdminWithAppAvatarType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for AdminWithAppAvatarType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::default::Default for AdminWithAppAvatarType {
+        fn default() -> Self {
+            AdminWithAppAvatarType::Avatar
+        }
+    }
+
+    impl AdminWithAppAvatarType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Avatar => "avatar",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "avatar" => Self::Avatar,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AdminWithAppAvatarType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
         }
     }
 
@@ -4250,6 +5056,9 @@ pub mod types {
         /// The Intercom region that hosts the workspace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<::std::string::String>,
+        /// A flag of the workspace that `GET /me` sends; Intercom does not document what it means.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secure: ::std::option::Option<bool>,
         /// The time zone of the workspace's region.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
@@ -4266,6 +5075,7 @@ pub mod types {
                 identity_verification: Default::default(),
                 name: Default::default(),
                 region: Default::default(),
+                secure: Default::default(),
                 timezone: Default::default(),
                 type_: defaults::app_type(),
             }
@@ -4278,81 +5088,50 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Article {
         /// The identifier of the article's author, who must be a teammate in the Help Center's workspace. For an article in several languages, this is the author of the default language version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub author_id: ::std::option::Option<i64>,
+        pub author_id: i64,
         /// The article's body, as HTML. For an article in several languages, this is the body in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the article was created. For an article in several languages, this is when the default language version was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The Help Center's default locale. Present only when the Help Center has several languages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_locale: ::std::option::Option<::std::string::String>,
         /// The article's description. For an article in several languages, this is the description in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         /// The identifier Intercom gave the article.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The identifier of the collection or section that holds the article. An article with none stands on its own.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub parent_id: ::std::option::Option<i64>,
         /// The identifiers of the collections or sections that hold the article. May be empty even when `parent_id` is set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub parent_ids: ::std::vec::Vec<i64>,
         /// What holds the article: a `collection` or a `section`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub parent_type: ::std::option::Option<::std::string::String>,
         /// Whether the article is `published` or a `draft`. For an article in several languages, this is the state of the default language version.
-        #[serde(default = "defaults::article_state")]
         pub state: ArticleState,
         /// Figures on how readers have used an article.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statistics: ::std::option::Option<ArticleStatistics>,
         /// The article's title. For an article in several languages, this is the title in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::string::String,
         /// An article's content in each of its languages, keyed by locale code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub translated_content: ::std::option::Option<ArticleTranslatedContent>,
         /// The kind of object; always `article`.
         #[serde(rename = "type", default = "defaults::article_type")]
-        pub type_: ArticleType,
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the article was last changed. For an article in several languages, this is when the default language version was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// The article's address. For an article in several languages, this is the address of the default language version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub url: ::std::option::Option<::std::string::String>,
         /// The identifier of the workspace the article belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ::std::default::Default for Article {
-        fn default() -> Self {
-            Self {
-                author_id: Default::default(),
-                body: Default::default(),
-                created_at: Default::default(),
-                default_locale: Default::default(),
-                description: Default::default(),
-                id: Default::default(),
-                parent_id: Default::default(),
-                parent_ids: Default::default(),
-                parent_type: Default::default(),
-                state: defaults::article_state(),
-                statistics: Default::default(),
-                title: Default::default(),
-                translated_content: Default::default(),
-                type_: defaults::article_type(),
-                updated_at: Default::default(),
-                url: Default::default(),
-                workspace_id: Default::default(),
-            }
-        }
+        pub workspace_id: ::std::string::String,
     }
 
     /// An article's content in one language.
@@ -4376,9 +5155,9 @@ pub mod types {
         /// The title in this language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        /// The kind of object; always `article_content` (or null).
+        /// The kind of object; always `article_content`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ArticleContentType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When this language version was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
@@ -4447,61 +5226,6 @@ pub mod types {
         }
     }
 
-    /// The kind of object; always `article_content` (or null).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleContentType {
-        /// The value `article_content`.
-        #[serde(rename = "article_content")]
-        ArticleContent,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleContentType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ArticleContentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ArticleContent => "article_content",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article_content" => Self::ArticleContent,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleContentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// A page of the workspace's articles.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -4511,15 +5235,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub data: ::std::vec::Vec<ArticleListItem>,
-        /// Where a page sits in a list that is walked by cursor.
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<CursorPages>,
+        pub pages: ::std::option::Option<NumberedPages>,
         /// How many articles there are in all.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ArticleListType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// An article as a list shows it, without its statistics.
@@ -4528,77 +5252,47 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ArticleListItem {
         /// The identifier of the article's author, who must be a teammate in the Help Center's workspace. For an article in several languages, this is the author of the default language version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub author_id: ::std::option::Option<i64>,
+        pub author_id: i64,
         /// The article's body, as HTML. For an article in several languages, this is the body in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the article was created. For an article in several languages, this is when the default language version was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The Help Center's default locale. Present only when the Help Center has several languages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_locale: ::std::option::Option<::std::string::String>,
         /// The article's description. For an article in several languages, this is the description in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         /// The identifier Intercom gave the article.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The identifier of the collection or section that holds the article. An article with none stands on its own.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub parent_id: ::std::option::Option<i64>,
         /// The identifiers of the collections or sections that hold the article. May be empty even when `parent_id` is set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub parent_ids: ::std::vec::Vec<i64>,
         /// What holds the article: a `collection` or a `section`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub parent_type: ::std::option::Option<::std::string::String>,
         /// Whether the article is `published` or a `draft`. For an article in several languages, this is the state of the default language version.
-        #[serde(default = "defaults::article_list_item_state")]
         pub state: ArticleListItemState,
         /// The article's title. For an article in several languages, this is the title in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::string::String,
         /// An article's content in each of its languages, keyed by locale code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub translated_content: ::std::option::Option<ArticleTranslatedContent>,
         /// The kind of object; always `article`.
         #[serde(rename = "type", default = "defaults::article_list_item_type")]
-        pub type_: ArticleListItemType,
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the article was last changed. For an article in several languages, this is when the default language version was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// The article's address. For an article in several languages, this is the address of the default language version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub url: ::std::option::Option<::std::string::String>,
         /// The identifier of the workspace the article belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ::std::default::Default for ArticleListItem {
-        fn default() -> Self {
-            Self {
-                author_id: Default::default(),
-                body: Default::default(),
-                created_at: Default::default(),
-                default_locale: Default::default(),
-                description: Default::default(),
-                id: Default::default(),
-                parent_id: Default::default(),
-                parent_ids: Default::default(),
-                parent_type: Default::default(),
-                state: defaults::article_list_item_state(),
-                title: Default::default(),
-                translated_content: Default::default(),
-                type_: defaults::article_list_item_type(),
-                updated_at: Default::default(),
-                url: Default::default(),
-                workspace_id: Default::default(),
-            }
-        }
+        pub workspace_id: ::std::string::String,
     }
 
     /// Whether the article is `published` or a `draft`. For an article in several languages, this is the state of the default language version.
@@ -4659,122 +5353,6 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ArticleListItemState {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The kind of object; always `article`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleListItemType {
-        /// The value `article`.
-        #[serde(rename = "article")]
-        Article,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleListItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleListItemType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ::std::default::Default for ArticleListItemType {
-        fn default() -> Self {
-            ArticleListItemType::Article
-        }
-    }
-
-    impl ArticleListItemType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Article => "article",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article" => Self::Article,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleListItemType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ArticleListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleListType {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -4960,15 +5538,15 @@ pub mod types {
         /// The matching articles and their highlights.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<ArticleSearchResponseData>,
-        /// Where a page sits in a list that is walked by cursor.
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<CursorPages>,
+        pub pages: ::std::option::Option<NumberedPages>,
         /// How many articles match the search in all.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ArticleSearchResponseType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The matching articles and their highlights.
@@ -4984,61 +5562,6 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub highlights: ::std::vec::Vec<ArticleSearchHighlights>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleSearchResponseType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleSearchResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleSearchResponseType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ArticleSearchResponseType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponseType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
     }
 
     /// Whether the article is `published` or a `draft`. For an article in several languages, this is the state of the default language version.
@@ -5114,100 +5637,24 @@ pub mod types {
     pub struct ArticleStatistics {
         /// How many conversations were started from the article.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conversations: ::std::option::Option<i64>,
+        /// The same count under the name Intercom's description gives it. The API sends `conversations` instead, so this is normally absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<i64>,
         /// The share of the article's reactions that were happy, as a percentage.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub happy_reaction_percentage: ::std::option::Option<f32>,
+        pub happy_reaction_percentage: f32,
         /// The share of the article's reactions that were neutral, as a percentage.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub neutral_reaction_percentage: ::std::option::Option<f32>,
+        pub neutral_reaction_percentage: f32,
         /// How many reactions the article has had.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reactions: ::std::option::Option<i64>,
+        pub reactions: i64,
         /// The share of the article's reactions that were sad, as a percentage.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sad_reaction_percentage: ::std::option::Option<f32>,
+        pub sad_reaction_percentage: f32,
         /// The kind of object; always `article_statistics`.
-        #[serde(rename = "type", default = "defaults::article_statistics_type")]
-        pub type_: ArticleStatisticsType,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::article_statistics_type")]
+        pub type_: ::std::string::String,
         /// How many times the article has been viewed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub views: ::std::option::Option<i64>,
-    }
-
-    impl ::std::default::Default for ArticleStatistics {
-        fn default() -> Self {
-            Self {
-                conversions: Default::default(),
-                happy_reaction_percentage: Default::default(),
-                neutral_reaction_percentage: Default::default(),
-                reactions: Default::default(),
-                sad_reaction_percentage: Default::default(),
-                type_: defaults::article_statistics_type(),
-                views: Default::default(),
-            }
-        }
-    }
-
-    /// The kind of object; always `article_statistics`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleStatisticsType {
-        /// The value `article_statistics`.
-        #[serde(rename = "article_statistics")]
-        ArticleStatistics,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleStatisticsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleStatisticsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ::std::default::Default for ArticleStatisticsType {
-        fn default() -> Self {
-            ArticleStatisticsType::ArticleStatistics
-        }
-    }
-
-    impl ArticleStatisticsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ArticleStatistics => "article_statistics",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article_statistics" => Self::ArticleStatistics,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleStatisticsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub views: i64,
     }
 
     /// An article's content in each of its languages, keyed by locale code.
@@ -5315,9 +5762,9 @@ pub mod types {
         /// An article's content in one language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tr: ::std::option::Option<ArticleContent>,
-        /// The kind of object; always `article_translated_content` (or null).
+        /// The kind of object; always `article_translated_content`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ArticleTranslatedContentType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// An article's content in one language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vi: ::std::option::Option<ArticleContent>,
@@ -5327,122 +5774,6 @@ pub mod types {
         /// An article's content in one language.
         #[serde(rename = "zh-TW", skip_serializing_if = "::std::option::Option::is_none")]
         pub zh_tw: ::std::option::Option<ArticleContent>,
-    }
-
-    /// The kind of object; always `article_translated_content` (or null).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleTranslatedContentType {
-        /// The value `article_translated_content`.
-        #[serde(rename = "article_translated_content")]
-        ArticleTranslatedContent,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleTranslatedContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleTranslatedContentType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ArticleTranslatedContentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ArticleTranslatedContent => "article_translated_content",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article_translated_content" => Self::ArticleTranslatedContent,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleTranslatedContentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The kind of object; always `article`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ArticleType {
-        /// The value `article`.
-        #[serde(rename = "article")]
-        Article,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ArticleType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ArticleType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ::std::default::Default for ArticleType {
-        fn default() -> Self {
-            ArticleType::Article
-        }
-    }
-
-    impl ArticleType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Article => "article",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article" => Self::Article,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ArticleType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
     }
 
     /// The body that assigns a conversation.
@@ -5456,9 +5787,6 @@ pub mod types {
         /// A message to post in the conversation along with the assignment; optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        /// The `message_type` member.
-        #[serde(default = "fixed::assign_conversation_request_message_type")]
-        pub message_type: ::std::string::String,
         /// The `type` member.
         #[serde(rename = "type")]
         pub type_: AssignConversationRequestType,
@@ -5533,6 +5861,39 @@ pub mod types {
         pub id: ::std::string::String,
     }
 
+    /// The contact to add, named by its email address.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct AttachContactByEmail {
+        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<CustomerRequest>,
+        /// The email address of the contact to add.
+        pub email: ::std::string::String,
+    }
+
+    /// The contact to add, named by the identifier Intercom gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct AttachContactByIntercomUserId {
+        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<CustomerRequest>,
+        /// The identifier Intercom gave the contact.
+        pub intercom_user_id: ::std::string::String,
+    }
+
+    /// The contact to add, named by the `external_id` the workspace gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct AttachContactByUserId {
+        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<CustomerRequest>,
+        /// The `external_id` that the workspace gave the contact to add.
+        pub user_id: ::std::string::String,
+    }
+
     /// The body that adds a contact to a conversation.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
@@ -5540,37 +5901,43 @@ pub mod types {
         /// The `id` of the admin who adds the contact.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_id: ::std::option::Option<::std::string::String>,
-        /// The `customer` member.
+        /// The contact to add, named by exactly one of `intercom_user_id`, `user_id` or `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<AttachContactToConversationRequestCustomer>,
     }
 
-    /// `AttachContactToConversationRequestCustomer`
+    /// The contact to add, named by exactly one of `intercom_user_id`, `user_id` or `email`.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub enum AttachContactToConversationRequestCustomer {
-        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
-        Variant0 {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            customer: ::std::option::Option<CustomerRequest>,
-            /// The identifier Intercom gave the contact.
-            intercom_user_id: ::std::string::String,
-        },
-        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
-        Variant1 {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            customer: ::std::option::Option<CustomerRequest>,
-            /// The `external_id` that the workspace gave the contact to add.
-            user_id: ::std::string::String,
-        },
-        /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
-        Variant2 {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            customer: ::std::option::Option<CustomerRequest>,
-            /// The email address of the contact to add.
-            email: ::std::string::String,
-        },
+        /// The contact to add, named by the identifier Intercom gave it.
+        IntercomUserId(AttachContactByIntercomUserId),
+        /// The contact to add, named by the `external_id` the workspace gave it.
+        UserId(AttachContactByUserId),
+        /// The contact to add, named by its email address.
+        Email(AttachContactByEmail),
+    }
+
+    impl ::std::convert::From<AttachContactByIntercomUserId>
+    for AttachContactToConversationRequestCustomer {
+        fn from(value: AttachContactByIntercomUserId) -> Self {
+            Self::IntercomUserId(value)
+        }
+    }
+
+    impl ::std::convert::From<AttachContactByUserId>
+    for AttachContactToConversationRequestCustomer {
+        fn from(value: AttachContactByUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    impl ::std::convert::From<AttachContactByEmail>
+    for AttachContactToConversationRequestCustomer {
+        fn from(value: AttachContactByEmail) -> Self {
+            Self::Email(value)
+        }
     }
 
     /// The subscription type to attach and the kind of consent it has.
@@ -5620,9 +5987,6 @@ pub mod types {
         /// A message left in the conversation to tell the user and the other teammates more about the closing; optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        /// The `message_type` member.
-        #[serde(default = "fixed::close_conversation_request_message_type")]
-        pub message_type: ::std::string::String,
         /// The `type` member.
         #[serde(rename = "type")]
         #[serde(default = "fixed::close_conversation_request_type")]
@@ -5630,13 +5994,12 @@ pub mod types {
     }
 
     /// A group of articles in a Help Center. Collections nest: one with a `parent_id` sits inside another.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Collection {
         /// (UNIX timestamp) When the collection was created. For a collection in several languages, this is when the default language version was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The Help Center's default locale. Present only when the Help Center has several languages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_locale: ::std::option::Option<::std::string::String>,
@@ -5650,14 +6013,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon: ::std::option::Option<::std::string::String>,
         /// The identifier Intercom gave the collection.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The collection's name. For a collection in several languages, this is the name in the default language.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The position of the collection among the others at the same level, counting up from `0`; `0` when no order is set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order: ::std::option::Option<i64>,
+        pub order: i64,
         /// The identifier of the collection this one sits in; null for a top-level collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_id: ::std::option::Option<::std::string::String>,
@@ -5671,8 +6031,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
         /// The identifier of the workspace the collection belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        pub workspace_id: ::std::string::String,
     }
 
     /// A page of the workspace's collections.
@@ -5684,70 +6043,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub data: ::std::vec::Vec<Collection>,
-        /// Where a page sits in a list that is walked by cursor.
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<CursorPages>,
+        pub pages: ::std::option::Option<NumberedPages>,
         /// How many collections there are in all.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CollectionListType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CollectionListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CollectionListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CollectionListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CollectionListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CollectionListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// An organisation whose people are contacts of the workspace.
@@ -5824,70 +6128,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub data: ::std::vec::Vec<Contact>,
-        /// Where a page sits in a list that is walked by cursor.
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<CursorPages>,
+        pub pages: ::std::option::Option<NumberedPages>,
         /// How many contacts belong to the company.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CompanyAttachedContactsType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CompanyAttachedContactsType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CompanyAttachedContactsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CompanyAttachedContactsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CompanyAttachedContactsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CompanyAttachedContactsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The segments a company is in.
@@ -5901,62 +6150,7 @@ pub mod types {
         pub data: ::std::vec::Vec<Segment>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CompanyAttachedSegmentsType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CompanyAttachedSegmentsType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CompanyAttachedSegmentsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CompanyAttachedSegmentsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CompanyAttachedSegmentsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CompanyAttachedSegmentsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A reference to a company that a contact belongs to.
@@ -5968,69 +6162,14 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `company`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CompanyDataType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// The path of the company, relative to the API's address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `company`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CompanyDataType {
-        /// The value `company`.
-        #[serde(rename = "company")]
-        Company,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CompanyDataType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CompanyDataType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CompanyDataType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Company => "company",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "company" => Self::Company,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CompanyDataType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// One page of the workspace's companies.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CompanyList {
@@ -6038,70 +6177,16 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub data: ::std::vec::Vec<Company>,
-        /// Where a page sits in a list that is walked by cursor.
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<CursorPages>,
+        pub pages: ::std::option::Option<NumberedPages>,
         /// How many companies there are across all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CompanyListType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CompanyListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CompanyListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CompanyListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CompanyListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CompanyListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::company_list_type")]
+        pub type_: ::std::string::String,
     }
 
     /// The plan the company is on; empty when it has none.
@@ -6140,62 +6225,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CompanyScrollType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CompanyScrollType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CompanyScrollType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CompanyScrollType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CompanyScrollType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CompanyScrollType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The segments a company is in.
@@ -6583,62 +6613,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `contact`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactReferenceType>,
-    }
-
-    /// The kind of object; always `contact`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ContactReferenceType {
-        /// The value `contact`.
-        #[serde(rename = "contact")]
-        Contact,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ContactReferenceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ContactReferenceType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ContactReferenceType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Contact => "contact",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "contact" => Self::Contact,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ContactReferenceType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The fields shared by every reply made on behalf of a contact.
@@ -6709,11 +6684,9 @@ pub mod types {
         pub body: ::std::string::String,
         /// The user's email address, as the workspace recorded it.
         pub email: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment`.
+        #[serde(default = "fixed::contact_reply_email_request_message_type")]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
     }
 
     /// A reply on behalf of a contact named by `intercom_user_id`.
@@ -6732,17 +6705,15 @@ pub mod types {
         pub body: ::std::string::String,
         /// The identifier Intercom gave the contact.
         pub intercom_user_id: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment`.
+        #[serde(default = "fixed::contact_reply_intercom_user_id_request_message_type")]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
     }
 
     /// A reply sent as a contact, who is named by `email`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactReplyTicketEmailRequest {
-        /// Addresses of images to attach to the reply, 10 at most.
+        /// Addresses of images to attach to the reply, at most 10.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachment_urls: ::std::vec::Vec<::std::string::String>,
@@ -6750,17 +6721,15 @@ pub mod types {
         pub body: ::std::string::String,
         /// The email address recorded for the contact.
         pub email: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment` for a contact.
+        #[serde(default = "fixed::contact_reply_ticket_email_request_message_type")]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
     }
 
     /// A reply sent as a contact, who is named by `intercom_user_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactReplyTicketIntercomUserIdRequest {
-        /// Addresses of images to attach to the reply, 10 at most.
+        /// Addresses of images to attach to the reply, at most 10.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachment_urls: ::std::vec::Vec<::std::string::String>,
@@ -6768,14 +6737,14 @@ pub mod types {
         pub body: ::std::string::String,
         /// The identifier Intercom gave the contact.
         pub intercom_user_id: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment` for a contact.
+        #[serde(
+            default = "fixed::contact_reply_ticket_intercom_user_id_request_message_type"
+        )]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
     }
 
-    /// A reply sent as a contact, who is named by Intercom's identifier, by `user_id` or by `email`.
+    /// A reply sent as a contact, who is named by Intercom's identifier, by `user_id` or by `email`; the key present tells which.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ContactReplyTicketRequest {
@@ -6810,17 +6779,15 @@ pub mod types {
     /// A reply sent as a contact, who is named by `user_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactReplyTicketUserIdRequest {
-        /// Addresses of images to attach to the reply, 10 at most.
+        /// Addresses of images to attach to the reply, at most 10.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachment_urls: ::std::vec::Vec<::std::string::String>,
         /// The text of the reply.
         pub body: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment` for a contact.
+        #[serde(default = "fixed::contact_reply_ticket_user_id_request_message_type")]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
         /// The contact's `external_id`, as the workspace set it.
         pub user_id: ::std::string::String,
     }
@@ -6839,11 +6806,9 @@ pub mod types {
         pub attachment_urls: ::std::vec::Vec<::std::string::String>,
         /// The text of the reply.
         pub body: ::std::string::String,
-        /// The `message_type` member.
+        /// The kind of reply; always `comment`.
+        #[serde(default = "fixed::contact_reply_user_id_request_message_type")]
         pub message_type: ::std::string::String,
-        /// The `type` member.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
         /// The `external_id` that the workspace gave the contact.
         pub user_id: ::std::string::String,
     }
@@ -6976,7 +6941,7 @@ pub mod types {
     }
 
     /// An exchange of messages between the workspace and its users. One begins when a contact answers an outbound message, or when an admin writes directly to a single contact.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Conversation {
@@ -6984,8 +6949,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_assignee_id: ::std::option::Option<i64>,
         /// The contacts, users or leads, taking part in the conversation. There is only one unless more were added with the group conversation feature.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contacts: ::std::option::Option<ConversationContacts>,
+        pub contacts: ConversationContacts,
         /// The parts of the conversation, one per message. They come back only when a single conversation is retrieved, never in lists of conversations, and no more than 500 of them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_parts: ::std::option::Option<ConversationParts>,
@@ -6993,26 +6957,26 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_rating: ::std::option::Option<ConversationRating>,
         /// (UNIX timestamp) When the conversation was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
+        /// The conversation's custom data attributes, keyed by attribute name; a value is text, a number, true or false, or null. Left out when the conversation has none.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The first message a contact sent in the conversation. When the contact started the conversation, it is their opening message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_contact_reply: ::std::option::Option<ConversationFirstContactReply>,
         /// The identifier of the conversation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The conversations and tickets linked to this one, with counts; up to 1000 are returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub linked_objects: ::std::option::Option<LinkedObjectList>,
         /// Whether the conversation is open (`true`) or closed (`false`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<bool>,
+        pub open: bool,
         /// `priority` for a conversation marked as a priority, else `not_priority`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<ConversationPriority>,
         /// Whether the conversation has been read.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub read: ::std::option::Option<bool>,
+        pub read: bool,
         /// The SLA in force on the conversation. When any of the conversation's SLA events was cancelled, meaning that someone took the SLA off the conversation by hand, `sla_status` always comes back null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sla_applied: ::std::option::Option<SlaApplied>,
@@ -7020,11 +6984,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub snoozed_until: ::std::option::Option<i64>,
         /// The message that opened the conversation, started by a contact, an admin, a campaign, an automation or Operator.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<ConversationSource>,
+        pub source: ConversationSource,
         /// Where the conversation stands: `open`, `closed` or `snoozed`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ConversationState>,
+        pub state: ConversationState,
         /// Figures for reporting on the conversation: the moments that matter and the metrics worked out from them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statistics: ::std::option::Option<ConversationStatistics>,
@@ -7034,18 +6996,27 @@ pub mod types {
         /// The identifier of the team the conversation is assigned to; null when no team has it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub team_assignee_id: ::std::option::Option<i64>,
-        /// The teammates who took part in the conversation, that is, who wrote at least one of its parts.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// The teammates who wrote in the conversation. Always present, but it may be null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub teammates: ::std::option::Option<ConversationTeammates>,
+        /// A ticket tied to the conversation. Every recorded response has null here, so the shape of a value is left open.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticket: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         /// The conversation's title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// The topics found in the conversation; usually an empty object.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub topics: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The kind of object; always `conversation`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::conversation_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the conversation last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// (UNIX timestamp) When a contact last answered an admin, that is, since when the customer has been waiting for a reply. Null when the latest reply came from an admin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waiting_since: ::std::option::Option<i64>,
@@ -7077,62 +7048,18 @@ pub mod types {
         pub contacts: ::std::vec::Vec<ContactReference>,
         /// The kind of object; always `contact.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ConversationContactsType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `contact.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    /// The contacts taking part in a conversation, as returned after one is added or removed.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    pub enum ConversationContactsType {
-        /// The value `contact.list`.
-        #[serde(rename = "contact.list")]
-        ContactList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ConversationContactsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ConversationContactsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ConversationContactsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ContactList => "contact.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "contact.list" => Self::ContactList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ConversationContactsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct ConversationCustomerList {
+        /// Each contact in the conversation, by its kind (such as `user`) and identifier.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub customers: ::std::vec::Vec<Reference>,
     }
 
     /// The first message a contact sent in the conversation. When the contact started the conversation, it is their opening message.
@@ -7168,11 +7095,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `conversation.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ConversationListType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A conversation as it appears among the results of a list or a search.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationListItem {
@@ -7180,32 +7107,31 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_assignee_id: ::std::option::Option<i64>,
         /// The contacts, users or leads, taking part in the conversation. There is only one unless more were added with the group conversation feature.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contacts: ::std::option::Option<ConversationContacts>,
+        pub contacts: ConversationContacts,
         /// The rating a contact gave the conversation, any remark with it, and the admin the conversation was assigned to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_rating: ::std::option::Option<ConversationRating>,
         /// (UNIX timestamp) When the conversation was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
+        /// The conversation's custom data attributes, keyed by attribute name; a value is text, a number, true or false, or null. Left out when the conversation has none.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The first message a contact sent in the conversation. When the contact started the conversation, it is their opening message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_contact_reply: ::std::option::Option<ConversationFirstContactReply>,
         /// The identifier of the conversation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The conversations and tickets linked to this one, with counts; up to 1000 are returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub linked_objects: ::std::option::Option<LinkedObjectList>,
         /// Whether the conversation is open (`true`) or closed (`false`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<bool>,
+        pub open: bool,
         /// `priority` for a conversation marked as a priority, else `not_priority`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<ConversationListItemPriority>,
         /// Whether the conversation has been read.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub read: ::std::option::Option<bool>,
+        pub read: bool,
         /// The SLA in force on the conversation. When any of the conversation's SLA events was cancelled, meaning that someone took the SLA off the conversation by hand, `sla_status` always comes back null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sla_applied: ::std::option::Option<SlaApplied>,
@@ -7213,11 +7139,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub snoozed_until: ::std::option::Option<i64>,
         /// The message that opened the conversation, started by a contact, an admin, a campaign, an automation or Operator.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<ConversationSource>,
+        pub source: ConversationSource,
         /// Where the conversation stands: `open`, `closed` or `snoozed`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ConversationListItemState>,
+        pub state: ConversationListItemState,
         /// Figures for reporting on the conversation: the moments that matter and the metrics worked out from them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statistics: ::std::option::Option<ConversationStatistics>,
@@ -7227,18 +7151,27 @@ pub mod types {
         /// The identifier of the team the conversation is assigned to; null when no team has it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub team_assignee_id: ::std::option::Option<i64>,
-        /// The teammates who took part in the conversation, that is, who wrote at least one of its parts.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// The teammates who wrote in the conversation. Always present, but it may be null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub teammates: ::std::option::Option<ConversationTeammates>,
+        /// A ticket tied to the conversation. Every recorded response has null here, so the shape of a value is left open.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticket: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         /// The conversation's title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// The topics found in the conversation; usually an empty object.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub topics: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The kind of object; always `conversation`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::conversation_list_item_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the conversation last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// (UNIX timestamp) When a contact last answered an admin, that is, since when the customer has been waiting for a reply. Null when the latest reply came from an admin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waiting_since: ::std::option::Option<i64>,
@@ -7369,63 +7302,8 @@ pub mod types {
         }
     }
 
-    /// The kind of object; always `conversation.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ConversationListType {
-        /// The value `conversation.list`.
-        #[serde(rename = "conversation.list")]
-        ConversationList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ConversationListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ConversationListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ConversationListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ConversationList => "conversation.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "conversation.list" => Self::ConversationList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ConversationListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// One message of a conversation.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationPart {
@@ -7437,39 +7315,34 @@ pub mod types {
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachments: ::std::vec::Vec<PartAttachment>,
         /// Who wrote a message: a contact, an admin or a team. Bots and campaigns write in the name of admins or teams. Empty for Twitter.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub author: ::std::option::Option<ConversationPartAuthor>,
+        pub author: ConversationPartAuthor,
         /// The text of the message, possibly with HTML in it. For Twitter, a standard text saying why the real body is hidden.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the part was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The part's external identifier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<::std::string::String>,
         /// The identifier of the conversation part.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// (UNIX timestamp) When the user was notified of the part.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notified_at: ::std::option::Option<i64>,
         /// What kind of part this is, such as `comment`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub part_type: ::std::option::Option<::std::string::String>,
+        pub part_type: ::std::string::String,
         /// Whether the part has been redacted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redacted: ::std::option::Option<bool>,
+        pub redacted: bool,
         /// The kind of object; always `conversation_part`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::conversation_part_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the part last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
     }
 
     /// Who wrote a message: a contact, an admin or a team. Bots and campaigns write in the name of admins or teams. Empty for Twitter.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationPartAuthor {
@@ -7477,14 +7350,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         /// The author's identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The author's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         /// The kind of author, such as `admin`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
     }
 
     /// The parts of the conversation, one per message. They come back only when a single conversation is retrieved, never in lists of conversations, and no more than 500 of them.
@@ -7501,62 +7373,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `conversation_part.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ConversationPartsType>,
-    }
-
-    /// The kind of object; always `conversation_part.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum ConversationPartsType {
-        /// The value `conversation_part.list`.
-        #[serde(rename = "conversation_part.list")]
-        ConversationPartList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for ConversationPartsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for ConversationPartsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ConversationPartsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ConversationPartList => "conversation_part.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "conversation_part.list" => Self::ConversationPartList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ConversationPartsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// `priority` for a conversation marked as a priority, else `not_priority`.
@@ -7620,7 +7437,7 @@ pub mod types {
     }
 
     /// The rating a contact gave the conversation, any remark with it, and the admin the conversation was assigned to.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationRating {
@@ -7628,11 +7445,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<ContactReference>,
         /// (UNIX timestamp) When the rating was asked for in the conversation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The score given to the conversation, from 1 to 5.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rating: ::std::option::Option<i64>,
+        pub rating: i64,
         /// A remark that may accompany the score.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remark: ::std::option::Option<::std::string::String>,
@@ -7642,7 +7457,7 @@ pub mod types {
     }
 
     /// The message that opened the conversation, started by a contact, an admin, a campaign, an automation or Operator.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationSource {
@@ -7651,9 +7466,8 @@ pub mod types {
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachments: ::std::vec::Vec<PartAttachment>,
         /// Who wrote a message: a contact, an admin or a team. Bots and campaigns write in the name of admins or teams. Empty for Twitter.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub author: ::std::option::Option<ConversationPartAuthor>,
-        /// The text of the message, possibly with HTML in it. For Twitter, a standard text saying why the real body is hidden.
+        pub author: ConversationPartAuthor,
+        /// The text of the message, possibly with HTML in it; may be null. For Twitter, a standard text saying why the real body is hidden.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         /// How the conversation was started:
@@ -7664,26 +7478,24 @@ pub mod types {
         ///  audience is dynamic;
         /// - `admin_initiated`: by a message to a fixed audience, a ticket an
         ///  admin opened, or a group email.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub delivered_as: ::std::option::Option<::std::string::String>,
-        /// The identifier of the message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delivered_as: ::std::string::String,
+        /// The identifier of the message; null for a source that has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub id: ::std::option::Option<::std::string::String>,
         /// Whether the message has been redacted. Applies only to conversations that a contact started.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redacted: ::std::option::Option<bool>,
-        /// The subject of the message, if it has one. For Twitter, a standard text saying why the real subject is hidden.
+        pub redacted: bool,
+        /// The subject of the message, if it has one: an empty string or null when it has none. For Twitter, a standard text saying why the real subject is hidden.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        /// The channel the conversation came in through.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ConversationSourceType>,
+        /// The channel the conversation came in through. Intercom adds channels without a new API version, so other values than these may come back.
+        #[serde(rename = "type")]
+        pub type_: ConversationSourceType,
         /// The address of the page where the conversation began. Empty for Twitter, email and bots.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
 
-    /// The channel the conversation came in through.
+    /// The channel the conversation came in through. Intercom adds channels without a new API version, so other values than these may come back.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ConversationSourceType {
@@ -7907,23 +7719,28 @@ pub mod types {
         /// Seconds until the conversation was closed for the last time, leaving out time outside business hours.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_last_close: ::std::option::Option<i64>,
-        /// The kind of object: `conversation_statistics`.
+        /// The kind of object; always `conversation_statistics`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
 
-    /// The teammates who took part in the conversation, that is, who wrote at least one of its parts.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    /// The teammates who took part in the conversation, that is, who wrote at least one of its parts. The list comes under `admins` or under `teammates`: Intercom's descriptions disagree, so both are accepted.
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct ConversationTeammates {
         /// The teammates who wrote at least one part of the conversation.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub admins: ::std::vec::Vec<Reference>,
+        /// The same list as `admins`, under the name the 2.10 description gives it.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub teammates: ::std::vec::Vec<Reference>,
-        /// The kind of object: `admin.list`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        /// The kind of object; always `admin.list`.
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::conversation_teammates_type")]
+        pub type_: ::std::string::String,
     }
 
     /// The body that turns a conversation into a ticket.
@@ -7944,40 +7761,129 @@ pub mod types {
         /// The role of the contact that results: `lead` or `user`.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
-        /// The identifiers the contact keeps after the conversion or merge; either `id` or `user_id` is needed.
+        /// The identifiers the contact keeps after the conversion or merge: an `id` or a `user_id`, either with an optional email address, or an email address alone. Which key is present tells the forms apart.
         pub user: ConvertVisitorRequestUser,
-        /// Names the single visitor to convert, by `id`, `user_id` or `email`.
+        /// Names the single visitor to convert, by exactly one of `id`, `user_id` or `email`; which key is present tells the forms apart.
         pub visitor: ConvertVisitorRequestVisitor,
     }
 
-    /// The identifiers the contact keeps after the conversion or merge; either `id` or `user_id` is needed.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    /// The identifiers the contact keeps after the conversion or merge: an `id` or a `user_id`, either with an optional email address, or an email address alone. Which key is present tells the forms apart.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct ConvertVisitorRequestUser {
+    pub enum ConvertVisitorRequestUser {
+        /// The contact a visitor becomes, named by the identifier Intercom gave it.
+        Id(ConvertVisitorUserWithId),
+        /// The contact a visitor becomes, named by your own identifier for it.
+        UserId(ConvertVisitorUserWithUserId),
+        /// The contact a visitor becomes, given by an email address alone.
+        Email(ConvertVisitorUserWithEmail),
+    }
+
+    impl ::std::convert::From<ConvertVisitorUserWithId> for ConvertVisitorRequestUser {
+        fn from(value: ConvertVisitorUserWithId) -> Self {
+            Self::Id(value)
+        }
+    }
+
+    impl ::std::convert::From<ConvertVisitorUserWithUserId> for ConvertVisitorRequestUser {
+        fn from(value: ConvertVisitorUserWithUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    impl ::std::convert::From<ConvertVisitorUserWithEmail> for ConvertVisitorRequestUser {
+        fn from(value: ConvertVisitorUserWithEmail) -> Self {
+            Self::Email(value)
+        }
+    }
+
+    /// Names the single visitor to convert, by exactly one of `id`, `user_id` or `email`; which key is present tells the forms apart.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub enum ConvertVisitorRequestVisitor {
+        /// The visitor to convert, named by the identifier Intercom gave it.
+        Id(ConvertVisitorVisitorWithId),
+        /// The visitor to convert, named by its `user_id`.
+        UserId(ConvertVisitorVisitorWithUserId),
+        /// The visitor to convert, named by its email address.
+        Email(ConvertVisitorVisitorWithEmail),
+    }
+
+    impl ::std::convert::From<ConvertVisitorVisitorWithId> for ConvertVisitorRequestVisitor {
+        fn from(value: ConvertVisitorVisitorWithId) -> Self {
+            Self::Id(value)
+        }
+    }
+
+    impl ::std::convert::From<ConvertVisitorVisitorWithUserId>
+    for ConvertVisitorRequestVisitor {
+        fn from(value: ConvertVisitorVisitorWithUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    impl ::std::convert::From<ConvertVisitorVisitorWithEmail>
+    for ConvertVisitorRequestVisitor {
+        fn from(value: ConvertVisitorVisitorWithEmail) -> Self {
+            Self::Email(value)
+        }
+    }
+
+    /// The contact a visitor becomes, given by an email address alone.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct ConvertVisitorUserWithEmail {
+        /// The contact's email address.
+        pub email: ::std::string::String,
+    }
+
+    /// The contact a visitor becomes, named by the identifier Intercom gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct ConvertVisitorUserWithId {
         /// The contact's email address; one that is already present is kept by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         /// The identifier Intercom gave the contact.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        /// Your own identifier for the contact, which Intercom shows as `external_id`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
     }
 
-    /// Names the single visitor to convert, by `id`, `user_id` or `email`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    /// The contact a visitor becomes, named by your own identifier for it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct ConvertVisitorRequestVisitor {
-        /// The visitor's email address.
+    pub struct ConvertVisitorUserWithUserId {
+        /// The contact's email address; one that is already present is kept by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        /// Your own identifier for the contact, which Intercom shows as `external_id`.
+        pub user_id: ::std::string::String,
+    }
+
+    /// The visitor to convert, named by its email address.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct ConvertVisitorVisitorWithEmail {
+        /// The visitor's email address.
+        pub email: ::std::string::String,
+    }
+
+    /// The visitor to convert, named by the identifier Intercom gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct ConvertVisitorVisitorWithId {
         /// The identifier Intercom gave the visitor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+    }
+
+    /// The visitor to convert, named by its `user_id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct ConvertVisitorVisitorWithUserId {
         /// The visitor's `user_id`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: ::std::string::String,
     }
 
     /// The fields of a new article.
@@ -7997,7 +7903,7 @@ pub mod types {
         pub parent_id: ::std::option::Option<i64>,
         /// What holds the article: a `collection` or a `section`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_type: ::std::option::Option<::std::string::String>,
+        pub parent_type: ::std::option::Option<CreateArticleRequestParentType>,
         /// Whether to publish the article (`published`) or keep it as a `draft`; `draft` when left out. For an article in several languages, this is the state of the default language version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<CreateArticleRequestState>,
@@ -8006,6 +7912,67 @@ pub mod types {
         /// An article's content in each of its languages, keyed by locale code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub translated_content: ::std::option::Option<ArticleTranslatedContent>,
+    }
+
+    /// What holds the article: a `collection` or a `section`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum CreateArticleRequestParentType {
+        /// The value `collection`.
+        #[serde(rename = "collection")]
+        Collection,
+        /// The value `section`.
+        #[serde(rename = "section")]
+        Section,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for CreateArticleRequestParentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for CreateArticleRequestParentType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl CreateArticleRequestParentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Collection => "collection",
+                Self::Section => "section",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "collection" => Self::Collection,
+                "section" => Self::Section,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    #[cfg(feature = "test-util")]
+    impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestParentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// Whether to publish the article (`published`) or keep it as a `draft`; `draft` when left out. For an article in several languages, this is the state of the default language version.
@@ -8164,14 +8131,14 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateConversationRequestFrom {
-        /// The identifier Intercom gave the contact, 24 characters long.
+        /// The identifier Intercom gave the contact: 24 hexadecimal characters, not a UUID.
         pub id: CreateConversationRequestFromId,
         /// The sender's role: `user` or `lead`, or `contact` for a visitor.
         #[serde(rename = "type")]
         pub type_: CreateConversationRequestFromType,
     }
 
-    /// The identifier Intercom gave the contact, 24 characters long.
+    /// The identifier Intercom gave the contact: 24 hexadecimal characters, not a UUID.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateConversationRequestFromId(::std::string::String);
@@ -8327,10 +8294,10 @@ pub mod types {
         pub model: CreateDataAttributeRequestModel,
         /// The attribute's name.
         pub name: ::std::string::String,
-        /// The options of a list attribute; giving them makes the attribute a list, and `data_type` must then be `string`. The request examples send each option as an object whose `value` is the option's text, while the schema types them as strings.
+        /// The options of a list attribute, each an object whose `value` is the option's text; giving them makes the attribute a list, and `data_type` must then be `string`. A list needs at least two options.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub options: ::std::vec::Vec<::std::string::String>,
+        pub options: ::std::vec::Vec<DataAttributeOption>,
     }
 
     /// The type of value the attribute holds.
@@ -8475,33 +8442,83 @@ pub mod types {
         }
     }
 
-    /// An event that happened to a contact. Besides `event_name` and `created_at`, one of `id`, `user_id` or `email` is needed to say whose event it is.
+    /// An event that happened to a contact. Besides `event_name` and `created_at`, it carries exactly one of `id`, `user_id` or `email` to say whose event it is; which one is present tells the three forms apart.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub enum CreateDataEventRequest {
+        /// An event about the contact with the given Intercom `id`.
+        Id(CreateDataEventRequestWithId),
+        /// An event about the user with the given `user_id`.
+        UserId(CreateDataEventRequestWithUserId),
+        /// An event about the user with the given email address.
+        Email(CreateDataEventRequestWithEmail),
+    }
+
+    impl ::std::convert::From<CreateDataEventRequestWithId> for CreateDataEventRequest {
+        fn from(value: CreateDataEventRequestWithId) -> Self {
+            Self::Id(value)
+        }
+    }
+
+    impl ::std::convert::From<CreateDataEventRequestWithUserId> for CreateDataEventRequest {
+        fn from(value: CreateDataEventRequestWithUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    impl ::std::convert::From<CreateDataEventRequestWithEmail> for CreateDataEventRequest {
+        fn from(value: CreateDataEventRequestWithEmail) -> Self {
+            Self::Email(value)
+        }
+    }
+
+    /// An event about the user with the given email address.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct CreateDataEventRequest {
+    pub struct CreateDataEventRequestWithEmail {
         /// (UNIX timestamp, UTC) When the event happened.
         pub created_at: i64,
         /// The user's email address. Use it only where the application identifies users by email alone.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::string::String,
+        /// The event's name, which the workspace's admins see when filtering and building segments. A past-tense verb and noun reads best, as in `updated-plan`.
+        pub event_name: ::std::string::String,
+        /// Optional details about the event, keyed by name. A value may be any JSON: text, a number, or one of the objects the operation lists (a rich link, a monetary amount).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+
+    /// An event about the contact with the given Intercom `id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateDataEventRequestWithId {
+        /// (UNIX timestamp, UTC) When the event happened.
+        pub created_at: i64,
         /// The event's name, which the workspace's admins see when filtering and building segments. A past-tense verb and noun reads best, as in `updated-plan`.
         pub event_name: ::std::string::String,
         /// The identifier Intercom gave the contact, lead or user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        /// Optional details about the event, keyed by name.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+        pub id: ::std::string::String,
+        /// Optional details about the event, keyed by name. A value may be any JSON: text, a number, or one of the objects the operation lists (a rich link, a monetary amount).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub metadata: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+
+    /// An event about the user with the given `user_id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateDataEventRequestWithUserId {
+        /// (UNIX timestamp, UTC) When the event happened.
+        pub created_at: i64,
+        /// The event's name, which the workspace's admins see when filtering and building segments. A past-tense verb and noun reads best, as in `updated-plan`.
+        pub event_name: ::std::string::String,
+        /// Optional details about the event, keyed by name. A value may be any JSON: text, a number, or one of the objects the operation lists (a rich link, a monetary amount).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// Your own identifier for the user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: ::std::string::String,
     }
 
     /// A user and a summary of their events. A summary gives the event's name, when it happened and how many times. A past-tense verb and noun, as in `updated-plan`, makes the clearest event name.
@@ -8546,227 +8563,70 @@ pub mod types {
         pub created_at_before: i64,
     }
 
-    /// What to send, who sends it and who receives it.
+    /// A message sent by email. Besides a body, it needs a subject and a template.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct CreateMessageRequest {
+    pub struct CreateMessageEmailRequest {
         /// The text of the message, as HTML or as plain text.
         pub body: ::std::string::String,
         /// If `true`, the message opens a conversation in the inbox at once, before the contact has replied. `false` when left out.
         #[serde(default)]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub create_conversation_without_contact_reply: bool,
-        /// The admin who sends the message. When it is left out, the workspace's default sender is used.
-        pub from: CreateMessageRequestFrom,
-        /// Whether the message is shown in the Messenger (`in_app`) or sent as an `email`.
-        pub message_type: CreateMessageRequestMessageType,
+        /// The admin who sends a message.
+        pub from: MessageSender,
         /// The subject line of the email.
+        pub subject: ::std::string::String,
+        /// The look of the outgoing message: `plain` or `personal`.
+        pub template: ::std::string::String,
+        /// The contact who receives a message.
+        pub to: MessageRecipient,
+    }
+
+    /// A message shown to the contact in the Messenger.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateMessageInappRequest {
+        /// The text of the message, as HTML or as plain text.
+        pub body: ::std::string::String,
+        /// If `true`, the message opens a conversation in the inbox at once, before the contact has replied. `false` when left out.
+        #[serde(default)]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub create_conversation_without_contact_reply: bool,
+        /// The admin who sends a message.
+        pub from: MessageSender,
+        /// A subject line for the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         /// The look of the outgoing message: `plain` or `personal`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template: ::std::option::Option<::std::string::String>,
-        /// The contact who receives the message.
-        pub to: CreateMessageRequestTo,
+        /// The contact who receives a message.
+        pub to: MessageRecipient,
     }
 
-    /// The admin who sends the message. When it is left out, the workspace's default sender is used.
+    /// What to send, who sends it and who receives it. `message_type` tells the two kinds apart: an `email`, or an `inapp` message shown in the Messenger.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct CreateMessageRequestFrom {
-        /// The identifier Intercom gave the admin.
-        pub id: i64,
-        /// The kind of sender; always `admin`.
-        #[serde(rename = "type")]
-        pub type_: CreateMessageRequestFromType,
-    }
-
-    /// The kind of sender; always `admin`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CreateMessageRequestFromType {
-        /// The value `admin`.
-        #[serde(rename = "admin")]
-        Admin,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CreateMessageRequestFromType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CreateMessageRequestFromType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CreateMessageRequestFromType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Admin => "admin",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "admin" => Self::Admin,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    #[cfg(feature = "test-util")]
-    impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// Whether the message is shown in the Messenger (`in_app`) or sent as an `email`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CreateMessageRequestMessageType {
-        /// The value `in_app`.
-        #[serde(rename = "in_app")]
-        InApp,
-        /// The value `email`.
+    #[serde(tag = "message_type")]
+    pub enum CreateMessageRequest {
+        /// A message sent by email. Besides a body, it needs a subject and a template.
         #[serde(rename = "email")]
-        Email,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
+        Email(CreateMessageEmailRequest),
+        /// A message shown to the contact in the Messenger.
+        #[serde(rename = "inapp")]
+        Inapp(CreateMessageInappRequest),
     }
 
-    impl ::std::fmt::Display for CreateMessageRequestMessageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
+    impl ::std::convert::From<CreateMessageEmailRequest> for CreateMessageRequest {
+        fn from(value: CreateMessageEmailRequest) -> Self {
+            Self::Email(value)
         }
     }
 
-    impl ::std::str::FromStr for CreateMessageRequestMessageType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CreateMessageRequestMessageType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::InApp => "in_app",
-                Self::Email => "email",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "in_app" => Self::InApp,
-                "email" => Self::Email,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    #[cfg(feature = "test-util")]
-    impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The contact who receives the message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct CreateMessageRequestTo {
-        /// The identifier Intercom gave the contact.
-        pub id: ::std::string::String,
-        /// Whether the recipient is a `user` or a `lead`.
-        #[serde(rename = "type")]
-        pub type_: CreateMessageRequestToType,
-    }
-
-    /// Whether the recipient is a `user` or a `lead`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum CreateMessageRequestToType {
-        /// The value `user`.
-        #[serde(rename = "user")]
-        User,
-        /// The value `lead`.
-        #[serde(rename = "lead")]
-        Lead,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for CreateMessageRequestToType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for CreateMessageRequestToType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl CreateMessageRequestToType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::User => "user",
-                Self::Lead => "lead",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "user" => Self::User,
-                "lead" => Self::Lead,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    #[cfg(feature = "test-util")]
-    impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestToType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+    impl ::std::convert::From<CreateMessageInappRequest> for CreateMessageRequest {
+        fn from(value: CreateMessageInappRequest) -> Self {
+            Self::Inapp(value)
         }
     }
 
@@ -8791,16 +8651,10 @@ pub mod types {
         /// Your own identifier for the company; it is fixed once the company exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company_id: ::std::option::Option<::std::string::String>,
-        /// Further facts about the company for Intercom to keep, as pairs of attribute name and value.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+        /// Further facts about the company for Intercom to keep, as pairs of attribute name and value. A value is text, a number, true or false, as the attribute's data type requires.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub custom_attributes: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The line of business the company is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<::std::string::String>,
@@ -8854,27 +8708,83 @@ pub mod types {
         pub users: ::std::vec::Vec<TagUserTarget>,
     }
 
-    /// A reply to a ticket, either sent as a contact or written by an admin.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// A contact for a new ticket, named by Intercom's identifier, by `external_id` or by `email`; the key present tells which.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
-    pub enum CreateTicketReplyWithCommentRequest {
-        /// A reply sent as a contact, who is named by Intercom's identifier, by `user_id` or by `email`.
-        ContactReplyTicketRequest(ContactReplyTicketRequest),
-        /// A reply written by an admin: a comment, a note or quick reply options.
-        AdminReplyTicketRequest(AdminReplyTicketRequest),
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub enum CreateTicketContact {
+        /// A contact for a new ticket, named by Intercom's identifier.
+        Id(CreateTicketContactById),
+        /// A contact for a new ticket, named by `external_id`.
+        ExternalId(CreateTicketContactByExternalId),
+        /// A contact for a new ticket, named by email address.
+        Email(CreateTicketContactByEmail),
     }
 
-    impl ::std::convert::From<ContactReplyTicketRequest>
-    for CreateTicketReplyWithCommentRequest {
-        fn from(value: ContactReplyTicketRequest) -> Self {
-            Self::ContactReplyTicketRequest(value)
+    impl ::std::convert::From<CreateTicketContactById> for CreateTicketContact {
+        fn from(value: CreateTicketContactById) -> Self {
+            Self::Id(value)
         }
     }
 
-    impl ::std::convert::From<AdminReplyTicketRequest>
-    for CreateTicketReplyWithCommentRequest {
-        fn from(value: AdminReplyTicketRequest) -> Self {
-            Self::AdminReplyTicketRequest(value)
+    impl ::std::convert::From<CreateTicketContactByExternalId> for CreateTicketContact {
+        fn from(value: CreateTicketContactByExternalId) -> Self {
+            Self::ExternalId(value)
+        }
+    }
+
+    impl ::std::convert::From<CreateTicketContactByEmail> for CreateTicketContact {
+        fn from(value: CreateTicketContactByEmail) -> Self {
+            Self::Email(value)
+        }
+    }
+
+    /// A contact for a new ticket, named by email address.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateTicketContactByEmail {
+        /// The email address of the contact to add as a participant. If no contact has that address, Intercom creates one.
+        pub email: ::std::string::String,
+    }
+
+    /// A contact for a new ticket, named by `external_id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateTicketContactByExternalId {
+        /// The `external_id` that the workspace gave the contact to add as a participant.
+        pub external_id: ::std::string::String,
+    }
+
+    /// A contact for a new ticket, named by Intercom's identifier.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CreateTicketContactById {
+        /// The identifier Intercom gave the contact.
+        pub id: ::std::string::String,
+    }
+
+    /// `CreateTicketReplyWithCommentRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CreateTicketReplyWithCommentRequest(pub ReplyTicketRequest);
+
+    impl ::std::ops::Deref for CreateTicketReplyWithCommentRequest {
+        type Target = ReplyTicketRequest;
+
+        fn deref(&self) -> &ReplyTicketRequest {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<CreateTicketReplyWithCommentRequest> for ReplyTicketRequest {
+        fn from(value: CreateTicketReplyWithCommentRequest) -> Self {
+            value.0
+        }
+    }
+
+    impl ::std::convert::From<ReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+        fn from(value: ReplyTicketRequest) -> Self {
+            Self(value)
         }
     }
 
@@ -8886,27 +8796,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company_id: ::std::option::Option<::std::string::String>,
         /// The contacts, users or leads, whom the ticket concerns. For now the list may hold only one.
-        pub contacts: ::std::vec::Vec<CreateTicketRequestContactsItem>,
+        pub contacts: ::std::vec::Vec<CreateTicketContact>,
         /// The values to set on the ticket's attributes, keyed by attribute. The default title and description take the keys `_default_title_` and `_default_description_`. An attribute of the `list` data type takes its name as the key and, as the value, the GUID of the chosen list item, which retrieving the ticket type reveals: an attribute `priority` of type `list` is set with the key `priority` and a value such as `de1825a0-0164-4070-8ca6-13e22462fa7e`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_attributes: ::std::option::Option<TicketRequestCustomAttributes>,
         /// The identifier of the ticket type for the new ticket.
         pub ticket_type_id: ::std::string::String,
-    }
-
-    /// `CreateTicketRequestContactsItem`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub enum CreateTicketRequestContactsItem {
-        /// The `Id` form.
-        #[serde(rename = "id")]
-        Id(::std::string::String),
-        /// The `ExternalId` form.
-        #[serde(rename = "external_id")]
-        ExternalId(::std::string::String),
-        /// The `Email` form.
-        #[serde(rename = "email")]
-        Email(::std::string::String),
     }
 
     /// A new attribute for a ticket type.
@@ -9115,10 +9010,9 @@ pub mod types {
         }
     }
 
-    /// How to ask for the page after this one; absent or null on the last page.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    /// How to ask for the page after this one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CursorNext {
         /// The number the next page will have.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9129,11 +9023,10 @@ pub mod types {
     }
 
     /// Where a page sits in a list that is walked by cursor.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct CursorPages {
-        /// How to ask for the page after this one; absent or null on the last page.
+        /// How to ask for the page after this one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<CursorNext>,
         /// The number of this page, counting from 1.
@@ -9182,23 +9075,63 @@ pub mod types {
         }
     }
 
-    /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
+    /// A contact named by its email address.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CustomerByEmail {
+        /// The contact's email address.
+        pub email: ::std::string::String,
+    }
+
+    /// A contact named by the identifier Intercom gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CustomerByIntercomUserId {
+        /// The identifier Intercom gave the contact.
+        pub intercom_user_id: ::std::string::String,
+    }
+
+    /// A contact named by the `external_id` the workspace gave it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct CustomerByUserId {
+        /// The `external_id` that the workspace gave the contact.
+        pub user_id: ::std::string::String,
+    }
+
+    /// A contact, named by one of `intercom_user_id`, `user_id` or `email`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub enum CustomerRequest {
-        /// The `IntercomUserId` form.
-        #[serde(rename = "intercom_user_id")]
-        IntercomUserId(::std::string::String),
-        /// The `UserId` form.
-        #[serde(rename = "user_id")]
-        UserId(::std::string::String),
-        /// The `Email` form.
-        #[serde(rename = "email")]
-        Email(::std::string::String),
+        /// A contact named by the identifier Intercom gave it.
+        IntercomUserId(CustomerByIntercomUserId),
+        /// A contact named by the `external_id` the workspace gave it.
+        UserId(CustomerByUserId),
+        /// A contact named by its email address.
+        Email(CustomerByEmail),
+    }
+
+    impl ::std::convert::From<CustomerByIntercomUserId> for CustomerRequest {
+        fn from(value: CustomerByIntercomUserId) -> Self {
+            Self::IntercomUserId(value)
+        }
+    }
+
+    impl ::std::convert::From<CustomerByUserId> for CustomerRequest {
+        fn from(value: CustomerByUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    impl ::std::convert::From<CustomerByEmail> for CustomerRequest {
+        fn from(value: CustomerByEmail) -> Self {
+            Self::Email(value)
+        }
     }
 
     /// Describes one attribute of the contact, company or conversation model, whether standard or custom. The data attributes endpoints list all of a workspace's attributes, and create and archive custom ones.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct DataAttribute {
@@ -9218,36 +9151,33 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom: ::std::option::Option<bool>,
         /// The type of value the attribute holds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_type: ::std::option::Option<DataAttributeDataType>,
+        pub data_type: DataAttributeDataType,
         /// A readable description of the attribute.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// The attribute's full name. It equals `name` except for a nested attribute, whose full name, split at each `.`, gives the path to the nested value.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub full_name: ::std::option::Option<::std::string::String>,
+        pub full_name: ::std::string::String,
         /// The identifier Intercom gave the attribute; present only on custom attributes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         /// The attribute's name as shown in the Intercom UI.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
+        pub label: ::std::string::String,
         /// Whether the Messenger may change the attribute.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messenger_writable: ::std::option::Option<bool>,
-        /// `contact` for attributes of users and leads, `company` for attributes of companies.
+        /// `contact` for attributes of users and leads, `company` for attributes of companies, `conversation` for attributes of conversations.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<DataAttributeModel>,
         /// The attribute's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The values the attribute may take, when it offers a fixed set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub options: ::std::vec::Vec<::std::string::String>,
         /// The kind of object; always `data_attribute`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DataAttributeType>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::data_attribute_type")]
+        pub type_: ::std::string::String,
         /// Whether the attribute may be changed in the Intercom UI.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ui_writable: ::std::option::Option<bool>,
@@ -9275,6 +9205,9 @@ pub mod types {
         /// The value `date`.
         #[serde(rename = "date")]
         Date,
+        /// The value `datetime`.
+        #[serde(rename = "datetime")]
+        Datetime,
         /// A value this version of the client does not know, kept as received.
         #[serde(untagged)]
         Unknown(::std::string::String),
@@ -9305,6 +9238,7 @@ pub mod types {
                 Self::Float => "float",
                 Self::Boolean => "boolean",
                 Self::Date => "date",
+                Self::Datetime => "datetime",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -9317,6 +9251,7 @@ pub mod types {
                 "float" => Self::Float,
                 "boolean" => Self::Boolean,
                 "date" => Self::Date,
+                "datetime" => Self::Datetime,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -9342,65 +9277,10 @@ pub mod types {
         pub data: ::std::vec::Vec<DataAttribute>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DataAttributeListType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DataAttributeListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DataAttributeListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DataAttributeListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DataAttributeListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DataAttributeListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// `contact` for attributes of users and leads, `company` for attributes of companies.
+    /// `contact` for attributes of users and leads, `company` for attributes of companies, `conversation` for attributes of conversations.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum DataAttributeModel {
@@ -9410,6 +9290,9 @@ pub mod types {
         /// The value `company`.
         #[serde(rename = "company")]
         Company,
+        /// The value `conversation`.
+        #[serde(rename = "conversation")]
+        Conversation,
         /// A value this version of the client does not know, kept as received.
         #[serde(untagged)]
         Unknown(::std::string::String),
@@ -9437,6 +9320,7 @@ pub mod types {
             match self {
                 Self::Contact => "contact",
                 Self::Company => "company",
+                Self::Conversation => "conversation",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -9446,6 +9330,7 @@ pub mod types {
             match value {
                 "contact" => Self::Contact,
                 "company" => Self::Company,
+                "conversation" => Self::Conversation,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -9460,59 +9345,12 @@ pub mod types {
         }
     }
 
-    /// The kind of object; always `data_attribute`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DataAttributeType {
-        /// The value `data_attribute`.
-        #[serde(rename = "data_attribute")]
-        DataAttribute,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DataAttributeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DataAttributeType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DataAttributeType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::DataAttribute => "data_attribute",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "data_attribute" => Self::DataAttribute,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DataAttributeType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+    /// One option of a list attribute, as a request sends it.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct DataAttributeOption {
+        /// The option's text.
+        pub value: ::std::string::String,
     }
 
     /// A notice to Intercom that something has changed in the workspace's own data.
@@ -9532,19 +9370,14 @@ pub mod types {
         /// The identifier Intercom gave the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub intercom_user_id: ::std::option::Option<::std::string::String>,
-        /// Optional details about the event, keyed by name.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+        /// Optional details about the event, keyed by name. A value may be any JSON: text, a number, or an object such as a rich link or a monetary amount.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub metadata: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The kind of object; always `event`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DataEventType>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::data_event_type")]
+        pub type_: ::std::string::String,
         /// Your own identifier for the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
@@ -9563,7 +9396,7 @@ pub mod types {
         pub pages: ::std::option::Option<DataEventListPages>,
         /// The kind of object; always `event.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DataEventListType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// Links for paging through the events.
@@ -9578,63 +9411,8 @@ pub mod types {
         pub since: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `event.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DataEventListType {
-        /// The value `event.list`.
-        #[serde(rename = "event.list")]
-        EventList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DataEventListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DataEventListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DataEventListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::EventList => "event.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "event.list" => Self::EventList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DataEventListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// A contact's identifiers and a summary of each of their events.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct DataEventSummary {
@@ -9642,15 +9420,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         /// One summary per event.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub events: ::std::vec::Vec<DataEventSummaryItem>,
         /// The identifier Intercom gave the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub intercom_user_id: ::std::option::Option<::std::string::String>,
+        /// Where the next page of events is.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<DataEventSummaryPages>,
         /// The kind of object; always `event.summary`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DataEventSummaryType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// Your own identifier for the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
@@ -9678,114 +9457,14 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `event.summary`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    /// Where the next page of events is.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    pub enum DataEventSummaryType {
-        /// The value `event.summary`.
-        #[serde(rename = "event.summary")]
-        EventSummary,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DataEventSummaryType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DataEventSummaryType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DataEventSummaryType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::EventSummary => "event.summary",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "event.summary" => Self::EventSummary,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DataEventSummaryType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The kind of object; always `event`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DataEventType {
-        /// The value `event`.
-        #[serde(rename = "event")]
-        Event,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DataEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DataEventType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DataEventType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Event => "event",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "event" => Self::Event,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DataEventType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct DataEventSummaryPages {
+        /// The full address, query included, from which the next page of events can be fetched.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
     }
 
     /// A job that exports delivery and engagement statistics about outbound content (such as emails, posts, surveys, tours, custom bots and series) sent in a given period: who received each message, when, and how they engaged with it (by opening, clicking, replying, completing, dismissing, unsubscribing or bouncing).
@@ -9799,9 +9478,9 @@ pub mod types {
         /// Where the data can be downloaded; empty while there is nothing to download.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_url: ::std::option::Option<::std::string::String>,
-        /// The identifier of the job.
+        /// The identifier of the job, which the operations on one job take in their path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_identfier: ::std::option::Option<::std::string::String>,
+        pub job_identifier: ::std::option::Option<::std::string::String>,
         /// The job's current state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<DataExportStatus>,
@@ -9984,62 +9663,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object deleted; always `article`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub object: ::std::option::Option<DeletedArticleObjectObject>,
-    }
-
-    /// The kind of object deleted; always `article`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DeletedArticleObjectObject {
-        /// The value `article`.
-        #[serde(rename = "article")]
-        Article,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DeletedArticleObjectObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DeletedArticleObjectObject {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DeletedArticleObjectObject {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Article => "article",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "article" => Self::Article,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DeletedArticleObjectObject {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub object: ::std::option::Option<::std::string::String>,
     }
 
     /// Confirmation that a collection was deleted.
@@ -10055,62 +9679,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object deleted; always `collection`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub object: ::std::option::Option<DeletedCollectionObjectObject>,
-    }
-
-    /// The kind of object deleted; always `collection`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DeletedCollectionObjectObject {
-        /// The value `collection`.
-        #[serde(rename = "collection")]
-        Collection,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DeletedCollectionObjectObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DeletedCollectionObjectObject {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DeletedCollectionObjectObject {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Collection => "collection",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "collection" => Self::Collection,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DeletedCollectionObjectObject {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub object: ::std::option::Option<::std::string::String>,
     }
 
     /// The answer to a request to delete a company.
@@ -10126,62 +9695,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object deleted; always `company`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub object: ::std::option::Option<DeletedCompanyObjectObject>,
-    }
-
-    /// The kind of object deleted; always `company`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DeletedCompanyObjectObject {
-        /// The value `company`.
-        #[serde(rename = "company")]
-        Company,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DeletedCompanyObjectObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DeletedCompanyObjectObject {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DeletedCompanyObjectObject {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Company => "company",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "company" => Self::Company,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DeletedCompanyObjectObject {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub object: ::std::option::Option<::std::string::String>,
     }
 
     /// What the API returns once an object has been deleted.
@@ -10197,62 +9711,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object deleted; always `news-item`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub object: ::std::option::Option<DeletedObjectObject>,
-    }
-
-    /// The kind of object deleted; always `news-item`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum DeletedObjectObject {
-        /// The value `news-item`.
-        #[serde(rename = "news-item")]
-        NewsItem,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for DeletedObjectObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for DeletedObjectObject {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl DeletedObjectObject {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::NewsItem => "news-item",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "news-item" => Self::NewsItem,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DeletedObjectObject {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub object: ::std::option::Option<::std::string::String>,
     }
 
     /// The body that removes a contact from a conversation.
@@ -10345,64 +9804,9 @@ pub mod types {
         /// The name of the collection or section in this language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        /// The kind of object; always `group_content` (or null).
+        /// The kind of object; always `group_content`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<GroupContentType>,
-    }
-
-    /// The kind of object; always `group_content` (or null).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum GroupContentType {
-        /// The value `group_content`.
-        #[serde(rename = "group_content")]
-        GroupContent,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for GroupContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for GroupContentType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl GroupContentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::GroupContent => "group_content",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "group_content" => Self::GroupContent,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for GroupContentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A collection's or section's content in each of its languages, keyed by locale code.
@@ -10510,9 +9914,9 @@ pub mod types {
         /// A collection's or section's content in one language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tr: ::std::option::Option<GroupContent>,
-        /// The kind of object; always `group_translated_content` (or null).
+        /// The kind of object; always `group_translated_content`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<GroupTranslatedContentType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// A collection's or section's content in one language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vi: ::std::option::Option<GroupContent>,
@@ -10524,69 +9928,13 @@ pub mod types {
         pub zh_tw: ::std::option::Option<GroupContent>,
     }
 
-    /// The kind of object; always `group_translated_content` (or null).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum GroupTranslatedContentType {
-        /// The value `group_translated_content`.
-        #[serde(rename = "group_translated_content")]
-        GroupTranslatedContent,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for GroupTranslatedContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for GroupTranslatedContentType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl GroupTranslatedContentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::GroupTranslatedContent => "group_translated_content",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "group_translated_content" => Self::GroupTranslatedContent,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// A Help Center, which holds collections of articles.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct HelpCenter {
         /// (UNIX timestamp) When the Help Center was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The custom domain set up for the Help Center, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_domain: ::std::option::Option<::std::string::String>,
@@ -10594,14 +9942,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: ::std::option::Option<::std::string::String>,
         /// The identifier Intercom gave the Help Center.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The Help Center's identifier, which appears in its URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifier: ::std::option::Option<::std::string::String>,
+        pub identifier: ::std::string::String,
         /// (UNIX timestamp) When the Help Center was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// The Help Center's address; it uses the custom domain when one is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -10609,8 +9954,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website_turned_on: ::std::option::Option<bool>,
         /// The identifier of the workspace the Help Center belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        pub workspace_id: ::std::string::String,
     }
 
     /// The workspace's Help Centers.
@@ -10624,66 +9968,11 @@ pub mod types {
         pub data: ::std::vec::Vec<HelpCenter>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<HelpCenterListType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum HelpCenterListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for HelpCenterListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for HelpCenterListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl HelpCenterListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for HelpCenterListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A conversation or ticket linked to this one.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct LinkedObject {
@@ -10691,11 +9980,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<LinkedObjectCategory>,
         /// The identifier of the linked object.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// Whether the linked object is a `ticket` or a `conversation`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<LinkedObjectType>,
+        #[serde(rename = "type")]
+        pub type_: LinkedObjectType,
     }
 
     /// The category of a linked ticket.
@@ -10778,62 +10066,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<LinkedObjectListType>,
-    }
-
-    /// The kind of object; always `list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum LinkedObjectListType {
-        /// The value `list`.
-        #[serde(rename = "list")]
-        List,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for LinkedObjectListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for LinkedObjectListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl LinkedObjectListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::List => "list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for LinkedObjectListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// Whether the linked object is a `ticket` or a `conversation`.
@@ -10962,21 +10195,6 @@ pub mod types {
         }
     }
 
-    /// `LisDataEventsFilter`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub enum LisDataEventsFilter {
-        /// The `UserId` form.
-        #[serde(rename = "user_id")]
-        UserId(::std::string::String),
-        /// The `IntercomUserId` form.
-        #[serde(rename = "intercom_user_id")]
-        IntercomUserId(::std::string::String),
-        /// The `Email` form.
-        #[serde(rename = "email")]
-        Email(::std::string::String),
-    }
-
     /// Where the contact is, as far as Intercom has been able to tell.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -11002,42 +10220,46 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
 
-    /// `ManageConversationRequest`
+    /// What to do with the conversation, as `message_type` says: close, snooze, reopen or assign it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[serde(tag = "message_type")]
     pub enum ManageConversationRequest {
         /// The body that closes a conversation.
-        CloseConversationRequest(CloseConversationRequest),
+        #[serde(rename = "close")]
+        Close(CloseConversationRequest),
         /// The body that snoozes a conversation.
-        SnoozeConversationRequest(SnoozeConversationRequest),
+        #[serde(rename = "snoozed")]
+        Snoozed(SnoozeConversationRequest),
         /// The body that reopens a conversation.
-        OpenConversationRequest(OpenConversationRequest),
+        #[serde(rename = "open")]
+        Open(OpenConversationRequest),
         /// The body that assigns a conversation.
-        AssignConversationRequest(AssignConversationRequest),
+        #[serde(rename = "assignment")]
+        Assignment(AssignConversationRequest),
     }
 
     impl ::std::convert::From<CloseConversationRequest> for ManageConversationRequest {
         fn from(value: CloseConversationRequest) -> Self {
-            Self::CloseConversationRequest(value)
+            Self::Close(value)
         }
     }
 
     impl ::std::convert::From<SnoozeConversationRequest> for ManageConversationRequest {
         fn from(value: SnoozeConversationRequest) -> Self {
-            Self::SnoozeConversationRequest(value)
+            Self::Snoozed(value)
         }
     }
 
     impl ::std::convert::From<OpenConversationRequest> for ManageConversationRequest {
         fn from(value: OpenConversationRequest) -> Self {
-            Self::OpenConversationRequest(value)
+            Self::Open(value)
         }
     }
 
     impl ::std::convert::From<AssignConversationRequest> for ManageConversationRequest {
         fn from(value: AssignConversationRequest) -> Self {
-            Self::AssignConversationRequest(value)
+            Self::Assignment(value)
         }
     }
 
@@ -11067,12 +10289,15 @@ pub mod types {
         pub id: ::std::string::String,
         /// The channel the message went out on: `email`, `inapp`, `facebook` or `twitter`.
         pub message_type: MessageMessageType,
-        /// The subject line; given only when `message_type` is `email`.
+        /// A teammate with access to the workspace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner: ::std::option::Option<Admin>,
+        /// The subject line. Emails have one; an admin's in-app message may carry one too.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        /// The kind of message, such as `user_message` or `admin_message`.
+        /// The kind of message: `admin_message` for one an admin sent, `user_message` for one a contact sent.
         #[serde(rename = "type")]
-        pub type_: ::std::string::String,
+        pub type_: MessageType,
     }
 
     /// The channel the message went out on: `email`, `inapp`, `facebook` or `twitter`.
@@ -11145,10 +10370,153 @@ pub mod types {
         }
     }
 
-    /// An announcement published in the Messenger, such as a product update, company news, a promotion or an event, for the workspace's customers to read.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    /// The contact who receives a message.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct MessageRecipient {
+        /// The identifier Intercom gave the contact.
+        pub id: ::std::string::String,
+        /// Whether the recipient is a `user` or a `lead`.
+        #[serde(rename = "type")]
+        pub type_: MessageRecipientType,
+    }
+
+    /// Whether the recipient is a `user` or a `lead`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub enum MessageRecipientType {
+        /// The value `user`.
+        #[serde(rename = "user")]
+        User,
+        /// The value `lead`.
+        #[serde(rename = "lead")]
+        Lead,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for MessageRecipientType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for MessageRecipientType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl MessageRecipientType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::User => "user",
+                Self::Lead => "lead",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "user" => Self::User,
+                "lead" => Self::Lead,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    #[cfg(feature = "test-util")]
+    impl<'de> ::serde::Deserialize<'de> for MessageRecipientType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
+    /// The admin who sends a message.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct MessageSender {
+        /// The identifier Intercom gave the admin.
+        pub id: i64,
+        /// The kind of sender; always `admin`.
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::message_sender_type")]
+        pub type_: ::std::string::String,
+    }
+
+    /// The kind of message: `admin_message` for one an admin sent, `user_message` for one a contact sent.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum MessageType {
+        /// The value `user_message`.
+        #[serde(rename = "user_message")]
+        UserMessage,
+        /// The value `admin_message`.
+        #[serde(rename = "admin_message")]
+        AdminMessage,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for MessageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for MessageType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl MessageType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::UserMessage => "user_message",
+                Self::AdminMessage => "admin_message",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "user_message" => Self::UserMessage,
+                "admin_message" => Self::AdminMessage,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for MessageType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
+    /// An announcement published in the Messenger, such as a product update, company news, a promotion or an event, for the workspace's customers to read.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct NewsItem {
         /// The text of the news item; HTML is allowed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11157,14 +10525,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cover_image_url: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the news item was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// If `true`, the news item shows up in the Messenger newsfeed with no notification badge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deliver_silently: ::std::option::Option<bool>,
         /// The identifier Intercom gave the news item.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// Label names shown to users to sort the news item into categories.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
@@ -11181,20 +10547,37 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_id: ::std::option::Option<i64>,
         /// Whether the news item is a `draft` or `live`. Users see it in its newsfeeds only once it is `live`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<NewsItemState>,
+        pub state: NewsItemState,
         /// The headline of the news item.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::string::String,
         /// The kind of object; always `news-item`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<NewsItemType>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::news_item_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the news item was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
         /// The identifier of the workspace that owns the news item.
+        pub workspace_id: ::std::string::String,
+    }
+
+    /// A page of news items.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct NewsItemList {
+        /// The news items on this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub data: ::std::vec::Vec<NewsItem>,
+        /// Where a page sits in a list that is walked by page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        pub pages: ::std::option::Option<NumberedPages>,
+        /// How many news items there are across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The content of a news item to create or change: an announcement such as a product update, company news, a promotion or an event, published in the Messenger for the workspace's customers.
@@ -11349,147 +10732,52 @@ pub mod types {
         }
     }
 
-    /// The kind of object; always `news-item`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum NewsItemType {
-        /// The value `news-item`.
-        #[serde(rename = "news-item")]
-        NewsItem,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for NewsItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for NewsItemType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl NewsItemType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::NewsItem => "news-item",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "news-item" => Self::NewsItem,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for NewsItemType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// A set of news items shown to one particular audience. Newsfeeds are set up in the Intercom app; the API cannot change them.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Newsfeed {
         /// (UNIX timestamp) When the newsfeed was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The identifier Intercom gave the newsfeed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The newsfeed's name. It is for the workspace only; users never see it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The kind of object; always `newsfeed`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<NewsfeedType>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::newsfeed_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the newsfeed was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
     }
 
     /// The placing of a news item in one newsfeed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewsfeedAssignment {
-        /// The identifier Intercom gave the newsfeed. A publish date may not lie in the future; scheduling a news item is done with the scheduling feature of the Intercom app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub newsfeed_id: ::std::option::Option<i64>,
-        /// (UNIX timestamp) When the news item was published on this newsfeed. Set it to back-date a news item, for instance one imported from elsewhere. It is ignored on create or update while the news item's `state` is `draft`.
+        /// The identifier Intercom gave the newsfeed.
+        pub newsfeed_id: i64,
+        /// (UNIX timestamp) When the news item was published on this newsfeed. Set it to back-date a news item, for instance one imported from elsewhere; it may not lie in the future (scheduling a news item is done with the scheduling feature of the Intercom app). It is ignored on create or update while the news item's `state` is `draft`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub published_at: ::std::option::Option<i64>,
     }
 
-    /// The kind of object; always `newsfeed`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    /// A page of newsfeeds.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    pub enum NewsfeedType {
-        /// The value `newsfeed`.
-        #[serde(rename = "newsfeed")]
-        Newsfeed,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for NewsfeedType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for NewsfeedType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl NewsfeedType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Newsfeed => "newsfeed",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "newsfeed" => Self::Newsfeed,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for NewsfeedType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub struct NewsfeedList {
+        /// The newsfeeds on this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub data: ::std::vec::Vec<Newsfeed>,
+        /// Where a page sits in a list that is walked by page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<NumberedPages>,
+        /// How many newsfeeds there are across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        /// The kind of object; always `list`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A remark an admin wrote about a contact.
@@ -11577,15 +10865,11 @@ pub mod types {
     pub struct OpenConversationRequest {
         /// The identifier of the admin who carries out the action.
         pub admin_id: ::std::string::String,
-        /// The `message_type` member.
-        #[serde(default = "fixed::open_conversation_request_message_type")]
-        pub message_type: ::std::string::String,
     }
 
     /// One page of a list of objects.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct PaginatedResponse {
         /// The objects on this page: news items or newsfeeds.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11603,16 +10887,25 @@ pub mod types {
     }
 
     /// `PaginatedResponseDataItem`
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
-    #[non_exhaustive]
-    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
-    pub struct PaginatedResponseDataItem {
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum PaginatedResponseDataItem {
         /// An announcement published in the Messenger, such as a product update, company news, a promotion or an event, for the workspace's customers to read.
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<NewsItem>,
+        NewsItem(NewsItem),
         /// A set of news items shown to one particular audience. Newsfeeds are set up in the Intercom app; the API cannot change them.
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<Newsfeed>,
+        Newsfeed(Newsfeed),
+    }
+
+    impl ::std::convert::From<NewsItem> for PaginatedResponseDataItem {
+        fn from(value: NewsItem) -> Self {
+            Self::NewsItem(value)
+        }
+    }
+
+    impl ::std::convert::From<Newsfeed> for PaginatedResponseDataItem {
+        fn from(value: Newsfeed) -> Self {
+            Self::Newsfeed(value)
+        }
     }
 
     /// The kind of list: `list` or `conversation.list`.
@@ -11676,7 +10969,7 @@ pub mod types {
     }
 
     /// A file attached to a conversation part.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct PartAttachment {
@@ -11690,14 +10983,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub height: ::std::option::Option<i64>,
         /// The attachment's file name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The kind of attachment, such as `upload`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
         /// The address of the attachment.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
         /// The attachment's width.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub width: ::std::option::Option<i64>,
@@ -11708,12 +10999,15 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct PhoneSwitch {
-        /// The number, in E.164 format, that was texted the link for carrying on the conversation in the Messenger.
+        /// The number, in E.164 format, that was texted the link for carrying on the conversation in the Messenger. Intercom's recorded answer carries `url` instead, so this may be absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `phone_call_redirect`.
         #[serde(rename = "type", default = "defaults::phone_switch_type")]
-        pub type_: PhoneSwitchType,
+        pub type_: ::std::string::String,
+        /// The Messenger link that the SMS carried.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
 
     impl ::std::default::Default for PhoneSwitch {
@@ -11721,92 +11015,66 @@ pub mod types {
             Self {
                 phone: Default::default(),
                 type_: defaults::phone_switch_type(),
+                url: Default::default(),
             }
         }
     }
 
-    /// The kind of object; always `phone_call_redirect`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    /// The body of a failed switch: a key naming the problem, and a message when Intercom gives one. It is not the usual `error.list`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    pub enum PhoneSwitchType {
-        /// The value `phone_call_redirect`.
-        #[serde(rename = "phone_call_redirect")]
-        PhoneCallRedirect,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
+    pub struct PhoneSwitchError {
+        /// A machine-readable name for the problem.
+        pub error_key: ::std::string::String,
+        /// A human-readable explanation, when one is given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
     }
 
-    impl ::std::fmt::Display for PhoneSwitchType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for PhoneSwitchType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ::std::default::Default for PhoneSwitchType {
-        fn default() -> Self {
-            PhoneSwitchType::PhoneCallRedirect
-        }
-    }
-
-    impl PhoneSwitchType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PhoneCallRedirect => "phone_call_redirect",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "phone_call_redirect" => Self::PhoneCallRedirect,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for PhoneSwitchType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+    /// Redacts one part of a conversation.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct RedactConversationPartRequest {
+        /// The identifier of the conversation.
+        pub conversation_id: ::std::string::String,
+        /// The identifier of the part to redact.
+        pub conversation_part_id: ::std::string::String,
     }
 
     /// What to redact: one part of a conversation, or its source message.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(tag = "type")]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[serde(tag = "type")]
     pub enum RedactConversationRequest {
         /// Redacts one part of a conversation.
         #[serde(rename = "conversation_part")]
-        ConversationPart {
-            /// The identifier of the conversation.
-            conversation_id: ::std::string::String,
-            /// The identifier of the part to redact.
-            conversation_part_id: ::std::string::String,
-        },
+        ConversationPart(RedactConversationPartRequest),
         /// Redacts the source message of a conversation.
         #[serde(rename = "source")]
-        Source {
-            /// The identifier of the conversation.
-            conversation_id: ::std::string::String,
-            /// The identifier of the source message.
-            source_id: ::std::string::String,
-        },
+        Source(RedactConversationSourceRequest),
+    }
+
+    impl ::std::convert::From<RedactConversationPartRequest> for RedactConversationRequest {
+        fn from(value: RedactConversationPartRequest) -> Self {
+            Self::ConversationPart(value)
+        }
+    }
+
+    impl ::std::convert::From<RedactConversationSourceRequest>
+    for RedactConversationRequest {
+        fn from(value: RedactConversationSourceRequest) -> Self {
+            Self::Source(value)
+        }
+    }
+
+    /// Redacts the source message of a conversation.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct RedactConversationSourceRequest {
+        /// The identifier of the conversation.
+        pub conversation_id: ::std::string::String,
+        /// The identifier of the source message.
+        pub source_id: ::std::string::String,
     }
 
     /// A pointer to another object by its type and id; null when there is nothing to point to.
@@ -11824,47 +11092,127 @@ pub mod types {
 
     /// A reply to a conversation, either written by an admin or sent for a contact.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[serde(tag = "type")]
     pub enum ReplyConversationRequest {
         /// A reply on behalf of a contact, who is named by `intercom_user_id`, `email` or `user_id`.
-        ContactReplyConversationRequest(ContactReplyConversationRequest),
+        #[serde(rename = "user")]
+        User(ContactReplyConversationRequest),
         /// A reply written by an admin.
-        AdminReplyConversationRequest(AdminReplyConversationRequest),
+        #[serde(rename = "admin")]
+        Admin(AdminReplyConversationRequest),
     }
 
     impl ::std::convert::From<ContactReplyConversationRequest> for ReplyConversationRequest {
         fn from(value: ContactReplyConversationRequest) -> Self {
-            Self::ContactReplyConversationRequest(value)
+            Self::User(value)
         }
     }
 
     impl ::std::convert::From<AdminReplyConversationRequest> for ReplyConversationRequest {
         fn from(value: AdminReplyConversationRequest) -> Self {
-            Self::AdminReplyConversationRequest(value)
+            Self::Admin(value)
         }
     }
 
-    /// `ReplyTicketRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    /// A reply to a ticket. `type` tells the two kinds apart: `user` for a reply sent for a contact, `admin` for one written by an admin.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(tag = "type")]
     pub enum ReplyTicketRequest {
-        /// A reply sent as a contact, who is named by Intercom's identifier, by `user_id` or by `email`.
-        ContactReplyTicketRequest(ContactReplyTicketRequest),
+        /// A reply sent as a contact, who is named by Intercom's identifier, by `user_id` or by `email`; the key present tells which.
+        #[serde(rename = "user")]
+        User(ContactReplyTicketRequest),
         /// A reply written by an admin: a comment, a note or quick reply options.
-        AdminReplyTicketRequest(AdminReplyTicketRequest),
+        #[serde(rename = "admin")]
+        Admin(AdminReplyTicketRequest),
     }
 
     impl ::std::convert::From<ContactReplyTicketRequest> for ReplyTicketRequest {
         fn from(value: ContactReplyTicketRequest) -> Self {
-            Self::ContactReplyTicketRequest(value)
+            Self::User(value)
         }
     }
 
     impl ::std::convert::From<AdminReplyTicketRequest> for ReplyTicketRequest {
         fn from(value: AdminReplyTicketRequest) -> Self {
-            Self::AdminReplyTicketRequest(value)
+            Self::Admin(value)
+        }
+    }
+
+    /// What a lookup of companies answers, as its `type` says: one company (`company`) when the request names it by `company_id` or `name`, or a page of companies (`list`) otherwise.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", serde(untagged))]
+    #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    pub enum RetrieveCompanyResponse {
+        /// An organisation whose people are contacts of the workspace.
+        Company(Company),
+        /// One page of the workspace's companies.
+        List(CompanyList),
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RetrieveCompanyResponse {
+        /// Decodes the alternative that `type` names.
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(str::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("company") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Company)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("list") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::List)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some(other) => {
+                    ::std::result::Result::Err(
+                        ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is {:?}, not one of `company`, `list`", other
+                            ),
+                        ),
+                    )
+                }
+                ::std::option::Option::None => {
+                    if let ::std::result::Result::Ok(v) = ::serde_json::from_value(
+                        value.clone(),
+                    ) {
+                        return ::std::result::Result::Ok(Self::Company(v));
+                    }
+                    if let ::std::result::Result::Ok(v) = ::serde_json::from_value(
+                        value.clone(),
+                    ) {
+                        return ::std::result::Result::Ok(Self::List(v));
+                    }
+                    ::std::result::Result::Err(
+                        ::serde::de::Error::custom(
+                            "no `type`, and the body fits none of `company`, `list`",
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::convert::From<Company> for RetrieveCompanyResponse {
+        fn from(value: Company) -> Self {
+            Self::Company(value)
+        }
+    }
+
+    impl ::std::convert::From<CompanyList> for RetrieveCompanyResponse {
+        fn from(value: CompanyList) -> Self {
+            Self::List(value)
         }
     }
 
@@ -11875,7 +11223,7 @@ pub mod types {
         /// The size of a page of search results and where to resume.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<SearchPagination>,
-        /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
+        /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`. Nothing marks which of the two a condition is; its `operator` tells: `AND` or `OR` make it a group, whose `value` is a list of conditions, and any other operator a filter, which names a `field`.
         pub query: SearchQuery,
     }
 
@@ -11887,7 +11235,7 @@ pub mod types {
         pub field: ::std::string::String,
         /// How to compare: `=`, `!=`, `IN`, `NIN` (the value is then a list), `<`, `<=`, `>`, `>=`, `~` (contains), `!~` (does not contain), `^` (starts with) or `$` (ends with). Text fields take `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^` and `$`; numbers take `=`, `!=`, `IN`, `NIN`, `<`, `<=`, `>` and `>=`; true/false fields take `=`, `!=`, `IN` and `NIN`; timestamps take only `=`, `<` and `>`; `tag_id` takes only `=` and `!=`.
         pub operator: ::std::string::String,
-        /// The value to compare with, as JSON: text, a whole number, true or false, or for `IN` and `NIN` a list of texts or of numbers. Timestamps are given in UNIX seconds and compared by calendar day; null matches a field that is not set.
+        /// The value to compare with, as JSON: text, a whole number, true or false, or for `IN` and `NIN` a list whose entries are texts, numbers or both. Timestamps are given in UNIX seconds and compared by calendar day; null matches a field that is not set.
         pub value: ::serde_json::Value,
     }
 
@@ -11974,7 +11322,7 @@ pub mod types {
         pub starting_after: ::std::option::Option<::std::string::String>,
     }
 
-    /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
+    /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`. Nothing marks which of the two a condition is; its `operator` tells: `AND` or `OR` make it a group, whose `value` is a list of conditions, and any other operator a filter, which names a `field`.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
@@ -12004,7 +11352,7 @@ pub mod types {
         /// The size of a page of search results and where to resume.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<SearchPagination>,
-        /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`.
+        /// A search condition: a single filter, or a group of conditions joined by `AND` or `OR`. Nothing marks which of the two a condition is; its `operator` tells: `AND` or `OR` make it a group, whose `value` is a list of conditions, and any other operator a filter, which names a `field`.
         pub query: SearchQuery,
     }
 
@@ -12051,62 +11399,7 @@ pub mod types {
         pub segments: ::std::vec::Vec<Segment>,
         /// The kind of object; always `segment.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<SegmentListType>,
-    }
-
-    /// The kind of object; always `segment.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum SegmentListType {
-        /// The value `segment.list`.
-        #[serde(rename = "segment.list")]
-        SegmentList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for SegmentListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for SegmentListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl SegmentListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::SegmentList => "segment.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "segment.list" => Self::SegmentList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SegmentListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// Which contacts the segment holds, users or leads (`contact`).
@@ -12195,6 +11488,8 @@ pub mod types {
         ///  SLA runs out but when a teammate next replies.
         /// - `active`: the SLA is applied but not fulfilled yet; there is no
         ///  hit, missed or cancelled event.
+        /// - `cancelled`: listed as a value, although a cancelled SLA event
+        ///  makes the status null (see above).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sla_status: ::std::option::Option<SlaAppliedSlaStatus>,
         /// The kind of object, such as `conversation_sla_summary`.
@@ -12210,6 +11505,8 @@ pub mod types {
     ///  SLA runs out but when a teammate next replies.
     /// - `active`: the SLA is applied but not fulfilled yet; there is no
     ///  hit, missed or cancelled event.
+    /// - `cancelled`: listed as a value, although a cancelled SLA event
+    ///  makes the status null (see above).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SlaAppliedSlaStatus {
@@ -12285,9 +11582,6 @@ pub mod types {
     pub struct SnoozeConversationRequest {
         /// The identifier of the admin who carries out the action.
         pub admin_id: ::std::string::String,
-        /// The `message_type` member.
-        #[serde(default = "fixed::snooze_conversation_request_message_type")]
-        pub message_type: ::std::string::String,
         /// (UNIX timestamp) When the conversation is to reopen.
         pub snoozed_until: i64,
     }
@@ -12583,85 +11877,27 @@ pub mod types {
         pub tags: ::std::vec::Vec<Tag>,
         /// The kind of object; always `tag.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TagsType>,
-    }
-
-    /// The kind of object; always `tag.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TagsType {
-        /// The value `tag.list`.
-        #[serde(rename = "tag.list")]
-        TagList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TagsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TagsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TagsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::TagList => "tag.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "tag.list" => Self::TagList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TagsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// A group of admins in the workspace.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct Team {
         /// The ids of the admins on the team.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub admin_ids: ::std::vec::Vec<i64>,
         /// The team's admins, grouped by their priority level on the team.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_priority_level: ::std::option::Option<AdminPriorityLevel>,
         /// The identifier of the team.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The team's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The kind of object; always `team`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::team_type")]
+        pub type_: ::std::string::String,
     }
 
     /// Every team in the workspace.
@@ -12675,62 +11911,7 @@ pub mod types {
         pub teams: ::std::vec::Vec<Team>,
         /// The kind of object; always `team.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TeamListType>,
-    }
-
-    /// The kind of object; always `team.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TeamListType {
-        /// The value `team.list`.
-        #[serde(rename = "team.list")]
-        TeamList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TeamListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TeamListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TeamListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::TeamList => "team.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "team.list" => Self::TeamList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TeamListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// An admin's teams, grouped by the admin's priority level on each.
@@ -12754,17 +11935,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_assignee_id: ::std::option::Option<::std::string::String>,
         /// Which category the ticket falls in.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<TicketCategory>,
+        pub category: TicketCategory,
         /// The contacts a ticket concerns.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contacts: ::std::option::Option<TicketContacts>,
+        pub contacts: TicketContacts,
         /// (UNIX timestamp, UTC) When the ticket was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<i64>,
         /// The identifier Intercom gave the ticket, used to refer to it in the API.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// Whether the ticket is shared with the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_shared: ::std::option::Option<bool>,
@@ -12781,17 +11959,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub team_assignee_id: ::std::option::Option<::std::string::String>,
         /// The ticket's attribute values, keyed by attribute name. The default title and description have the keys `_default_title_` and `_default_description_`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ticket_attributes: ::std::option::Option<TicketCustomAttributes>,
+        pub ticket_attributes: TicketCustomAttributes,
         /// The ticket number shown in the Intercom Inbox and Messenger. API requests do not take it; they take `id`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        pub ticket_id: ::std::string::String,
         /// A ticket's notes and events, as ticket parts. The list holds at most 500 parts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_parts: ::std::option::Option<TicketParts>,
         /// The ticket's current state.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ticket_state: ::std::option::Option<TicketTicketState>,
+        pub ticket_state: TicketTicketState,
         /// The current state as a readable label, shown to customers in the Messenger, in emails and in the tickets portal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_state_external_label: ::std::option::Option<::std::string::String>,
@@ -12802,37 +11977,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_type: ::std::option::Option<TicketType>,
         /// The kind of object; always `ticket`.
-        #[serde(rename = "type", default = "defaults::ticket_type")]
-        pub type_: TicketType2,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::ticket_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp, UTC) When the ticket was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
-    }
-
-    impl ::std::default::Default for Ticket {
-        fn default() -> Self {
-            Self {
-                admin_assignee_id: Default::default(),
-                category: Default::default(),
-                contacts: Default::default(),
-                created_at: Default::default(),
-                id: Default::default(),
-                is_shared: Default::default(),
-                linked_objects: Default::default(),
-                open: Default::default(),
-                snoozed_until: Default::default(),
-                team_assignee_id: Default::default(),
-                ticket_attributes: Default::default(),
-                ticket_id: Default::default(),
-                ticket_parts: Default::default(),
-                ticket_state: Default::default(),
-                ticket_state_external_label: Default::default(),
-                ticket_state_internal_label: Default::default(),
-                ticket_type: Default::default(),
-                type_: defaults::ticket_type(),
-                updated_at: Default::default(),
-            }
-        }
     }
 
     /// Which category the ticket falls in.
@@ -12909,62 +12059,7 @@ pub mod types {
         pub contacts: ::std::vec::Vec<ContactReference>,
         /// The kind of object; always `contact.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TicketContactsType>,
-    }
-
-    /// The kind of object; always `contact.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TicketContactsType {
-        /// The value `contact.list`.
-        #[serde(rename = "contact.list")]
-        ContactList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TicketContactsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TicketContactsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TicketContactsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ContactList => "contact.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "contact.list" => Self::ContactList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TicketContactsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The ticket's attribute values, keyed by attribute name. The default title and description have the keys `_default_title_` and `_default_description_`.
@@ -13077,66 +12172,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `ticket.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TicketListType>,
-    }
-
-    /// The kind of object; always `ticket.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TicketListType {
-        /// The value `ticket.list`.
-        #[serde(rename = "ticket.list")]
-        TicketList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TicketListType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TicketListType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TicketListType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::TicketList => "ticket.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "ticket.list" => Self::TicketList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TicketListType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// One message or event in a ticket.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct TicketPart {
@@ -13148,42 +12188,37 @@ pub mod types {
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
         pub attachments: ::std::vec::Vec<PartAttachment>,
         /// Who wrote the part or caused it: a bot, an admin, a team or a user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub author: ::std::option::Option<TicketPartAuthor>,
+        pub author: TicketPartAuthor,
         /// The text of the message; it may contain HTML.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the part was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<i64>,
+        pub created_at: i64,
         /// The part's external identifier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<::std::string::String>,
         /// The identifier of the ticket part.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// What kind of part this is, such as `comment`, `note`, `assignment` or `ticket_state_updated_by_admin`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub part_type: ::std::option::Option<::std::string::String>,
+        pub part_type: ::std::string::String,
         /// The ticket's state before this part.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous_ticket_state: ::std::option::Option<TicketPartPreviousTicketState>,
         /// Whether the part's content has been redacted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redacted: ::std::option::Option<bool>,
+        pub redacted: bool,
         /// The ticket's state as of this part.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_state: ::std::option::Option<TicketPartTicketState>,
         /// The kind of object; always `ticket_part`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::ticket_part_type")]
+        pub type_: ::std::string::String,
         /// (UNIX timestamp) When the part was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: i64,
     }
 
     /// Who wrote the part or caused it: a bot, an admin, a team or a user.
-    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
     pub struct TicketPartAuthor {
@@ -13191,14 +12226,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         /// The author's identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         /// The author's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         /// What kind of author this is.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TicketPartAuthorType>,
+        #[serde(rename = "type")]
+        pub type_: TicketPartAuthorType,
     }
 
     /// What kind of author this is.
@@ -13425,62 +12459,7 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
         /// The kind of object; always `ticket_part.list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TicketPartsType>,
-    }
-
-    /// The kind of object; always `ticket_part.list`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TicketPartsType {
-        /// The value `ticket_part.list`.
-        #[serde(rename = "ticket_part.list")]
-        TicketPartList,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TicketPartsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TicketPartsType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TicketPartsType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::TicketPartList => "ticket_part.list",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "ticket_part.list" => Self::TicketPartList,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TicketPartsType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
+        pub type_: ::std::option::Option<::std::string::String>,
     }
 
     /// The ticket part that a reply creates: a note, a comment or a quick reply.
@@ -13512,7 +12491,7 @@ pub mod types {
         pub redacted: ::std::option::Option<bool>,
         /// The kind of object; always `ticket_part`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<TicketReplyType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// (UNIX timestamp) When the part was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
@@ -13575,61 +12554,6 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for TicketReplyPartType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
-    /// The kind of object; always `ticket_part`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TicketReplyType {
-        /// The value `ticket_part`.
-        #[serde(rename = "ticket_part")]
-        TicketPart,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TicketReplyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TicketReplyType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl TicketReplyType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::TicketPart => "ticket_part",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "ticket_part" => Self::TicketPart,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TicketReplyType {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -13825,6 +12749,9 @@ pub mod types {
         /// The identifier of the ticket type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// Whether tickets of this type are kept for internal use only, rather than shared with customers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_internal: ::std::option::Option<bool>,
         /// The ticket type's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -13842,67 +12769,6 @@ pub mod types {
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
 
-    /// The kind of object; always `ticket`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum TicketType2 {
-        /// The value `ticket`.
-        #[serde(rename = "ticket")]
-        Ticket,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for TicketType2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for TicketType2 {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl ::std::default::Default for TicketType2 {
-        fn default() -> Self {
-            TicketType2::Ticket
-        }
-    }
-
-    impl TicketType2 {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ticket => "ticket",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "ticket" => Self::Ticket,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TicketType2 {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
-    }
-
     /// One data field that the tickets of a ticket type record.
     #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -13914,9 +12780,9 @@ pub mod types {
         /// (UNIX timestamp) When the attribute was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<i64>,
-        /// What kind of data the attribute holds: `string`, `list`, `integer`, `decimal`, `boolean`, `datetime` or `files`.
+        /// What kind of data the attribute holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_type: ::std::option::Option<::std::string::String>,
+        pub data_type: ::std::option::Option<TicketTypeAttributeDataType>,
         /// Whether the attribute is a built-in one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default: ::std::option::Option<bool>,
@@ -13927,9 +12793,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         /// Settings for how the attribute is filled in, such as `multiline`; null when there are none.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub input_options: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_options: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         /// The attribute's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -13988,6 +12855,91 @@ pub mod types {
         }
     }
 
+    /// What kind of data the attribute holds.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum TicketTypeAttributeDataType {
+        /// The value `string`.
+        #[serde(rename = "string")]
+        String,
+        /// The value `list`.
+        #[serde(rename = "list")]
+        List,
+        /// The value `integer`.
+        #[serde(rename = "integer")]
+        Integer,
+        /// The value `decimal`.
+        #[serde(rename = "decimal")]
+        Decimal,
+        /// The value `boolean`.
+        #[serde(rename = "boolean")]
+        Boolean,
+        /// The value `datetime`.
+        #[serde(rename = "datetime")]
+        Datetime,
+        /// The value `files`.
+        #[serde(rename = "files")]
+        Files,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for TicketTypeAttributeDataType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for TicketTypeAttributeDataType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl TicketTypeAttributeDataType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::String => "string",
+                Self::List => "list",
+                Self::Integer => "integer",
+                Self::Decimal => "decimal",
+                Self::Boolean => "boolean",
+                Self::Datetime => "datetime",
+                Self::Files => "files",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "string" => Self::String,
+                "list" => Self::List,
+                "integer" => Self::Integer,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "files" => Self::Files,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeDataType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
+    }
+
     /// The attributes of one ticket type.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -13996,8 +12948,8 @@ pub mod types {
         /// One entry per attribute of the ticket type.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub ticket_type_attributes: ::std::vec::Vec<TicketTypeAttribute>,
-        /// The kind of object; the example responses show `list`.
+        pub data: ::std::vec::Vec<TicketTypeAttribute>,
+        /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -14073,8 +13025,8 @@ pub mod types {
         /// One entry per ticket type of the workspace.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub ticket_types: ::std::vec::Vec<TicketType>,
-        /// The kind of object; the example responses show `list`.
+        pub data: ::std::vec::Vec<TicketType>,
+        /// The kind of object; always `list`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -14113,7 +13065,7 @@ pub mod types {
         pub parent_id: ::std::option::Option<::std::string::String>,
         /// What holds the article: a `collection` or a `section`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_type: ::std::option::Option<::std::string::String>,
+        pub parent_type: ::std::option::Option<UpdateArticleRequestParentType>,
         /// Whether the article is `published` or a `draft`. When it is left out the state does not change: a draft stays a draft, and changes to a published article go live at once, unless the article already has a draft waiting. For an article in several languages, this is the state of the default language version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<UpdateArticleRequestState>,
@@ -14123,6 +13075,67 @@ pub mod types {
         /// An article's content in each of its languages, keyed by locale code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub translated_content: ::std::option::Option<ArticleTranslatedContent>,
+    }
+
+    /// What holds the article: a `collection` or a `section`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum UpdateArticleRequestParentType {
+        /// The value `collection`.
+        #[serde(rename = "collection")]
+        Collection,
+        /// The value `section`.
+        #[serde(rename = "section")]
+        Section,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for UpdateArticleRequestParentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for UpdateArticleRequestParentType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl UpdateArticleRequestParentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Collection => "collection",
+                Self::Section => "section",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "collection" => Self::Collection,
+                "section" => Self::Section,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    #[cfg(feature = "test-util")]
+    impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequestParentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
+        }
     }
 
     /// Whether the article is `published` or a `draft`. When it is left out the state does not change: a draft stays a draft, and changes to a published article go live at once, unless the article already has a draft waiting. For an article in several languages, this is the state of the default language version.
@@ -14214,6 +13227,34 @@ pub mod types {
         >,
     }
 
+    /// The fields of a company to change. There is no `company_id` among them: that is fixed when the company is created.
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct UpdateCompanyRequest {
+        /// Further facts about the company for Intercom to keep, as pairs of attribute name and value. A value is text, a number, true or false, as the attribute's data type requires.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// The line of business the company is in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub industry: ::std::option::Option<::std::string::String>,
+        /// The revenue the company brings your business, as a whole number: any fraction is cut off, so 155.98 is kept as 155. At most 2147483647 (2^31 - 1).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub monthly_spend: ::std::option::Option<i64>,
+        /// The company's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// The name of the company's plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan: ::std::option::Option<::std::string::String>,
+        /// How many people work at the company.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        /// The address of the company's website. Intercom does not check it: any text is accepted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website: ::std::option::Option<::std::string::String>,
+    }
+
     /// The fields of a contact to change. Only the fields sent are updated; none is required.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
@@ -14293,6 +13334,10 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateConversationRequest {
+        /// New values for the conversation's custom data attributes, keyed by attribute name; a value is text, a number, true or false, or null.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// Whether to mark the conversation as read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub read: ::std::option::Option<bool>,
@@ -14311,10 +13356,10 @@ pub mod types {
         /// Whether the Messenger may change the attribute's value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messenger_writable: ::std::option::Option<bool>,
-        /// The options of a list attribute; giving them makes the attribute a list, and `data_type` must then be `string`. The request examples send each option as an object whose `value` is the option's text, while the schema types them as strings.
+        /// The options of a list attribute, each an object whose `value` is the option's text; giving them makes the attribute a list, and `data_type` must then be `string`. A list needs at least two options.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub options: ::std::vec::Vec<::std::string::String>,
+        pub options: ::std::vec::Vec<DataAttributeOption>,
     }
 
     /// The changes to make to a ticket.
@@ -14577,29 +13622,57 @@ pub mod types {
         }
     }
 
-    /// Changes to an existing visitor, which is named by `id` or `user_id`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    /// Changes to an existing visitor, which is named by `id` or `user_id`; which of the two is present tells the forms apart.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    pub struct UpdateVisitorRequest {
-        /// Workspace-defined attributes to set on the visitor, keyed by attribute name.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+    pub enum UpdateVisitorRequest {
+        /// Changes to the visitor with the given Intercom `id`.
+        Id(UpdateVisitorRequestWithId),
+        /// Changes to the visitor with the given `user_id`.
+        UserId(UpdateVisitorRequestWithUserId),
+    }
+
+    impl ::std::convert::From<UpdateVisitorRequestWithId> for UpdateVisitorRequest {
+        fn from(value: UpdateVisitorRequestWithId) -> Self {
+            Self::Id(value)
+        }
+    }
+
+    impl ::std::convert::From<UpdateVisitorRequestWithUserId> for UpdateVisitorRequest {
+        fn from(value: UpdateVisitorRequestWithUserId) -> Self {
+            Self::UserId(value)
+        }
+    }
+
+    /// Changes to the visitor with the given Intercom `id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct UpdateVisitorRequestWithId {
+        /// Workspace-defined attributes to set on the visitor, keyed by attribute name. A value may be text, a number, true or false, or null.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub custom_attributes: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The identifier Intercom gave the visitor.
+        pub id: ::std::string::String,
+        /// The visitor's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+
+    /// Changes to the visitor with the given `user_id`.
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    pub struct UpdateVisitorRequestWithUserId {
+        /// Workspace-defined attributes to set on the visitor, keyed by attribute name. A value may be text, a number, true or false, or null.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// The visitor's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         /// Your own identifier for the visitor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: ::std::string::String,
     }
 
     /// A person who has not been identified yet, most often someone browsing the website. Visitors are hidden in the Intercom platform. Through the API they can be fetched, updated, converted and deleted.
@@ -14622,31 +13695,24 @@ pub mod types {
         /// (UNIX timestamp) When the visitor was added to Intercom.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<i64>,
-        /// Workspace-defined attributes of the visitor, keyed by attribute name.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+        /// Workspace-defined attributes of the visitor, keyed by attribute name. A value may be text, a number, true or false, or null, following the attribute's data type.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         #[serde(deserialize_with = "::intercom_runtime::codec::null_as_default")]
-        pub custom_attributes: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         /// Whether the visitor has Do Not Track turned on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub do_not_track: ::std::option::Option<bool>,
-        /// The visitor's email address.
+        /// The visitor's email address; may be empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         /// Whether an email sent to the visitor has hard bounced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_hard_bounced: ::std::option::Option<bool>,
         /// The identifier Intercom gave the visitor.
+        pub id: ::std::string::String,
+        /// (UNIX timestamp) When the visitor last made a request; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        /// (UNIX timestamp) When the visitor last made a request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub las_request_at: ::std::option::Option<i64>,
+        pub last_request_at: ::std::option::Option<i64>,
         /// The `location_data` member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location_data: ::std::option::Option<VisitorLocationData>,
@@ -14687,7 +13753,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<VisitorTags>,
         /// The kind of object; always `visitor`.
-        #[serde(rename = "type", default = "defaults::visitor_type")]
+        #[serde(rename = "type")]
+        #[serde(default = "fixed::visitor_type")]
         pub type_: ::std::string::String,
         /// Whether the visitor has opted out of receiving emails.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14696,8 +13763,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
         /// An identifier generated for the visitor automatically.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: ::std::string::String,
         /// The UTM campaign recorded for the visitor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub utm_campaign: ::std::option::Option<::std::string::String>,
@@ -14715,46 +13781,6 @@ pub mod types {
         pub utm_term: ::std::option::Option<::std::string::String>,
     }
 
-    impl ::std::default::Default for Visitor {
-        fn default() -> Self {
-            Self {
-                anonymous: Default::default(),
-                app_id: Default::default(),
-                avatar: Default::default(),
-                companies: Default::default(),
-                created_at: Default::default(),
-                custom_attributes: Default::default(),
-                do_not_track: Default::default(),
-                email: Default::default(),
-                has_hard_bounced: Default::default(),
-                id: Default::default(),
-                las_request_at: Default::default(),
-                location_data: Default::default(),
-                marked_email_as_spam: Default::default(),
-                name: Default::default(),
-                owner_id: Default::default(),
-                phone: Default::default(),
-                pseudonym: Default::default(),
-                referrer: Default::default(),
-                remote_created_at: Default::default(),
-                segments: Default::default(),
-                session_count: Default::default(),
-                signed_up_at: Default::default(),
-                social_profiles: Default::default(),
-                tags: Default::default(),
-                type_: defaults::visitor_type(),
-                unsubscribed_from_emails: Default::default(),
-                updated_at: Default::default(),
-                user_id: Default::default(),
-                utm_campaign: Default::default(),
-                utm_content: Default::default(),
-                utm_medium: Default::default(),
-                utm_source: Default::default(),
-                utm_term: Default::default(),
-            }
-        }
-    }
-
     /// `VisitorAvatar`
     #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -14765,7 +13791,7 @@ pub mod types {
         pub image_url: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `avatar`.
         #[serde(rename = "type", default = "defaults::visitor_avatar_type")]
-        pub type_: ::std::string::String,
+        pub type_: VisitorAvatarType,
     }
 
     impl ::std::default::Default for VisitorAvatar {
@@ -14774,6 +13800,67 @@ pub mod types {
                 image_url: Default::default(),
                 type_: defaults::visitor_avatar_type(),
             }
+        }
+    }
+
+    /// The kind of object; always `avatar`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum VisitorAvatarType {
+        /// The value `avatar`.
+        #[serde(rename = "avatar")]
+        Avatar,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for VisitorAvatarType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for VisitorAvatarType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::default::Default for VisitorAvatarType {
+        fn default() -> Self {
+            VisitorAvatarType::Avatar
+        }
+    }
+
+    impl VisitorAvatarType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Avatar => "avatar",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "avatar" => Self::Avatar,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for VisitorAvatarType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
         }
     }
 
@@ -14855,65 +13942,10 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// The kind of object deleted; always `visitor`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<VisitorDeletedObjectType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         /// The identifier that was generated for the visitor automatically.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-    }
-
-    /// The kind of object deleted; always `visitor`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[non_exhaustive]
-    pub enum VisitorDeletedObjectType {
-        /// The value `visitor`.
-        #[serde(rename = "visitor")]
-        Visitor,
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-
-    impl ::std::fmt::Display for VisitorDeletedObjectType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for VisitorDeletedObjectType {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl VisitorDeletedObjectType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Visitor => "visitor",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-
-        /// The variant for a value on the wire; an unknown value is kept as received.
-        pub fn from_wire(value: &str) -> Self {
-            match value {
-                "visitor" => Self::Visitor,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for VisitorDeletedObjectType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-        }
     }
 
     /// `VisitorLocationData`
@@ -14944,7 +13976,7 @@ pub mod types {
         pub timezone: ::std::option::Option<::std::string::String>,
         /// The kind of object; always `location_data`.
         #[serde(rename = "type", default = "defaults::visitor_location_data_type")]
-        pub type_: ::std::string::String,
+        pub type_: VisitorLocationDataType,
     }
 
     impl ::std::default::Default for VisitorLocationData {
@@ -14959,6 +13991,67 @@ pub mod types {
                 timezone: Default::default(),
                 type_: defaults::visitor_location_data_type(),
             }
+        }
+    }
+
+    /// The kind of object; always `location_data`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum VisitorLocationDataType {
+        /// The value `location_data`.
+        #[serde(rename = "location_data")]
+        LocationData,
+        /// A value this version of the client does not know, kept as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+
+    impl ::std::fmt::Display for VisitorLocationDataType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for VisitorLocationDataType {
+        type Err = self::error::ConversionError;
+
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl ::std::default::Default for VisitorLocationDataType {
+        fn default() -> Self {
+            VisitorLocationDataType::LocationData
+        }
+    }
+
+    impl VisitorLocationDataType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::LocationData => "location_data",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a value on the wire; an unknown value is kept as received.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "location_data" => Self::LocationData,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for VisitorLocationDataType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
         }
     }
 
@@ -15259,60 +14352,40 @@ pub mod types {
             V
         }
 
-        pub(super) fn admin_with_app_avatar_type() -> ::std::string::String {
-            "avatar".to_string()
+        pub(super) fn admin_with_app_avatar_type() -> super::AdminWithAppAvatarType {
+            super::AdminWithAppAvatarType::Avatar
         }
 
         pub(super) fn app_type() -> ::std::string::String {
             "app".to_string()
         }
 
-        pub(super) fn article_state() -> super::ArticleState {
-            super::ArticleState::Draft
+        pub(super) fn article_type() -> ::std::string::String {
+            "article".to_string()
         }
 
-        pub(super) fn article_type() -> super::ArticleType {
-            super::ArticleType::Article
-        }
-
-        pub(super) fn article_list_item_state() -> super::ArticleListItemState {
-            super::ArticleListItemState::Draft
-        }
-
-        pub(super) fn article_list_item_type() -> super::ArticleListItemType {
-            super::ArticleListItemType::Article
-        }
-
-        pub(super) fn article_statistics_type() -> super::ArticleStatisticsType {
-            super::ArticleStatisticsType::ArticleStatistics
+        pub(super) fn article_list_item_type() -> ::std::string::String {
+            "article".to_string()
         }
 
         pub(super) fn create_ticket_type_request_icon() -> ::std::string::String {
             "🎟\u{fe0f}".to_string()
         }
 
-        pub(super) fn phone_switch_type() -> super::PhoneSwitchType {
-            super::PhoneSwitchType::PhoneCallRedirect
-        }
-
-        pub(super) fn ticket_type() -> super::TicketType2 {
-            super::TicketType2::Ticket
+        pub(super) fn phone_switch_type() -> ::std::string::String {
+            "phone_call_redirect".to_string()
         }
 
         pub(super) fn update_ticket_type_request_icon() -> ::std::string::String {
             "🎟\u{fe0f}".to_string()
         }
 
-        pub(super) fn visitor_type() -> ::std::string::String {
-            "visitor".to_string()
+        pub(super) fn visitor_avatar_type() -> super::VisitorAvatarType {
+            super::VisitorAvatarType::Avatar
         }
 
-        pub(super) fn visitor_avatar_type() -> ::std::string::String {
-            "avatar".to_string()
-        }
-
-        pub(super) fn visitor_location_data_type() -> ::std::string::String {
-            "location_data".to_string()
+        pub(super) fn visitor_location_data_type() -> super::VisitorLocationDataType {
+            super::VisitorLocationDataType::LocationData
         }
     }
 
@@ -15350,24 +14423,9 @@ pub mod types {
 
     /// Values the description fixes, used when a response leaves them out.
     mod fixed {
-        /// `admin`, the value of `type` in `AdminReplyConversationRequest`.
-        pub(super) fn admin_reply_conversation_request_type() -> ::std::string::String {
-            "admin".to_string()
-        }
-
-        /// `admin`, the value of `type` in `AdminReplyTicketRequest`.
-        pub(super) fn admin_reply_ticket_request_type() -> ::std::string::String {
-            "admin".to_string()
-        }
-
-        /// `assignment`, the value of `message_type` in `AssignConversationRequest`.
-        pub(super) fn assign_conversation_request_message_type() -> ::std::string::String {
-            "assignment".to_string()
-        }
-
-        /// `close`, the value of `message_type` in `CloseConversationRequest`.
-        pub(super) fn close_conversation_request_message_type() -> ::std::string::String {
-            "close".to_string()
+        /// `article_statistics`, the value of `type` in `ArticleStatistics`.
+        pub(super) fn article_statistics_type() -> ::std::string::String {
+            "article_statistics".to_string()
         }
 
         /// `admin`, the value of `type` in `CloseConversationRequest`.
@@ -15378,6 +14436,11 @@ pub mod types {
         /// `company`, the value of `type` in `Company`.
         pub(super) fn company_type() -> ::std::string::String {
             "company".to_string()
+        }
+
+        /// `list`, the value of `type` in `CompanyList`.
+        pub(super) fn company_list_type() -> ::std::string::String {
+            "list".to_string()
         }
 
         /// `contact`, the value of `type` in `Contact`.
@@ -15415,6 +14478,36 @@ pub mod types {
             "user".to_string()
         }
 
+        /// `comment`, the value of `message_type` in `ContactReplyEmailRequest`.
+        pub(super) fn contact_reply_email_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
+        /// `comment`, the value of `message_type` in `ContactReplyIntercomUserIdRequest`.
+        pub(super) fn contact_reply_intercom_user_id_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
+        /// `comment`, the value of `message_type` in `ContactReplyTicketEmailRequest`.
+        pub(super) fn contact_reply_ticket_email_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
+        /// `comment`, the value of `message_type` in `ContactReplyTicketIntercomUserIdRequest`.
+        pub(super) fn contact_reply_ticket_intercom_user_id_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
+        /// `comment`, the value of `message_type` in `ContactReplyTicketUserIdRequest`.
+        pub(super) fn contact_reply_ticket_user_id_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
+        /// `comment`, the value of `message_type` in `ContactReplyUserIdRequest`.
+        pub(super) fn contact_reply_user_id_request_message_type() -> ::std::string::String {
+            "comment".to_string()
+        }
+
         /// `list`, the value of `type` in `ContactSegmentList`.
         pub(super) fn contact_segment_list_type() -> ::std::string::String {
             "list".to_string()
@@ -15430,9 +14523,54 @@ pub mod types {
             "contact".to_string()
         }
 
+        /// `conversation`, the value of `type` in `Conversation`.
+        pub(super) fn conversation_type() -> ::std::string::String {
+            "conversation".to_string()
+        }
+
+        /// `conversation`, the value of `type` in `ConversationListItem`.
+        pub(super) fn conversation_list_item_type() -> ::std::string::String {
+            "conversation".to_string()
+        }
+
+        /// `conversation_part`, the value of `type` in `ConversationPart`.
+        pub(super) fn conversation_part_type() -> ::std::string::String {
+            "conversation_part".to_string()
+        }
+
+        /// `admin.list`, the value of `type` in `ConversationTeammates`.
+        pub(super) fn conversation_teammates_type() -> ::std::string::String {
+            "admin.list".to_string()
+        }
+
+        /// `data_attribute`, the value of `type` in `DataAttribute`.
+        pub(super) fn data_attribute_type() -> ::std::string::String {
+            "data_attribute".to_string()
+        }
+
+        /// `event`, the value of `type` in `DataEvent`.
+        pub(super) fn data_event_type() -> ::std::string::String {
+            "event".to_string()
+        }
+
         /// `error.list`, the value of `type` in `Error`.
         pub(super) fn error_type() -> ::std::string::String {
             "error.list".to_string()
+        }
+
+        /// `admin`, the value of `type` in `MessageSender`.
+        pub(super) fn message_sender_type() -> ::std::string::String {
+            "admin".to_string()
+        }
+
+        /// `news-item`, the value of `type` in `NewsItem`.
+        pub(super) fn news_item_type() -> ::std::string::String {
+            "news-item".to_string()
+        }
+
+        /// `newsfeed`, the value of `type` in `Newsfeed`.
+        pub(super) fn newsfeed_type() -> ::std::string::String {
+            "newsfeed".to_string()
         }
 
         /// `note`, the value of `type` in `Note`.
@@ -15445,19 +14583,9 @@ pub mod types {
             "list".to_string()
         }
 
-        /// `open`, the value of `message_type` in `OpenConversationRequest`.
-        pub(super) fn open_conversation_request_message_type() -> ::std::string::String {
-            "open".to_string()
-        }
-
         /// `segment`, the value of `type` in `Segment`.
         pub(super) fn segment_type() -> ::std::string::String {
             "segment".to_string()
-        }
-
-        /// `snoozed`, the value of `message_type` in `SnoozeConversationRequest`.
-        pub(super) fn snooze_conversation_request_message_type() -> ::std::string::String {
-            "snoozed".to_string()
         }
 
         /// `subscription`, the value of `type` in `SubscriptionType`.
@@ -15473,6 +14601,26 @@ pub mod types {
         /// `list`, the value of `type` in `TagList`.
         pub(super) fn tag_list_type() -> ::std::string::String {
             "list".to_string()
+        }
+
+        /// `team`, the value of `type` in `Team`.
+        pub(super) fn team_type() -> ::std::string::String {
+            "team".to_string()
+        }
+
+        /// `ticket`, the value of `type` in `Ticket`.
+        pub(super) fn ticket_type() -> ::std::string::String {
+            "ticket".to_string()
+        }
+
+        /// `ticket_part`, the value of `type` in `TicketPart`.
+        pub(super) fn ticket_part_type() -> ::std::string::String {
+            "ticket_part".to_string()
+        }
+
+        /// `visitor`, the value of `type` in `Visitor`.
+        pub(super) fn visitor_type() -> ::std::string::String {
+            "visitor".to_string()
         }
 
         /// `list`, the value of `type` in `WorkspaceSubscriptionTypeList`.
@@ -15633,10 +14781,13 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogMetadataBuilder {
-        auto_changed: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::serde_json::Value>,
+        auto_changed: ::std::option::Option<::serde_json::Value>,
         away_mode: ::std::option::Option<bool>,
         away_status_reason: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::serde_json::Value>,
         external_id: ::std::option::Option<::std::string::String>,
+        message: ::std::option::Option<ActivityLogMetadataMessage>,
         reassign_conversations: ::std::option::Option<bool>,
         sign_in_method: ::std::option::Option<::std::string::String>,
         source: ::std::option::Option<::std::string::String>,
@@ -15645,10 +14796,19 @@ pub mod types {
     }
 
     impl ActivityLogMetadataBuilder {
+        /// Sets `after`.
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.after = Some(value.into());
+            self
+        }
+
         /// Sets `auto_changed`.
         pub fn auto_changed(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
         ) -> Self {
             self.auto_changed = Some(value.into());
             self
@@ -15669,12 +14829,30 @@ pub mod types {
             self
         }
 
+        /// Sets `before`.
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.before = Some(value.into());
+            self
+        }
+
         /// Sets `external_id`.
         pub fn external_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.external_id = Some(value.into());
+            self
+        }
+
+        /// Sets `message`.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<ActivityLogMetadataMessage>,
+        ) -> Self {
+            self.message = Some(value.into());
             self
         }
 
@@ -15725,15 +14903,63 @@ pub mod types {
             self,
         ) -> ::std::result::Result<ActivityLogMetadata, ::intercom_runtime::BuildError> {
             Ok(ActivityLogMetadata {
+                after: self.after,
                 auto_changed: self.auto_changed,
                 away_mode: self.away_mode,
                 away_status_reason: self.away_status_reason,
+                before: self.before,
                 external_id: self.external_id,
+                message: self.message,
                 reassign_conversations: self.reassign_conversations,
                 sign_in_method: self.sign_in_method,
                 source: self.source,
                 update_by: self.update_by,
                 update_by_name: self.update_by_name,
+            })
+        }
+    }
+
+    impl ActivityLogMetadataMessage {
+        /// A builder for a `ActivityLogMetadataMessage`, every field unset.
+        pub fn builder() -> ActivityLogMetadataMessageBuilder {
+            <ActivityLogMetadataMessageBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ActivityLogMetadataMessage`]; start with [`ActivityLogMetadataMessage::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ActivityLogMetadataMessageBuilder {
+        id: ::std::option::Option<i64>,
+        title: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ActivityLogMetadataMessageBuilder {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `title`.
+        pub fn title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+
+        /// The `ActivityLogMetadataMessage`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ActivityLogMetadataMessage,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ActivityLogMetadataMessage {
+                id: self.id,
+                title: self.title,
             })
         }
     }
@@ -15752,7 +14978,7 @@ pub mod types {
         email: ::std::option::Option<::std::string::String>,
         id: ::std::option::Option<::std::string::String>,
         ip: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<ActivityLogPerformedByType>,
     }
 
     impl ActivityLogPerformedByBuilder {
@@ -15786,7 +15012,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<ActivityLogPerformedByType>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -15872,7 +15098,7 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminBuilder {
-        avatar: ::std::option::Option<::std::string::String>,
+        avatar: ::std::option::Option<AdminAvatar>,
         away_mode_enabled: ::std::option::Option<bool>,
         away_mode_reassign: ::std::option::Option<bool>,
         email: ::std::option::Option<::std::string::String>,
@@ -15886,10 +15112,7 @@ pub mod types {
 
     impl AdminBuilder {
         /// Sets `avatar`.
-        pub fn avatar(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn avatar(mut self, value: impl ::std::convert::Into<AdminAvatar>) -> Self {
             self.avatar = Some(value.into());
             self
         }
@@ -15980,6 +15203,48 @@ pub mod types {
                 team_ids: self
                     .team_ids
                     .unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_,
+            })
+        }
+    }
+
+    impl AdminAvatar {
+        /// A builder for a `AdminAvatar`, every field unset.
+        pub fn builder() -> AdminAvatarBuilder {
+            <AdminAvatarBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AdminAvatar`]; start with [`AdminAvatar::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AdminAvatarBuilder {
+        image_url: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<AdminAvatarType>,
+    }
+
+    impl AdminAvatarBuilder {
+        /// Sets `image_url`.
+        pub fn image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.image_url = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(mut self, value: impl ::std::convert::Into<AdminAvatarType>) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `AdminAvatar`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AdminAvatar, ::intercom_runtime::BuildError> {
+            Ok(AdminAvatar {
+                image_url: self.image_url,
                 type_: self.type_,
             })
         }
@@ -16094,7 +15359,6 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         created_at: ::std::option::Option<i64>,
         message_type: ::std::option::Option<AdminReplyConversationRequestMessageType>,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl AdminReplyConversationRequestBuilder {
@@ -16149,15 +15413,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `AdminReplyConversationRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -16190,9 +15445,6 @@ pub mod types {
                             "message_type",
                         ),
                     )?,
-                type_: self
-                    .type_
-                    .unwrap_or_else(|| fixed::admin_reply_conversation_request_type()),
             })
         }
     }
@@ -16216,7 +15468,6 @@ pub mod types {
         reply_options: ::std::option::Option<
             ::std::vec::Vec<AdminReplyTicketRequestReplyOptionsItem>,
         >,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl AdminReplyTicketRequestBuilder {
@@ -16273,15 +15524,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `AdminReplyTicketRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -16311,7 +15553,6 @@ pub mod types {
                 reply_options: self
                     .reply_options
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                type_: self.type_.unwrap_or_else(|| fixed::admin_reply_ticket_request_type()),
             })
         }
     }
@@ -16532,7 +15773,7 @@ pub mod types {
     #[must_use]
     pub struct AdminWithAppAvatarBuilder {
         image_url: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<AdminWithAppAvatarType>,
     }
 
     impl AdminWithAppAvatarBuilder {
@@ -16548,7 +15789,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<AdminWithAppAvatarType>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -16581,6 +15822,7 @@ pub mod types {
         identity_verification: ::std::option::Option<bool>,
         name: ::std::option::Option<::std::string::String>,
         region: ::std::option::Option<::std::string::String>,
+        secure: ::std::option::Option<bool>,
         timezone: ::std::option::Option<::std::string::String>,
         type_: ::std::option::Option<::std::string::String>,
     }
@@ -16628,6 +15870,12 @@ pub mod types {
             self
         }
 
+        /// Sets `secure`.
+        pub fn secure(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.secure = Some(value.into());
+            self
+        }
+
         /// Sets `timezone`.
         pub fn timezone(
             mut self,
@@ -16654,6 +15902,7 @@ pub mod types {
                 identity_verification: self.identity_verification,
                 name: self.name,
                 region: self.region,
+                secure: self.secure,
                 timezone: self.timezone,
                 type_: self.type_.unwrap_or_else(|| defaults::app_type()),
             })
@@ -16684,7 +15933,7 @@ pub mod types {
         statistics: ::std::option::Option<ArticleStatistics>,
         title: ::std::option::Option<::std::string::String>,
         translated_content: ::std::option::Option<ArticleTranslatedContent>,
-        type_: ::std::option::Option<ArticleType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         url: ::std::option::Option<::std::string::String>,
         workspace_id: ::std::option::Option<::std::string::String>,
@@ -16797,7 +16046,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<ArticleType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -16831,25 +16083,43 @@ pub mod types {
             self,
         ) -> ::std::result::Result<Article, ::intercom_runtime::BuildError> {
             Ok(Article {
-                author_id: self.author_id,
+                author_id: self
+                    .author_id
+                    .ok_or(::intercom_runtime::BuildError::missing("Article", "author_id"))?,
                 body: self.body,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Article", "created_at"),
+                    )?,
                 default_locale: self.default_locale,
                 description: self.description,
-                id: self.id,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Article", "id"))?,
                 parent_id: self.parent_id,
                 parent_ids: self
                     .parent_ids
                     .unwrap_or_else(|| ::std::default::Default::default()),
                 parent_type: self.parent_type,
-                state: self.state.unwrap_or_else(|| defaults::article_state()),
+                state: self
+                    .state
+                    .ok_or(::intercom_runtime::BuildError::missing("Article", "state"))?,
                 statistics: self.statistics,
-                title: self.title,
+                title: self
+                    .title
+                    .ok_or(::intercom_runtime::BuildError::missing("Article", "title"))?,
                 translated_content: self.translated_content,
                 type_: self.type_.unwrap_or_else(|| defaults::article_type()),
-                updated_at: self.updated_at,
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Article", "updated_at"),
+                    )?,
                 url: self.url,
-                workspace_id: self.workspace_id,
+                workspace_id: self
+                    .workspace_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Article", "workspace_id"),
+                    )?,
             })
         }
     }
@@ -16871,7 +16141,7 @@ pub mod types {
         description: ::std::option::Option<::std::string::String>,
         state: ::std::option::Option<ArticleContentState>,
         title: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<ArticleContentType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         url: ::std::option::Option<::std::string::String>,
     }
@@ -16928,7 +16198,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ArticleContentType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -16979,9 +16249,9 @@ pub mod types {
     #[must_use]
     pub struct ArticleListBuilder {
         data: ::std::option::Option<::std::vec::Vec<ArticleListItem>>,
-        pages: ::std::option::Option<CursorPages>,
+        pages: ::std::option::Option<NumberedPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<ArticleListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ArticleListBuilder {
@@ -16995,7 +16265,7 @@ pub mod types {
         }
 
         /// Sets `pages`.
-        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
             self.pages = Some(value.into());
             self
         }
@@ -17007,7 +16277,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<ArticleListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -17048,7 +16321,7 @@ pub mod types {
         state: ::std::option::Option<ArticleListItemState>,
         title: ::std::option::Option<::std::string::String>,
         translated_content: ::std::option::Option<ArticleTranslatedContent>,
-        type_: ::std::option::Option<ArticleListItemType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         url: ::std::option::Option<::std::string::String>,
         workspace_id: ::std::option::Option<::std::string::String>,
@@ -17157,7 +16430,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ArticleListItemType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -17192,24 +16465,64 @@ pub mod types {
             self,
         ) -> ::std::result::Result<ArticleListItem, ::intercom_runtime::BuildError> {
             Ok(ArticleListItem {
-                author_id: self.author_id,
+                author_id: self
+                    .author_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleListItem",
+                            "author_id",
+                        ),
+                    )?,
                 body: self.body,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleListItem",
+                            "created_at",
+                        ),
+                    )?,
                 default_locale: self.default_locale,
                 description: self.description,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ArticleListItem", "id"),
+                    )?,
                 parent_id: self.parent_id,
                 parent_ids: self
                     .parent_ids
                     .unwrap_or_else(|| ::std::default::Default::default()),
                 parent_type: self.parent_type,
-                state: self.state.unwrap_or_else(|| defaults::article_list_item_state()),
-                title: self.title,
+                state: self
+                    .state
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ArticleListItem", "state"),
+                    )?,
+                title: self
+                    .title
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ArticleListItem", "title"),
+                    )?,
                 translated_content: self.translated_content,
                 type_: self.type_.unwrap_or_else(|| defaults::article_list_item_type()),
-                updated_at: self.updated_at,
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleListItem",
+                            "updated_at",
+                        ),
+                    )?,
                 url: self.url,
-                workspace_id: self.workspace_id,
+                workspace_id: self
+                    .workspace_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleListItem",
+                            "workspace_id",
+                        ),
+                    )?,
             })
         }
     }
@@ -17396,9 +16709,9 @@ pub mod types {
     #[must_use]
     pub struct ArticleSearchResponseBuilder {
         data: ::std::option::Option<ArticleSearchResponseData>,
-        pages: ::std::option::Option<CursorPages>,
+        pages: ::std::option::Option<NumberedPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<ArticleSearchResponseType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ArticleSearchResponseBuilder {
@@ -17412,7 +16725,7 @@ pub mod types {
         }
 
         /// Sets `pages`.
-        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
             self.pages = Some(value.into());
             self
         }
@@ -17426,7 +16739,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ArticleSearchResponseType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -17508,16 +16821,23 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleStatisticsBuilder {
+        conversations: ::std::option::Option<i64>,
         conversions: ::std::option::Option<i64>,
         happy_reaction_percentage: ::std::option::Option<f32>,
         neutral_reaction_percentage: ::std::option::Option<f32>,
         reactions: ::std::option::Option<i64>,
         sad_reaction_percentage: ::std::option::Option<f32>,
-        type_: ::std::option::Option<ArticleStatisticsType>,
+        type_: ::std::option::Option<::std::string::String>,
         views: ::std::option::Option<i64>,
     }
 
     impl ArticleStatisticsBuilder {
+        /// Sets `conversations`.
+        pub fn conversations(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.conversations = Some(value.into());
+            self
+        }
+
         /// Sets `conversions`.
         pub fn conversions(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.conversions = Some(value.into());
@@ -17560,7 +16880,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ArticleStatisticsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -17577,13 +16897,46 @@ pub mod types {
             self,
         ) -> ::std::result::Result<ArticleStatistics, ::intercom_runtime::BuildError> {
             Ok(ArticleStatistics {
+                conversations: self.conversations,
                 conversions: self.conversions,
-                happy_reaction_percentage: self.happy_reaction_percentage,
-                neutral_reaction_percentage: self.neutral_reaction_percentage,
-                reactions: self.reactions,
-                sad_reaction_percentage: self.sad_reaction_percentage,
-                type_: self.type_.unwrap_or_else(|| defaults::article_statistics_type()),
-                views: self.views,
+                happy_reaction_percentage: self
+                    .happy_reaction_percentage
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleStatistics",
+                            "happy_reaction_percentage",
+                        ),
+                    )?,
+                neutral_reaction_percentage: self
+                    .neutral_reaction_percentage
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleStatistics",
+                            "neutral_reaction_percentage",
+                        ),
+                    )?,
+                reactions: self
+                    .reactions
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleStatistics",
+                            "reactions",
+                        ),
+                    )?,
+                sad_reaction_percentage: self
+                    .sad_reaction_percentage
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ArticleStatistics",
+                            "sad_reaction_percentage",
+                        ),
+                    )?,
+                type_: self.type_.unwrap_or_else(|| fixed::article_statistics_type()),
+                views: self
+                    .views
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ArticleStatistics", "views"),
+                    )?,
             })
         }
     }
@@ -17633,7 +16986,7 @@ pub mod types {
         sr: ::std::option::Option<ArticleContent>,
         sv: ::std::option::Option<ArticleContent>,
         tr: ::std::option::Option<ArticleContent>,
-        type_: ::std::option::Option<ArticleTranslatedContentType>,
+        type_: ::std::option::Option<::std::string::String>,
         vi: ::std::option::Option<ArticleContent>,
         zh_cn: ::std::option::Option<ArticleContent>,
         zh_tw: ::std::option::Option<ArticleContent>,
@@ -17847,7 +17200,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ArticleTranslatedContentType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -17935,7 +17288,6 @@ pub mod types {
         admin_id: ::std::option::Option<::std::string::String>,
         assignee_id: ::std::option::Option<::std::string::String>,
         body: ::std::option::Option<::std::string::String>,
-        message_type: ::std::option::Option<::std::string::String>,
         type_: ::std::option::Option<AssignConversationRequestType>,
     }
 
@@ -17964,15 +17316,6 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.body = Some(value.into());
-            self
-        }
-
-        /// Sets `message_type`.
-        pub fn message_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_type = Some(value.into());
             self
         }
 
@@ -18010,9 +17353,6 @@ pub mod types {
                         ),
                     )?,
                 body: self.body,
-                message_type: self
-                    .message_type
-                    .unwrap_or_else(|| fixed::assign_conversation_request_message_type()),
                 type_: self
                     .type_
                     .ok_or(
@@ -18058,6 +17398,165 @@ pub mod types {
                     .id
                     .ok_or(
                         ::intercom_runtime::BuildError::missing("AttachCompanyRequest", "id"),
+                    )?,
+            })
+        }
+    }
+
+    impl AttachContactByEmail {
+        /// A builder for a `AttachContactByEmail`, every field unset.
+        pub fn builder() -> AttachContactByEmailBuilder {
+            <AttachContactByEmailBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachContactByEmail`]; start with [`AttachContactByEmail::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachContactByEmailBuilder {
+        customer: ::std::option::Option<CustomerRequest>,
+        email: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachContactByEmailBuilder {
+        /// Sets `customer`.
+        pub fn customer(
+            mut self,
+            value: impl ::std::convert::Into<CustomerRequest>,
+        ) -> Self {
+            self.customer = Some(value.into());
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// The `AttachContactByEmail`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AttachContactByEmail, ::intercom_runtime::BuildError> {
+            Ok(AttachContactByEmail {
+                customer: self.customer,
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "AttachContactByEmail",
+                            "email",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl AttachContactByIntercomUserId {
+        /// A builder for a `AttachContactByIntercomUserId`, every field unset.
+        pub fn builder() -> AttachContactByIntercomUserIdBuilder {
+            <AttachContactByIntercomUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachContactByIntercomUserId`]; start with [`AttachContactByIntercomUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachContactByIntercomUserIdBuilder {
+        customer: ::std::option::Option<CustomerRequest>,
+        intercom_user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachContactByIntercomUserIdBuilder {
+        /// Sets `customer`.
+        pub fn customer(
+            mut self,
+            value: impl ::std::convert::Into<CustomerRequest>,
+        ) -> Self {
+            self.customer = Some(value.into());
+            self
+        }
+
+        /// Sets `intercom_user_id`.
+        pub fn intercom_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intercom_user_id = Some(value.into());
+            self
+        }
+
+        /// The `AttachContactByIntercomUserId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            AttachContactByIntercomUserId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(AttachContactByIntercomUserId {
+                customer: self.customer,
+                intercom_user_id: self
+                    .intercom_user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "AttachContactByIntercomUserId",
+                            "intercom_user_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl AttachContactByUserId {
+        /// A builder for a `AttachContactByUserId`, every field unset.
+        pub fn builder() -> AttachContactByUserIdBuilder {
+            <AttachContactByUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`AttachContactByUserId`]; start with [`AttachContactByUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct AttachContactByUserIdBuilder {
+        customer: ::std::option::Option<CustomerRequest>,
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl AttachContactByUserIdBuilder {
+        /// Sets `customer`.
+        pub fn customer(
+            mut self,
+            value: impl ::std::convert::Into<CustomerRequest>,
+        ) -> Self {
+            self.customer = Some(value.into());
+            self
+        }
+
+        /// Sets `user_id`.
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+
+        /// The `AttachContactByUserId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AttachContactByUserId, ::intercom_runtime::BuildError> {
+            Ok(AttachContactByUserId {
+                customer: self.customer,
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "AttachContactByUserId",
+                            "user_id",
+                        ),
                     )?,
             })
         }
@@ -18348,7 +17847,6 @@ pub mod types {
     pub struct CloseConversationRequestBuilder {
         admin_id: ::std::option::Option<::std::string::String>,
         body: ::std::option::Option<::std::string::String>,
-        message_type: ::std::option::Option<::std::string::String>,
         type_: ::std::option::Option<::std::string::String>,
     }
 
@@ -18368,15 +17866,6 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.body = Some(value.into());
-            self
-        }
-
-        /// Sets `message_type`.
-        pub fn message_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_type = Some(value.into());
             self
         }
 
@@ -18406,9 +17895,6 @@ pub mod types {
                         ),
                     )?,
                 body: self.body,
-                message_type: self
-                    .message_type
-                    .unwrap_or_else(|| fixed::close_conversation_request_message_type()),
                 type_: self.type_.unwrap_or_else(|| fixed::close_conversation_request_type()),
             })
         }
@@ -18551,19 +18037,33 @@ pub mod types {
             self,
         ) -> ::std::result::Result<Collection, ::intercom_runtime::BuildError> {
             Ok(Collection {
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Collection", "created_at"),
+                    )?,
                 default_locale: self.default_locale,
                 description: self.description,
                 help_center_id: self.help_center_id,
                 icon: self.icon,
-                id: self.id,
-                name: self.name,
-                order: self.order,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("Collection", "id"))?,
+                name: self
+                    .name
+                    .ok_or(::intercom_runtime::BuildError::missing("Collection", "name"))?,
+                order: self
+                    .order
+                    .ok_or(::intercom_runtime::BuildError::missing("Collection", "order"))?,
                 parent_id: self.parent_id,
                 translated_content: self.translated_content,
                 updated_at: self.updated_at,
                 url: self.url,
-                workspace_id: self.workspace_id,
+                workspace_id: self
+                    .workspace_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Collection", "workspace_id"),
+                    )?,
             })
         }
     }
@@ -18580,9 +18080,9 @@ pub mod types {
     #[must_use]
     pub struct CollectionListBuilder {
         data: ::std::option::Option<::std::vec::Vec<Collection>>,
-        pages: ::std::option::Option<CursorPages>,
+        pages: ::std::option::Option<NumberedPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<CollectionListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl CollectionListBuilder {
@@ -18596,7 +18096,7 @@ pub mod types {
         }
 
         /// Sets `pages`.
-        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
             self.pages = Some(value.into());
             self
         }
@@ -18610,7 +18110,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<CollectionListType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -18849,9 +18349,9 @@ pub mod types {
     #[must_use]
     pub struct CompanyAttachedContactsBuilder {
         data: ::std::option::Option<::std::vec::Vec<Contact>>,
-        pages: ::std::option::Option<CursorPages>,
+        pages: ::std::option::Option<NumberedPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<CompanyAttachedContactsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl CompanyAttachedContactsBuilder {
@@ -18865,7 +18365,7 @@ pub mod types {
         }
 
         /// Sets `pages`.
-        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
             self.pages = Some(value.into());
             self
         }
@@ -18879,7 +18379,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<CompanyAttachedContactsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -18910,7 +18410,7 @@ pub mod types {
     #[must_use]
     pub struct CompanyAttachedSegmentsBuilder {
         data: ::std::option::Option<::std::vec::Vec<Segment>>,
-        type_: ::std::option::Option<CompanyAttachedSegmentsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl CompanyAttachedSegmentsBuilder {
@@ -18926,7 +18426,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<CompanyAttachedSegmentsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -18955,7 +18455,7 @@ pub mod types {
     #[must_use]
     pub struct CompanyDataBuilder {
         id: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<CompanyDataType>,
+        type_: ::std::option::Option<::std::string::String>,
         url: ::std::option::Option<::std::string::String>,
     }
 
@@ -18970,7 +18470,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<CompanyDataType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -19008,9 +18511,9 @@ pub mod types {
     #[must_use]
     pub struct CompanyListBuilder {
         data: ::std::option::Option<::std::vec::Vec<Company>>,
-        pages: ::std::option::Option<CursorPages>,
+        pages: ::std::option::Option<NumberedPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<CompanyListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl CompanyListBuilder {
@@ -19024,7 +18527,7 @@ pub mod types {
         }
 
         /// Sets `pages`.
-        pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
             self.pages = Some(value.into());
             self
         }
@@ -19036,7 +18539,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<CompanyListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -19049,7 +18555,7 @@ pub mod types {
                 data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
                 pages: self.pages,
                 total_count: self.total_count,
-                type_: self.type_,
+                type_: self.type_.unwrap_or_else(|| fixed::company_list_type()),
             })
         }
     }
@@ -19125,7 +18631,7 @@ pub mod types {
         pages: ::std::option::Option<CursorPages>,
         scroll_param: ::std::option::Option<::std::string::String>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<CompanyScrollType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl CompanyScrollBuilder {
@@ -19160,7 +18666,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<CompanyScrollType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -20263,7 +19772,7 @@ pub mod types {
     pub struct ContactReferenceBuilder {
         external_id: ::std::option::Option<::std::string::String>,
         id: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<ContactReferenceType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ContactReferenceBuilder {
@@ -20288,7 +19797,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ContactReferenceType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -20402,7 +19911,6 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         email: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ContactReplyEmailRequestBuilder {
@@ -20451,15 +19959,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `ContactReplyEmailRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -20492,20 +19991,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyEmailRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyEmailRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_email_request_message_type()),
             })
         }
     }
@@ -20528,7 +20014,6 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         intercom_user_id: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ContactReplyIntercomUserIdRequestBuilder {
@@ -20577,15 +20062,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `ContactReplyIntercomUserIdRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -20618,20 +20094,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyIntercomUserIdRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyIntercomUserIdRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_intercom_user_id_request_message_type()),
             })
         }
     }
@@ -20651,7 +20114,6 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         email: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ContactReplyTicketEmailRequestBuilder {
@@ -20691,15 +20153,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `ContactReplyTicketEmailRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -20729,20 +20182,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketEmailRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketEmailRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_ticket_email_request_message_type()),
             })
         }
     }
@@ -20762,7 +20202,6 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         intercom_user_id: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ContactReplyTicketIntercomUserIdRequestBuilder {
@@ -20802,15 +20241,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// The `ContactReplyTicketIntercomUserIdRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
@@ -20840,20 +20270,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketIntercomUserIdRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketIntercomUserIdRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_ticket_intercom_user_id_request_message_type()),
             })
         }
     }
@@ -20872,7 +20289,6 @@ pub mod types {
         attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         body: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
         user_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -20901,15 +20317,6 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.message_type = Some(value.into());
-            self
-        }
-
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
             self
         }
 
@@ -20943,20 +20350,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketUserIdRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyTicketUserIdRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_ticket_user_id_request_message_type()),
                 user_id: self
                     .user_id
                     .ok_or(
@@ -20986,7 +20380,6 @@ pub mod types {
         attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         body: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
         user_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -21027,15 +20420,6 @@ pub mod types {
             self
         }
 
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
         /// Sets `user_id`.
         pub fn user_id(
             mut self,
@@ -21069,20 +20453,7 @@ pub mod types {
                     )?,
                 message_type: self
                     .message_type
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyUserIdRequest",
-                            "message_type",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "ContactReplyUserIdRequest",
-                            "type",
-                        ),
-                    )?,
+                    .unwrap_or_else(|| fixed::contact_reply_user_id_request_message_type()),
                 user_id: self
                     .user_id
                     .ok_or(
@@ -21364,6 +20735,9 @@ pub mod types {
         conversation_parts: ::std::option::Option<ConversationParts>,
         conversation_rating: ::std::option::Option<ConversationRating>,
         created_at: ::std::option::Option<i64>,
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         first_contact_reply: ::std::option::Option<ConversationFirstContactReply>,
         id: ::std::option::Option<::std::string::String>,
         linked_objects: ::std::option::Option<LinkedObjectList>,
@@ -21378,7 +20752,13 @@ pub mod types {
         tags: ::std::option::Option<Tags>,
         team_assignee_id: ::std::option::Option<i64>,
         teammates: ::std::option::Option<ConversationTeammates>,
+        ticket: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         title: ::std::option::Option<::std::string::String>,
+        topics: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         waiting_since: ::std::option::Option<i64>,
@@ -21421,6 +20801,17 @@ pub mod types {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
             self
         }
 
@@ -21529,12 +20920,34 @@ pub mod types {
             self
         }
 
+        /// Sets `ticket`.
+        pub fn ticket(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.ticket = Some(value.into());
+            self
+        }
+
         /// Sets `title`.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.title = Some(value.into());
+            self
+        }
+
+        /// Sets `topics`.
+        pub fn topics(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.topics = Some(value.into());
             self
         }
 
@@ -21565,27 +20978,58 @@ pub mod types {
         ) -> ::std::result::Result<Conversation, ::intercom_runtime::BuildError> {
             Ok(Conversation {
                 admin_assignee_id: self.admin_assignee_id,
-                contacts: self.contacts,
+                contacts: self
+                    .contacts
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Conversation", "contacts"),
+                    )?,
                 conversation_parts: self.conversation_parts,
                 conversation_rating: self.conversation_rating,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Conversation", "created_at"),
+                    )?,
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
                 first_contact_reply: self.first_contact_reply,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("Conversation", "id"))?,
                 linked_objects: self.linked_objects,
-                open: self.open,
+                open: self
+                    .open
+                    .ok_or(::intercom_runtime::BuildError::missing("Conversation", "open"))?,
                 priority: self.priority,
-                read: self.read,
+                read: self
+                    .read
+                    .ok_or(::intercom_runtime::BuildError::missing("Conversation", "read"))?,
                 sla_applied: self.sla_applied,
                 snoozed_until: self.snoozed_until,
-                source: self.source,
-                state: self.state,
+                source: self
+                    .source
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Conversation", "source"),
+                    )?,
+                state: self
+                    .state
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Conversation", "state"),
+                    )?,
                 statistics: self.statistics,
                 tags: self.tags,
                 team_assignee_id: self.team_assignee_id,
                 teammates: self.teammates,
+                ticket: self.ticket,
                 title: self.title,
-                type_: self.type_,
-                updated_at: self.updated_at,
+                topics: self.topics.unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_.unwrap_or_else(|| fixed::conversation_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Conversation", "updated_at"),
+                    )?,
                 waiting_since: self.waiting_since,
             })
         }
@@ -21662,7 +21106,7 @@ pub mod types {
     #[must_use]
     pub struct ConversationContactsBuilder {
         contacts: ::std::option::Option<::std::vec::Vec<ContactReference>>,
-        type_: ::std::option::Option<ConversationContactsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ConversationContactsBuilder {
@@ -21678,7 +21122,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ConversationContactsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -21693,6 +21137,45 @@ pub mod types {
                     .contacts
                     .unwrap_or_else(|| ::std::default::Default::default()),
                 type_: self.type_,
+            })
+        }
+    }
+
+    impl ConversationCustomerList {
+        /// A builder for a `ConversationCustomerList`, every field unset.
+        pub fn builder() -> ConversationCustomerListBuilder {
+            <ConversationCustomerListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ConversationCustomerList`]; start with [`ConversationCustomerList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ConversationCustomerListBuilder {
+        customers: ::std::option::Option<::std::vec::Vec<Reference>>,
+    }
+
+    impl ConversationCustomerListBuilder {
+        /// Sets `customers`.
+        pub fn customers(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Reference>>,
+        ) -> Self {
+            self.customers = Some(value.into());
+            self
+        }
+
+        /// The `ConversationCustomerList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ConversationCustomerList,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ConversationCustomerList {
+                customers: self
+                    .customers
+                    .unwrap_or_else(|| ::std::default::Default::default()),
             })
         }
     }
@@ -21767,7 +21250,7 @@ pub mod types {
         conversations: ::std::option::Option<::std::vec::Vec<ConversationListItem>>,
         pages: ::std::option::Option<CursorPages>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<ConversationListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ConversationListBuilder {
@@ -21795,7 +21278,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ConversationListType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -21831,6 +21314,9 @@ pub mod types {
         contacts: ::std::option::Option<ConversationContacts>,
         conversation_rating: ::std::option::Option<ConversationRating>,
         created_at: ::std::option::Option<i64>,
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         first_contact_reply: ::std::option::Option<ConversationFirstContactReply>,
         id: ::std::option::Option<::std::string::String>,
         linked_objects: ::std::option::Option<LinkedObjectList>,
@@ -21845,7 +21331,13 @@ pub mod types {
         tags: ::std::option::Option<Tags>,
         team_assignee_id: ::std::option::Option<i64>,
         teammates: ::std::option::Option<ConversationTeammates>,
+        ticket: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         title: ::std::option::Option<::std::string::String>,
+        topics: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         waiting_since: ::std::option::Option<i64>,
@@ -21879,6 +21371,17 @@ pub mod types {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
             self
         }
 
@@ -21990,12 +21493,34 @@ pub mod types {
             self
         }
 
+        /// Sets `ticket`.
+        pub fn ticket(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.ticket = Some(value.into());
+            self
+        }
+
         /// Sets `title`.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.title = Some(value.into());
+            self
+        }
+
+        /// Sets `topics`.
+        pub fn topics(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.topics = Some(value.into());
             self
         }
 
@@ -22026,26 +21551,84 @@ pub mod types {
         ) -> ::std::result::Result<ConversationListItem, ::intercom_runtime::BuildError> {
             Ok(ConversationListItem {
                 admin_assignee_id: self.admin_assignee_id,
-                contacts: self.contacts,
+                contacts: self
+                    .contacts
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "contacts",
+                        ),
+                    )?,
                 conversation_rating: self.conversation_rating,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "created_at",
+                        ),
+                    )?,
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
                 first_contact_reply: self.first_contact_reply,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ConversationListItem", "id"),
+                    )?,
                 linked_objects: self.linked_objects,
-                open: self.open,
+                open: self
+                    .open
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "open",
+                        ),
+                    )?,
                 priority: self.priority,
-                read: self.read,
+                read: self
+                    .read
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "read",
+                        ),
+                    )?,
                 sla_applied: self.sla_applied,
                 snoozed_until: self.snoozed_until,
-                source: self.source,
-                state: self.state,
+                source: self
+                    .source
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "source",
+                        ),
+                    )?,
+                state: self
+                    .state
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "state",
+                        ),
+                    )?,
                 statistics: self.statistics,
                 tags: self.tags,
                 team_assignee_id: self.team_assignee_id,
                 teammates: self.teammates,
+                ticket: self.ticket,
                 title: self.title,
-                type_: self.type_,
-                updated_at: self.updated_at,
+                topics: self.topics.unwrap_or_else(|| ::std::default::Default::default()),
+                type_: self.type_.unwrap_or_else(|| fixed::conversation_list_item_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationListItem",
+                            "updated_at",
+                        ),
+                    )?,
                 waiting_since: self.waiting_since,
             })
         }
@@ -22179,16 +21762,52 @@ pub mod types {
                 attachments: self
                     .attachments
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                author: self.author,
+                author: self
+                    .author
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ConversationPart", "author"),
+                    )?,
                 body: self.body,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPart",
+                            "created_at",
+                        ),
+                    )?,
                 external_id: self.external_id,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ConversationPart", "id"),
+                    )?,
                 notified_at: self.notified_at,
-                part_type: self.part_type,
-                redacted: self.redacted,
-                type_: self.type_,
-                updated_at: self.updated_at,
+                part_type: self
+                    .part_type
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPart",
+                            "part_type",
+                        ),
+                    )?,
+                redacted: self
+                    .redacted
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPart",
+                            "redacted",
+                        ),
+                    )?,
+                type_: self.type_.unwrap_or_else(|| fixed::conversation_part_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPart",
+                            "updated_at",
+                        ),
+                    )?,
             })
         }
     }
@@ -22253,9 +21872,23 @@ pub mod types {
         ) -> ::std::result::Result<ConversationPartAuthor, ::intercom_runtime::BuildError> {
             Ok(ConversationPartAuthor {
                 email: self.email,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPartAuthor",
+                            "id",
+                        ),
+                    )?,
                 name: self.name,
-                type_: self.type_,
+                type_: self
+                    .type_
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationPartAuthor",
+                            "type",
+                        ),
+                    )?,
             })
         }
     }
@@ -22273,7 +21906,7 @@ pub mod types {
     pub struct ConversationPartsBuilder {
         conversation_parts: ::std::option::Option<::std::vec::Vec<ConversationPart>>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<ConversationPartsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ConversationPartsBuilder {
@@ -22295,7 +21928,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<ConversationPartsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -22376,8 +22009,22 @@ pub mod types {
         ) -> ::std::result::Result<ConversationRating, ::intercom_runtime::BuildError> {
             Ok(ConversationRating {
                 contact: self.contact,
-                created_at: self.created_at,
-                rating: self.rating,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationRating",
+                            "created_at",
+                        ),
+                    )?,
+                rating: self
+                    .rating
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationRating",
+                            "rating",
+                        ),
+                    )?,
                 remark: self.remark,
                 teammate: self.teammate,
             })
@@ -22493,13 +22140,38 @@ pub mod types {
                 attachments: self
                     .attachments
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                author: self.author,
+                author: self
+                    .author
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationSource",
+                            "author",
+                        ),
+                    )?,
                 body: self.body,
-                delivered_as: self.delivered_as,
+                delivered_as: self
+                    .delivered_as
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationSource",
+                            "delivered_as",
+                        ),
+                    )?,
                 id: self.id,
-                redacted: self.redacted,
+                redacted: self
+                    .redacted
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConversationSource",
+                            "redacted",
+                        ),
+                    )?,
                 subject: self.subject,
-                type_: self.type_,
+                type_: self
+                    .type_
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("ConversationSource", "type"),
+                    )?,
                 url: self.url,
             })
         }
@@ -22715,11 +22387,21 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationTeammatesBuilder {
+        admins: ::std::option::Option<::std::vec::Vec<Reference>>,
         teammates: ::std::option::Option<::std::vec::Vec<Reference>>,
         type_: ::std::option::Option<::std::string::String>,
     }
 
     impl ConversationTeammatesBuilder {
+        /// Sets `admins`.
+        pub fn admins(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Reference>>,
+        ) -> Self {
+            self.admins = Some(value.into());
+            self
+        }
+
         /// Sets `teammates`.
         pub fn teammates(
             mut self,
@@ -22743,10 +22425,11 @@ pub mod types {
             self,
         ) -> ::std::result::Result<ConversationTeammates, ::intercom_runtime::BuildError> {
             Ok(ConversationTeammates {
+                admins: self.admins.unwrap_or_else(|| ::std::default::Default::default()),
                 teammates: self
                     .teammates
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                type_: self.type_,
+                type_: self.type_.unwrap_or_else(|| fixed::conversation_teammates_type()),
             })
         }
     }
@@ -22883,23 +22566,21 @@ pub mod types {
         }
     }
 
-    impl ConvertVisitorRequestUser {
-        /// A builder for a `ConvertVisitorRequestUser`, every field unset.
-        pub fn builder() -> ConvertVisitorRequestUserBuilder {
-            <ConvertVisitorRequestUserBuilder as ::std::default::Default>::default()
+    impl ConvertVisitorUserWithEmail {
+        /// A builder for a `ConvertVisitorUserWithEmail`, every field unset.
+        pub fn builder() -> ConvertVisitorUserWithEmailBuilder {
+            <ConvertVisitorUserWithEmailBuilder as ::std::default::Default>::default()
         }
     }
 
-    /// Builds a [`ConvertVisitorRequestUser`]; start with [`ConvertVisitorRequestUser::builder`].
+    /// Builds a [`ConvertVisitorUserWithEmail`]; start with [`ConvertVisitorUserWithEmail::builder`].
     #[derive(Clone, Debug, Default)]
     #[must_use]
-    pub struct ConvertVisitorRequestUserBuilder {
+    pub struct ConvertVisitorUserWithEmailBuilder {
         email: ::std::option::Option<::std::string::String>,
-        id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
     }
 
-    impl ConvertVisitorRequestUserBuilder {
+    impl ConvertVisitorUserWithEmailBuilder {
         /// Sets `email`.
         pub fn email(
             mut self,
@@ -22909,56 +22590,42 @@ pub mod types {
             self
         }
 
-        /// Sets `id`.
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-
-        /// Sets `user_id`.
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-
-        /// The `ConvertVisitorRequestUser`; fails naming the first required field left unset.
+        /// The `ConvertVisitorUserWithEmail`; fails naming the first required field left unset.
         pub fn build(
             self,
         ) -> ::std::result::Result<
-            ConvertVisitorRequestUser,
+            ConvertVisitorUserWithEmail,
             ::intercom_runtime::BuildError,
         > {
-            Ok(ConvertVisitorRequestUser {
-                email: self.email,
-                id: self.id,
-                user_id: self.user_id,
+            Ok(ConvertVisitorUserWithEmail {
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorUserWithEmail",
+                            "email",
+                        ),
+                    )?,
             })
         }
     }
 
-    impl ConvertVisitorRequestVisitor {
-        /// A builder for a `ConvertVisitorRequestVisitor`, every field unset.
-        pub fn builder() -> ConvertVisitorRequestVisitorBuilder {
-            <ConvertVisitorRequestVisitorBuilder as ::std::default::Default>::default()
+    impl ConvertVisitorUserWithId {
+        /// A builder for a `ConvertVisitorUserWithId`, every field unset.
+        pub fn builder() -> ConvertVisitorUserWithIdBuilder {
+            <ConvertVisitorUserWithIdBuilder as ::std::default::Default>::default()
         }
     }
 
-    /// Builds a [`ConvertVisitorRequestVisitor`]; start with [`ConvertVisitorRequestVisitor::builder`].
+    /// Builds a [`ConvertVisitorUserWithId`]; start with [`ConvertVisitorUserWithId::builder`].
     #[derive(Clone, Debug, Default)]
     #[must_use]
-    pub struct ConvertVisitorRequestVisitorBuilder {
+    pub struct ConvertVisitorUserWithIdBuilder {
         email: ::std::option::Option<::std::string::String>,
         id: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
     }
 
-    impl ConvertVisitorRequestVisitorBuilder {
+    impl ConvertVisitorUserWithIdBuilder {
         /// Sets `email`.
         pub fn email(
             mut self,
@@ -22977,6 +22644,52 @@ pub mod types {
             self
         }
 
+        /// The `ConvertVisitorUserWithId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ConvertVisitorUserWithId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ConvertVisitorUserWithId {
+                email: self.email,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorUserWithId",
+                            "id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl ConvertVisitorUserWithUserId {
+        /// A builder for a `ConvertVisitorUserWithUserId`, every field unset.
+        pub fn builder() -> ConvertVisitorUserWithUserIdBuilder {
+            <ConvertVisitorUserWithUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ConvertVisitorUserWithUserId`]; start with [`ConvertVisitorUserWithUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ConvertVisitorUserWithUserIdBuilder {
+        email: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ConvertVisitorUserWithUserIdBuilder {
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
         /// Sets `user_id`.
         pub fn user_id(
             mut self,
@@ -22986,17 +22699,155 @@ pub mod types {
             self
         }
 
-        /// The `ConvertVisitorRequestVisitor`; fails naming the first required field left unset.
+        /// The `ConvertVisitorUserWithUserId`; fails naming the first required field left unset.
         pub fn build(
             self,
         ) -> ::std::result::Result<
-            ConvertVisitorRequestVisitor,
+            ConvertVisitorUserWithUserId,
             ::intercom_runtime::BuildError,
         > {
-            Ok(ConvertVisitorRequestVisitor {
+            Ok(ConvertVisitorUserWithUserId {
                 email: self.email,
-                id: self.id,
-                user_id: self.user_id,
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorUserWithUserId",
+                            "user_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl ConvertVisitorVisitorWithEmail {
+        /// A builder for a `ConvertVisitorVisitorWithEmail`, every field unset.
+        pub fn builder() -> ConvertVisitorVisitorWithEmailBuilder {
+            <ConvertVisitorVisitorWithEmailBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ConvertVisitorVisitorWithEmail`]; start with [`ConvertVisitorVisitorWithEmail::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ConvertVisitorVisitorWithEmailBuilder {
+        email: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ConvertVisitorVisitorWithEmailBuilder {
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// The `ConvertVisitorVisitorWithEmail`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ConvertVisitorVisitorWithEmail,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ConvertVisitorVisitorWithEmail {
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorVisitorWithEmail",
+                            "email",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl ConvertVisitorVisitorWithId {
+        /// A builder for a `ConvertVisitorVisitorWithId`, every field unset.
+        pub fn builder() -> ConvertVisitorVisitorWithIdBuilder {
+            <ConvertVisitorVisitorWithIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ConvertVisitorVisitorWithId`]; start with [`ConvertVisitorVisitorWithId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ConvertVisitorVisitorWithIdBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ConvertVisitorVisitorWithIdBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `ConvertVisitorVisitorWithId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ConvertVisitorVisitorWithId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ConvertVisitorVisitorWithId {
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorVisitorWithId",
+                            "id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl ConvertVisitorVisitorWithUserId {
+        /// A builder for a `ConvertVisitorVisitorWithUserId`, every field unset.
+        pub fn builder() -> ConvertVisitorVisitorWithUserIdBuilder {
+            <ConvertVisitorVisitorWithUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`ConvertVisitorVisitorWithUserId`]; start with [`ConvertVisitorVisitorWithUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct ConvertVisitorVisitorWithUserIdBuilder {
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ConvertVisitorVisitorWithUserIdBuilder {
+        /// Sets `user_id`.
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+
+        /// The `ConvertVisitorVisitorWithUserId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            ConvertVisitorVisitorWithUserId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(ConvertVisitorVisitorWithUserId {
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "ConvertVisitorVisitorWithUserId",
+                            "user_id",
+                        ),
+                    )?,
             })
         }
     }
@@ -23016,7 +22867,7 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         description: ::std::option::Option<::std::string::String>,
         parent_id: ::std::option::Option<i64>,
-        parent_type: ::std::option::Option<::std::string::String>,
+        parent_type: ::std::option::Option<CreateArticleRequestParentType>,
         state: ::std::option::Option<CreateArticleRequestState>,
         title: ::std::option::Option<::std::string::String>,
         translated_content: ::std::option::Option<ArticleTranslatedContent>,
@@ -23056,7 +22907,7 @@ pub mod types {
         /// Sets `parent_type`.
         pub fn parent_type(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<CreateArticleRequestParentType>,
         ) -> Self {
             self.parent_type = Some(value.into());
             self
@@ -23527,7 +23378,7 @@ pub mod types {
         messenger_writable: ::std::option::Option<bool>,
         model: ::std::option::Option<CreateDataAttributeRequestModel>,
         name: ::std::option::Option<::std::string::String>,
-        options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        options: ::std::option::Option<::std::vec::Vec<DataAttributeOption>>,
     }
 
     impl CreateDataAttributeRequestBuilder {
@@ -23576,7 +23427,7 @@ pub mod types {
         /// Sets `options`.
         pub fn options(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl ::std::convert::Into<::std::vec::Vec<DataAttributeOption>>,
         ) -> Self {
             self.options = Some(value.into());
             self
@@ -23621,28 +23472,26 @@ pub mod types {
         }
     }
 
-    impl CreateDataEventRequest {
-        /// A builder for a `CreateDataEventRequest`, every field unset.
-        pub fn builder() -> CreateDataEventRequestBuilder {
-            <CreateDataEventRequestBuilder as ::std::default::Default>::default()
+    impl CreateDataEventRequestWithEmail {
+        /// A builder for a `CreateDataEventRequestWithEmail`, every field unset.
+        pub fn builder() -> CreateDataEventRequestWithEmailBuilder {
+            <CreateDataEventRequestWithEmailBuilder as ::std::default::Default>::default()
         }
     }
 
-    /// Builds a [`CreateDataEventRequest`]; start with [`CreateDataEventRequest::builder`].
+    /// Builds a [`CreateDataEventRequestWithEmail`]; start with [`CreateDataEventRequestWithEmail::builder`].
     #[derive(Clone, Debug, Default)]
     #[must_use]
-    pub struct CreateDataEventRequestBuilder {
+    pub struct CreateDataEventRequestWithEmailBuilder {
         created_at: ::std::option::Option<i64>,
         email: ::std::option::Option<::std::string::String>,
         event_name: ::std::option::Option<::std::string::String>,
-        id: ::std::option::Option<::std::string::String>,
         metadata: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        user_id: ::std::option::Option<::std::string::String>,
     }
 
-    impl CreateDataEventRequestBuilder {
+    impl CreateDataEventRequestWithEmailBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.created_at = Some(value.into());
@@ -23655,6 +23504,89 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.email = Some(value.into());
+            self
+        }
+
+        /// Sets `event_name`.
+        pub fn event_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_name = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// The `CreateDataEventRequestWithEmail`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateDataEventRequestWithEmail,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateDataEventRequestWithEmail {
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithEmail",
+                            "created_at",
+                        ),
+                    )?,
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithEmail",
+                            "email",
+                        ),
+                    )?,
+                event_name: self
+                    .event_name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithEmail",
+                            "event_name",
+                        ),
+                    )?,
+                metadata: self.metadata.unwrap_or_else(|| ::std::default::Default::default()),
+            })
+        }
+    }
+
+    impl CreateDataEventRequestWithId {
+        /// A builder for a `CreateDataEventRequestWithId`, every field unset.
+        pub fn builder() -> CreateDataEventRequestWithIdBuilder {
+            <CreateDataEventRequestWithIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateDataEventRequestWithId`]; start with [`CreateDataEventRequestWithId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateDataEventRequestWithIdBuilder {
+        created_at: ::std::option::Option<i64>,
+        event_name: ::std::option::Option<::std::string::String>,
+        id: ::std::option::Option<::std::string::String>,
+        metadata: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    }
+
+    impl CreateDataEventRequestWithIdBuilder {
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
             self
         }
 
@@ -23680,7 +23612,90 @@ pub mod types {
         pub fn metadata(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// The `CreateDataEventRequestWithId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateDataEventRequestWithId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateDataEventRequestWithId {
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithId",
+                            "created_at",
+                        ),
+                    )?,
+                event_name: self
+                    .event_name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithId",
+                            "event_name",
+                        ),
+                    )?,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithId",
+                            "id",
+                        ),
+                    )?,
+                metadata: self.metadata.unwrap_or_else(|| ::std::default::Default::default()),
+            })
+        }
+    }
+
+    impl CreateDataEventRequestWithUserId {
+        /// A builder for a `CreateDataEventRequestWithUserId`, every field unset.
+        pub fn builder() -> CreateDataEventRequestWithUserIdBuilder {
+            <CreateDataEventRequestWithUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateDataEventRequestWithUserId`]; start with [`CreateDataEventRequestWithUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateDataEventRequestWithUserIdBuilder {
+        created_at: ::std::option::Option<i64>,
+        event_name: ::std::option::Option<::std::string::String>,
+        metadata: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateDataEventRequestWithUserIdBuilder {
+        /// Sets `created_at`.
+        pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.created_at = Some(value.into());
+            self
+        }
+
+        /// Sets `event_name`.
+        pub fn event_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_name = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         ) -> Self {
             self.metadata = Some(value.into());
@@ -23696,33 +23711,41 @@ pub mod types {
             self
         }
 
-        /// The `CreateDataEventRequest`; fails naming the first required field left unset.
+        /// The `CreateDataEventRequestWithUserId`; fails naming the first required field left unset.
         pub fn build(
             self,
-        ) -> ::std::result::Result<CreateDataEventRequest, ::intercom_runtime::BuildError> {
-            Ok(CreateDataEventRequest {
+        ) -> ::std::result::Result<
+            CreateDataEventRequestWithUserId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateDataEventRequestWithUserId {
                 created_at: self
                     .created_at
                     .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateDataEventRequest",
+                            "CreateDataEventRequestWithUserId",
                             "created_at",
                         ),
                     )?,
-                email: self.email,
                 event_name: self
                     .event_name
                     .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateDataEventRequest",
+                            "CreateDataEventRequestWithUserId",
                             "event_name",
                         ),
                     )?,
-                id: self.id,
                 metadata: self
                     .metadata
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                user_id: self.user_id,
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateDataEventRequestWithUserId",
+                            "user_id",
+                        ),
+                    )?,
             })
         }
     }
@@ -23894,27 +23917,26 @@ pub mod types {
         }
     }
 
-    impl CreateMessageRequest {
-        /// A builder for a `CreateMessageRequest`, every field unset.
-        pub fn builder() -> CreateMessageRequestBuilder {
-            <CreateMessageRequestBuilder as ::std::default::Default>::default()
+    impl CreateMessageEmailRequest {
+        /// A builder for a `CreateMessageEmailRequest`, every field unset.
+        pub fn builder() -> CreateMessageEmailRequestBuilder {
+            <CreateMessageEmailRequestBuilder as ::std::default::Default>::default()
         }
     }
 
-    /// Builds a [`CreateMessageRequest`]; start with [`CreateMessageRequest::builder`].
+    /// Builds a [`CreateMessageEmailRequest`]; start with [`CreateMessageEmailRequest::builder`].
     #[derive(Clone, Debug, Default)]
     #[must_use]
-    pub struct CreateMessageRequestBuilder {
+    pub struct CreateMessageEmailRequestBuilder {
         body: ::std::option::Option<::std::string::String>,
         create_conversation_without_contact_reply: ::std::option::Option<bool>,
-        from: ::std::option::Option<CreateMessageRequestFrom>,
-        message_type: ::std::option::Option<CreateMessageRequestMessageType>,
+        from: ::std::option::Option<MessageSender>,
         subject: ::std::option::Option<::std::string::String>,
         template: ::std::option::Option<::std::string::String>,
-        to: ::std::option::Option<CreateMessageRequestTo>,
+        to: ::std::option::Option<MessageRecipient>,
     }
 
-    impl CreateMessageRequestBuilder {
+    impl CreateMessageEmailRequestBuilder {
         /// Sets `body`.
         pub fn body(
             mut self,
@@ -23934,20 +23956,8 @@ pub mod types {
         }
 
         /// Sets `from`.
-        pub fn from(
-            mut self,
-            value: impl ::std::convert::Into<CreateMessageRequestFrom>,
-        ) -> Self {
+        pub fn from(mut self, value: impl ::std::convert::Into<MessageSender>) -> Self {
             self.from = Some(value.into());
-            self
-        }
-
-        /// Sets `message_type`.
-        pub fn message_type(
-            mut self,
-            value: impl ::std::convert::Into<CreateMessageRequestMessageType>,
-        ) -> Self {
-            self.message_type = Some(value.into());
             self
         }
 
@@ -23970,24 +23980,24 @@ pub mod types {
         }
 
         /// Sets `to`.
-        pub fn to(
-            mut self,
-            value: impl ::std::convert::Into<CreateMessageRequestTo>,
-        ) -> Self {
+        pub fn to(mut self, value: impl ::std::convert::Into<MessageRecipient>) -> Self {
             self.to = Some(value.into());
             self
         }
 
-        /// The `CreateMessageRequest`; fails naming the first required field left unset.
+        /// The `CreateMessageEmailRequest`; fails naming the first required field left unset.
         pub fn build(
             self,
-        ) -> ::std::result::Result<CreateMessageRequest, ::intercom_runtime::BuildError> {
-            Ok(CreateMessageRequest {
+        ) -> ::std::result::Result<
+            CreateMessageEmailRequest,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateMessageEmailRequest {
                 body: self
                     .body
                     .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequest",
+                            "CreateMessageEmailRequest",
                             "body",
                         ),
                     )?,
@@ -23998,16 +24008,131 @@ pub mod types {
                     .from
                     .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequest",
+                            "CreateMessageEmailRequest",
                             "from",
                         ),
                     )?,
-                message_type: self
-                    .message_type
+                subject: self
+                    .subject
                     .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequest",
-                            "message_type",
+                            "CreateMessageEmailRequest",
+                            "subject",
+                        ),
+                    )?,
+                template: self
+                    .template
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateMessageEmailRequest",
+                            "template",
+                        ),
+                    )?,
+                to: self
+                    .to
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateMessageEmailRequest",
+                            "to",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl CreateMessageInappRequest {
+        /// A builder for a `CreateMessageInappRequest`, every field unset.
+        pub fn builder() -> CreateMessageInappRequestBuilder {
+            <CreateMessageInappRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateMessageInappRequest`]; start with [`CreateMessageInappRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateMessageInappRequestBuilder {
+        body: ::std::option::Option<::std::string::String>,
+        create_conversation_without_contact_reply: ::std::option::Option<bool>,
+        from: ::std::option::Option<MessageSender>,
+        subject: ::std::option::Option<::std::string::String>,
+        template: ::std::option::Option<::std::string::String>,
+        to: ::std::option::Option<MessageRecipient>,
+    }
+
+    impl CreateMessageInappRequestBuilder {
+        /// Sets `body`.
+        pub fn body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sets `create_conversation_without_contact_reply`.
+        pub fn create_conversation_without_contact_reply(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.create_conversation_without_contact_reply = Some(value.into());
+            self
+        }
+
+        /// Sets `from`.
+        pub fn from(mut self, value: impl ::std::convert::Into<MessageSender>) -> Self {
+            self.from = Some(value.into());
+            self
+        }
+
+        /// Sets `subject`.
+        pub fn subject(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.subject = Some(value.into());
+            self
+        }
+
+        /// Sets `template`.
+        pub fn template(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.template = Some(value.into());
+            self
+        }
+
+        /// Sets `to`.
+        pub fn to(mut self, value: impl ::std::convert::Into<MessageRecipient>) -> Self {
+            self.to = Some(value.into());
+            self
+        }
+
+        /// The `CreateMessageInappRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateMessageInappRequest,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateMessageInappRequest {
+                body: self
+                    .body
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateMessageInappRequest",
+                            "body",
+                        ),
+                    )?,
+                create_conversation_without_contact_reply: self
+                    .create_conversation_without_contact_reply
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                from: self
+                    .from
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateMessageInappRequest",
+                            "from",
                         ),
                     )?,
                 subject: self.subject,
@@ -24015,124 +24140,9 @@ pub mod types {
                 to: self
                     .to
                     .ok_or(
-                        ::intercom_runtime::BuildError::missing("CreateMessageRequest", "to"),
-                    )?,
-            })
-        }
-    }
-
-    impl CreateMessageRequestFrom {
-        /// A builder for a `CreateMessageRequestFrom`, every field unset.
-        pub fn builder() -> CreateMessageRequestFromBuilder {
-            <CreateMessageRequestFromBuilder as ::std::default::Default>::default()
-        }
-    }
-
-    /// Builds a [`CreateMessageRequestFrom`]; start with [`CreateMessageRequestFrom::builder`].
-    #[derive(Clone, Debug, Default)]
-    #[must_use]
-    pub struct CreateMessageRequestFromBuilder {
-        id: ::std::option::Option<i64>,
-        type_: ::std::option::Option<CreateMessageRequestFromType>,
-    }
-
-    impl CreateMessageRequestFromBuilder {
-        /// Sets `id`.
-        pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<CreateMessageRequestFromType>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
-        /// The `CreateMessageRequestFrom`; fails naming the first required field left unset.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            CreateMessageRequestFrom,
-            ::intercom_runtime::BuildError,
-        > {
-            Ok(CreateMessageRequestFrom {
-                id: self
-                    .id
-                    .ok_or(
                         ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequestFrom",
-                            "id",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequestFrom",
-                            "type",
-                        ),
-                    )?,
-            })
-        }
-    }
-
-    impl CreateMessageRequestTo {
-        /// A builder for a `CreateMessageRequestTo`, every field unset.
-        pub fn builder() -> CreateMessageRequestToBuilder {
-            <CreateMessageRequestToBuilder as ::std::default::Default>::default()
-        }
-    }
-
-    /// Builds a [`CreateMessageRequestTo`]; start with [`CreateMessageRequestTo::builder`].
-    #[derive(Clone, Debug, Default)]
-    #[must_use]
-    pub struct CreateMessageRequestToBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<CreateMessageRequestToType>,
-    }
-
-    impl CreateMessageRequestToBuilder {
-        /// Sets `id`.
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-
-        /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<CreateMessageRequestToType>,
-        ) -> Self {
-            self.type_ = Some(value.into());
-            self
-        }
-
-        /// The `CreateMessageRequestTo`; fails naming the first required field left unset.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<CreateMessageRequestTo, ::intercom_runtime::BuildError> {
-            Ok(CreateMessageRequestTo {
-                id: self
-                    .id
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequestTo",
-                            "id",
-                        ),
-                    )?,
-                type_: self
-                    .type_
-                    .ok_or(
-                        ::intercom_runtime::BuildError::missing(
-                            "CreateMessageRequestTo",
-                            "type",
+                            "CreateMessageInappRequest",
+                            "to",
                         ),
                     )?,
             })
@@ -24212,7 +24222,7 @@ pub mod types {
     pub struct CreateOrUpdateCompanyRequestBuilder {
         company_id: ::std::option::Option<::std::string::String>,
         custom_attributes: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         industry: ::std::option::Option<::std::string::String>,
         monthly_spend: ::std::option::Option<i64>,
@@ -24237,7 +24247,7 @@ pub mod types {
         pub fn custom_attributes(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         ) -> Self {
             self.custom_attributes = Some(value.into());
@@ -24449,6 +24459,135 @@ pub mod types {
         }
     }
 
+    impl CreateTicketContactByEmail {
+        /// A builder for a `CreateTicketContactByEmail`, every field unset.
+        pub fn builder() -> CreateTicketContactByEmailBuilder {
+            <CreateTicketContactByEmailBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateTicketContactByEmail`]; start with [`CreateTicketContactByEmail::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateTicketContactByEmailBuilder {
+        email: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateTicketContactByEmailBuilder {
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// The `CreateTicketContactByEmail`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateTicketContactByEmail,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateTicketContactByEmail {
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateTicketContactByEmail",
+                            "email",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl CreateTicketContactByExternalId {
+        /// A builder for a `CreateTicketContactByExternalId`, every field unset.
+        pub fn builder() -> CreateTicketContactByExternalIdBuilder {
+            <CreateTicketContactByExternalIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateTicketContactByExternalId`]; start with [`CreateTicketContactByExternalId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateTicketContactByExternalIdBuilder {
+        external_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateTicketContactByExternalIdBuilder {
+        /// Sets `external_id`.
+        pub fn external_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+
+        /// The `CreateTicketContactByExternalId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateTicketContactByExternalId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CreateTicketContactByExternalId {
+                external_id: self
+                    .external_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateTicketContactByExternalId",
+                            "external_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl CreateTicketContactById {
+        /// A builder for a `CreateTicketContactById`, every field unset.
+        pub fn builder() -> CreateTicketContactByIdBuilder {
+            <CreateTicketContactByIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CreateTicketContactById`]; start with [`CreateTicketContactById::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CreateTicketContactByIdBuilder {
+        id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateTicketContactByIdBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// The `CreateTicketContactById`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateTicketContactById, ::intercom_runtime::BuildError> {
+            Ok(CreateTicketContactById {
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CreateTicketContactById",
+                            "id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
     impl CreateTicketRequest {
         /// A builder for a `CreateTicketRequest`, every field unset.
         pub fn builder() -> CreateTicketRequestBuilder {
@@ -24461,7 +24600,7 @@ pub mod types {
     #[must_use]
     pub struct CreateTicketRequestBuilder {
         company_id: ::std::option::Option<::std::string::String>,
-        contacts: ::std::option::Option<::std::vec::Vec<CreateTicketRequestContactsItem>>,
+        contacts: ::std::option::Option<::std::vec::Vec<CreateTicketContact>>,
         ticket_attributes: ::std::option::Option<TicketRequestCustomAttributes>,
         ticket_type_id: ::std::option::Option<::std::string::String>,
     }
@@ -24479,9 +24618,7 @@ pub mod types {
         /// Sets `contacts`.
         pub fn contacts(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<CreateTicketRequestContactsItem>,
-            >,
+            value: impl ::std::convert::Into<::std::vec::Vec<CreateTicketContact>>,
         ) -> Self {
             self.contacts = Some(value.into());
             self
@@ -24882,6 +25019,129 @@ pub mod types {
         }
     }
 
+    impl CustomerByEmail {
+        /// A builder for a `CustomerByEmail`, every field unset.
+        pub fn builder() -> CustomerByEmailBuilder {
+            <CustomerByEmailBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CustomerByEmail`]; start with [`CustomerByEmail::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CustomerByEmailBuilder {
+        email: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CustomerByEmailBuilder {
+        /// Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// The `CustomerByEmail`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CustomerByEmail, ::intercom_runtime::BuildError> {
+            Ok(CustomerByEmail {
+                email: self
+                    .email
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("CustomerByEmail", "email"),
+                    )?,
+            })
+        }
+    }
+
+    impl CustomerByIntercomUserId {
+        /// A builder for a `CustomerByIntercomUserId`, every field unset.
+        pub fn builder() -> CustomerByIntercomUserIdBuilder {
+            <CustomerByIntercomUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CustomerByIntercomUserId`]; start with [`CustomerByIntercomUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CustomerByIntercomUserIdBuilder {
+        intercom_user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CustomerByIntercomUserIdBuilder {
+        /// Sets `intercom_user_id`.
+        pub fn intercom_user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intercom_user_id = Some(value.into());
+            self
+        }
+
+        /// The `CustomerByIntercomUserId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CustomerByIntercomUserId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(CustomerByIntercomUserId {
+                intercom_user_id: self
+                    .intercom_user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CustomerByIntercomUserId",
+                            "intercom_user_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl CustomerByUserId {
+        /// A builder for a `CustomerByUserId`, every field unset.
+        pub fn builder() -> CustomerByUserIdBuilder {
+            <CustomerByUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`CustomerByUserId`]; start with [`CustomerByUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct CustomerByUserIdBuilder {
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CustomerByUserIdBuilder {
+        /// Sets `user_id`.
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = Some(value.into());
+            self
+        }
+
+        /// The `CustomerByUserId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CustomerByUserId, ::intercom_runtime::BuildError> {
+            Ok(CustomerByUserId {
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "CustomerByUserId",
+                            "user_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
     impl DataAttribute {
         /// A builder for a `DataAttribute`, every field unset.
         pub fn builder() -> DataAttributeBuilder {
@@ -24907,7 +25167,7 @@ pub mod types {
         model: ::std::option::Option<DataAttributeModel>,
         name: ::std::option::Option<::std::string::String>,
         options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        type_: ::std::option::Option<DataAttributeType>,
+        type_: ::std::option::Option<::std::string::String>,
         ui_writable: ::std::option::Option<bool>,
         updated_at: ::std::option::Option<i64>,
     }
@@ -25022,7 +25282,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<DataAttributeType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -25049,16 +25312,32 @@ pub mod types {
                 archived: self.archived,
                 created_at: self.created_at,
                 custom: self.custom,
-                data_type: self.data_type,
+                data_type: self
+                    .data_type
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("DataAttribute", "data_type"),
+                    )?,
                 description: self.description,
-                full_name: self.full_name,
+                full_name: self
+                    .full_name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("DataAttribute", "full_name"),
+                    )?,
                 id: self.id,
-                label: self.label,
+                label: self
+                    .label
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("DataAttribute", "label"),
+                    )?,
                 messenger_writable: self.messenger_writable,
                 model: self.model,
-                name: self.name,
+                name: self
+                    .name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("DataAttribute", "name"),
+                    )?,
                 options: self.options.unwrap_or_else(|| ::std::default::Default::default()),
-                type_: self.type_,
+                type_: self.type_.unwrap_or_else(|| fixed::data_attribute_type()),
                 ui_writable: self.ui_writable,
                 updated_at: self.updated_at,
             })
@@ -25077,7 +25356,7 @@ pub mod types {
     #[must_use]
     pub struct DataAttributeListBuilder {
         data: ::std::option::Option<::std::vec::Vec<DataAttribute>>,
-        type_: ::std::option::Option<DataAttributeListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl DataAttributeListBuilder {
@@ -25093,7 +25372,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<DataAttributeListType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -25106,6 +25385,47 @@ pub mod types {
             Ok(DataAttributeList {
                 data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
                 type_: self.type_,
+            })
+        }
+    }
+
+    impl DataAttributeOption {
+        /// A builder for a `DataAttributeOption`, every field unset.
+        pub fn builder() -> DataAttributeOptionBuilder {
+            <DataAttributeOptionBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`DataAttributeOption`]; start with [`DataAttributeOption::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct DataAttributeOptionBuilder {
+        value: ::std::option::Option<::std::string::String>,
+    }
+
+    impl DataAttributeOptionBuilder {
+        /// Sets `value`.
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+
+        /// The `DataAttributeOption`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DataAttributeOption, ::intercom_runtime::BuildError> {
+            Ok(DataAttributeOption {
+                value: self
+                    .value
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "DataAttributeOption",
+                            "value",
+                        ),
+                    )?,
             })
         }
     }
@@ -25127,9 +25447,9 @@ pub mod types {
         id: ::std::option::Option<::std::string::String>,
         intercom_user_id: ::std::option::Option<::std::string::String>,
         metadata: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        type_: ::std::option::Option<DataEventType>,
+        type_: ::std::option::Option<::std::string::String>,
         user_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -25180,7 +25500,7 @@ pub mod types {
         pub fn metadata(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         ) -> Self {
             self.metadata = Some(value.into());
@@ -25188,7 +25508,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<DataEventType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -25223,7 +25546,7 @@ pub mod types {
                 metadata: self
                     .metadata
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                type_: self.type_,
+                type_: self.type_.unwrap_or_else(|| fixed::data_event_type()),
                 user_id: self.user_id,
             })
         }
@@ -25242,7 +25565,7 @@ pub mod types {
     pub struct DataEventListBuilder {
         events: ::std::option::Option<::std::vec::Vec<DataEvent>>,
         pages: ::std::option::Option<DataEventListPages>,
-        type_: ::std::option::Option<DataEventListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl DataEventListBuilder {
@@ -25265,7 +25588,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<DataEventListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -25341,7 +25667,8 @@ pub mod types {
         email: ::std::option::Option<::std::string::String>,
         events: ::std::option::Option<::std::vec::Vec<DataEventSummaryItem>>,
         intercom_user_id: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<DataEventSummaryType>,
+        pages: ::std::option::Option<DataEventSummaryPages>,
+        type_: ::std::option::Option<::std::string::String>,
         user_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -25373,10 +25700,19 @@ pub mod types {
             self
         }
 
+        /// Sets `pages`.
+        pub fn pages(
+            mut self,
+            value: impl ::std::convert::Into<DataEventSummaryPages>,
+        ) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<DataEventSummaryType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -25397,8 +25733,13 @@ pub mod types {
         ) -> ::std::result::Result<DataEventSummary, ::intercom_runtime::BuildError> {
             Ok(DataEventSummary {
                 email: self.email,
-                events: self.events.unwrap_or_else(|| ::std::default::Default::default()),
+                events: self
+                    .events
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("DataEventSummary", "events"),
+                    )?,
                 intercom_user_id: self.intercom_user_id,
+                pages: self.pages,
                 type_: self.type_,
                 user_id: self.user_id,
             })
@@ -25480,6 +25821,40 @@ pub mod types {
         }
     }
 
+    impl DataEventSummaryPages {
+        /// A builder for a `DataEventSummaryPages`, every field unset.
+        pub fn builder() -> DataEventSummaryPagesBuilder {
+            <DataEventSummaryPagesBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`DataEventSummaryPages`]; start with [`DataEventSummaryPages::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct DataEventSummaryPagesBuilder {
+        next: ::std::option::Option<::std::string::String>,
+    }
+
+    impl DataEventSummaryPagesBuilder {
+        /// Sets `next`.
+        pub fn next(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+
+        /// The `DataEventSummaryPages`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DataEventSummaryPages, ::intercom_runtime::BuildError> {
+            Ok(DataEventSummaryPages {
+                next: self.next,
+            })
+        }
+    }
+
     impl DataExport {
         /// A builder for a `DataExport`, every field unset.
         pub fn builder() -> DataExportBuilder {
@@ -25493,7 +25868,7 @@ pub mod types {
     pub struct DataExportBuilder {
         download_expires_at: ::std::option::Option<::std::string::String>,
         download_url: ::std::option::Option<::std::string::String>,
-        job_identfier: ::std::option::Option<::std::string::String>,
+        job_identifier: ::std::option::Option<::std::string::String>,
         status: ::std::option::Option<DataExportStatus>,
     }
 
@@ -25516,12 +25891,12 @@ pub mod types {
             self
         }
 
-        /// Sets `job_identfier`.
-        pub fn job_identfier(
+        /// Sets `job_identifier`.
+        pub fn job_identifier(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.job_identfier = Some(value.into());
+            self.job_identifier = Some(value.into());
             self
         }
 
@@ -25538,7 +25913,7 @@ pub mod types {
             Ok(DataExport {
                 download_expires_at: self.download_expires_at,
                 download_url: self.download_url,
-                job_identfier: self.job_identfier,
+                job_identifier: self.job_identifier,
                 status: self.status,
             })
         }
@@ -25836,7 +26211,7 @@ pub mod types {
     pub struct DeletedArticleObjectBuilder {
         deleted: ::std::option::Option<bool>,
         id: ::std::option::Option<::std::string::String>,
-        object: ::std::option::Option<DeletedArticleObjectObject>,
+        object: ::std::option::Option<::std::string::String>,
     }
 
     impl DeletedArticleObjectBuilder {
@@ -25858,7 +26233,7 @@ pub mod types {
         /// Sets `object`.
         pub fn object(
             mut self,
-            value: impl ::std::convert::Into<DeletedArticleObjectObject>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.object = Some(value.into());
             self
@@ -25889,7 +26264,7 @@ pub mod types {
     pub struct DeletedCollectionObjectBuilder {
         deleted: ::std::option::Option<bool>,
         id: ::std::option::Option<::std::string::String>,
-        object: ::std::option::Option<DeletedCollectionObjectObject>,
+        object: ::std::option::Option<::std::string::String>,
     }
 
     impl DeletedCollectionObjectBuilder {
@@ -25911,7 +26286,7 @@ pub mod types {
         /// Sets `object`.
         pub fn object(
             mut self,
-            value: impl ::std::convert::Into<DeletedCollectionObjectObject>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.object = Some(value.into());
             self
@@ -25942,7 +26317,7 @@ pub mod types {
     pub struct DeletedCompanyObjectBuilder {
         deleted: ::std::option::Option<bool>,
         id: ::std::option::Option<::std::string::String>,
-        object: ::std::option::Option<DeletedCompanyObjectObject>,
+        object: ::std::option::Option<::std::string::String>,
     }
 
     impl DeletedCompanyObjectBuilder {
@@ -25964,7 +26339,7 @@ pub mod types {
         /// Sets `object`.
         pub fn object(
             mut self,
-            value: impl ::std::convert::Into<DeletedCompanyObjectObject>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.object = Some(value.into());
             self
@@ -25995,7 +26370,7 @@ pub mod types {
     pub struct DeletedObjectBuilder {
         deleted: ::std::option::Option<bool>,
         id: ::std::option::Option<::std::string::String>,
-        object: ::std::option::Option<DeletedObjectObject>,
+        object: ::std::option::Option<::std::string::String>,
     }
 
     impl DeletedObjectBuilder {
@@ -26017,7 +26392,7 @@ pub mod types {
         /// Sets `object`.
         pub fn object(
             mut self,
-            value: impl ::std::convert::Into<DeletedObjectObject>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.object = Some(value.into());
             self
@@ -26385,7 +26760,7 @@ pub mod types {
     pub struct GroupContentBuilder {
         description: ::std::option::Option<::std::string::String>,
         name: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<GroupContentType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl GroupContentBuilder {
@@ -26408,7 +26783,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<GroupContentType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -26470,7 +26848,7 @@ pub mod types {
         sr: ::std::option::Option<GroupContent>,
         sv: ::std::option::Option<GroupContent>,
         tr: ::std::option::Option<GroupContent>,
-        type_: ::std::option::Option<GroupTranslatedContentType>,
+        type_: ::std::option::Option<::std::string::String>,
         vi: ::std::option::Option<GroupContent>,
         zh_cn: ::std::option::Option<GroupContent>,
         zh_tw: ::std::option::Option<GroupContent>,
@@ -26684,7 +27062,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<GroupTranslatedContentType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -26855,15 +27233,33 @@ pub mod types {
             self,
         ) -> ::std::result::Result<HelpCenter, ::intercom_runtime::BuildError> {
             Ok(HelpCenter {
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("HelpCenter", "created_at"),
+                    )?,
                 custom_domain: self.custom_domain,
                 display_name: self.display_name,
-                id: self.id,
-                identifier: self.identifier,
-                updated_at: self.updated_at,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("HelpCenter", "id"))?,
+                identifier: self
+                    .identifier
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("HelpCenter", "identifier"),
+                    )?,
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("HelpCenter", "updated_at"),
+                    )?,
                 url: self.url,
                 website_turned_on: self.website_turned_on,
-                workspace_id: self.workspace_id,
+                workspace_id: self
+                    .workspace_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("HelpCenter", "workspace_id"),
+                    )?,
             })
         }
     }
@@ -26880,7 +27276,7 @@ pub mod types {
     #[must_use]
     pub struct HelpCenterListBuilder {
         data: ::std::option::Option<::std::vec::Vec<HelpCenter>>,
-        type_: ::std::option::Option<HelpCenterListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl HelpCenterListBuilder {
@@ -26896,7 +27292,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<HelpCenterListType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -26960,8 +27356,12 @@ pub mod types {
         ) -> ::std::result::Result<LinkedObject, ::intercom_runtime::BuildError> {
             Ok(LinkedObject {
                 category: self.category,
-                id: self.id,
-                type_: self.type_,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("LinkedObject", "id"))?,
+                type_: self
+                    .type_
+                    .ok_or(::intercom_runtime::BuildError::missing("LinkedObject", "type"))?,
             })
         }
     }
@@ -26980,7 +27380,7 @@ pub mod types {
         data: ::std::option::Option<::std::vec::Vec<LinkedObject>>,
         has_more: ::std::option::Option<bool>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<LinkedObjectListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl LinkedObjectListBuilder {
@@ -27008,7 +27408,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<LinkedObjectListType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -27191,8 +27591,9 @@ pub mod types {
         created_at: ::std::option::Option<i64>,
         id: ::std::option::Option<::std::string::String>,
         message_type: ::std::option::Option<MessageMessageType>,
+        owner: ::std::option::Option<Admin>,
         subject: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<MessageType>,
     }
 
     impl MessageBuilder {
@@ -27238,6 +27639,12 @@ pub mod types {
             self
         }
 
+        /// Sets `owner`.
+        pub fn owner(mut self, value: impl ::std::convert::Into<Admin>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+
         /// Sets `subject`.
         pub fn subject(
             mut self,
@@ -27248,10 +27655,7 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn type_(mut self, value: impl ::std::convert::Into<MessageType>) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -27276,10 +27680,108 @@ pub mod types {
                     .ok_or(
                         ::intercom_runtime::BuildError::missing("Message", "message_type"),
                     )?,
+                owner: self.owner,
                 subject: self.subject,
                 type_: self
                     .type_
                     .ok_or(::intercom_runtime::BuildError::missing("Message", "type"))?,
+            })
+        }
+    }
+
+    impl MessageRecipient {
+        /// A builder for a `MessageRecipient`, every field unset.
+        pub fn builder() -> MessageRecipientBuilder {
+            <MessageRecipientBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`MessageRecipient`]; start with [`MessageRecipient::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct MessageRecipientBuilder {
+        id: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<MessageRecipientType>,
+    }
+
+    impl MessageRecipientBuilder {
+        /// Sets `id`.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<MessageRecipientType>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `MessageRecipient`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MessageRecipient, ::intercom_runtime::BuildError> {
+            Ok(MessageRecipient {
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("MessageRecipient", "id"),
+                    )?,
+                type_: self
+                    .type_
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("MessageRecipient", "type"),
+                    )?,
+            })
+        }
+    }
+
+    impl MessageSender {
+        /// A builder for a `MessageSender`, every field unset.
+        pub fn builder() -> MessageSenderBuilder {
+            <MessageSenderBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`MessageSender`]; start with [`MessageSender::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct MessageSenderBuilder {
+        id: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl MessageSenderBuilder {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `MessageSender`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MessageSender, ::intercom_runtime::BuildError> {
+            Ok(MessageSender {
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("MessageSender", "id"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::message_sender_type()),
             })
         }
     }
@@ -27310,7 +27812,7 @@ pub mod types {
         sender_id: ::std::option::Option<i64>,
         state: ::std::option::Option<NewsItemState>,
         title: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<NewsItemType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
         workspace_id: ::std::option::Option<::std::string::String>,
     }
@@ -27408,7 +27910,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<NewsItemType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -27435,9 +27940,15 @@ pub mod types {
             Ok(NewsItem {
                 body: self.body,
                 cover_image_url: self.cover_image_url,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("NewsItem", "created_at"),
+                    )?,
                 deliver_silently: self.deliver_silently,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("NewsItem", "id"))?,
                 labels: self.labels.unwrap_or_else(|| ::std::default::Default::default()),
                 newsfeed_assignments: self
                     .newsfeed_assignments
@@ -27446,11 +27957,84 @@ pub mod types {
                     .reactions
                     .unwrap_or_else(|| ::std::default::Default::default()),
                 sender_id: self.sender_id,
-                state: self.state,
-                title: self.title,
+                state: self
+                    .state
+                    .ok_or(::intercom_runtime::BuildError::missing("NewsItem", "state"))?,
+                title: self
+                    .title
+                    .ok_or(::intercom_runtime::BuildError::missing("NewsItem", "title"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::news_item_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("NewsItem", "updated_at"),
+                    )?,
+                workspace_id: self
+                    .workspace_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("NewsItem", "workspace_id"),
+                    )?,
+            })
+        }
+    }
+
+    impl NewsItemList {
+        /// A builder for a `NewsItemList`, every field unset.
+        pub fn builder() -> NewsItemListBuilder {
+            <NewsItemListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`NewsItemList`]; start with [`NewsItemList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NewsItemListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<NewsItem>>,
+        pages: ::std::option::Option<NumberedPages>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NewsItemListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<NewsItem>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `pages`.
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `NewsItemList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<NewsItemList, ::intercom_runtime::BuildError> {
+            Ok(NewsItemList {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                pages: self.pages,
+                total_count: self.total_count,
                 type_: self.type_,
-                updated_at: self.updated_at,
-                workspace_id: self.workspace_id,
             })
         }
     }
@@ -27593,7 +28177,7 @@ pub mod types {
         created_at: ::std::option::Option<i64>,
         id: ::std::option::Option<::std::string::String>,
         name: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<NewsfeedType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
     }
 
@@ -27623,7 +28207,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<NewsfeedType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -27639,11 +28226,23 @@ pub mod types {
             self,
         ) -> ::std::result::Result<Newsfeed, ::intercom_runtime::BuildError> {
             Ok(Newsfeed {
-                created_at: self.created_at,
-                id: self.id,
-                name: self.name,
-                type_: self.type_,
-                updated_at: self.updated_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Newsfeed", "created_at"),
+                    )?,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("Newsfeed", "id"))?,
+                name: self
+                    .name
+                    .ok_or(::intercom_runtime::BuildError::missing("Newsfeed", "name"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::newsfeed_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Newsfeed", "updated_at"),
+                    )?,
             })
         }
     }
@@ -27681,8 +28280,76 @@ pub mod types {
             self,
         ) -> ::std::result::Result<NewsfeedAssignment, ::intercom_runtime::BuildError> {
             Ok(NewsfeedAssignment {
-                newsfeed_id: self.newsfeed_id,
+                newsfeed_id: self
+                    .newsfeed_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "NewsfeedAssignment",
+                            "newsfeed_id",
+                        ),
+                    )?,
                 published_at: self.published_at,
+            })
+        }
+    }
+
+    impl NewsfeedList {
+        /// A builder for a `NewsfeedList`, every field unset.
+        pub fn builder() -> NewsfeedListBuilder {
+            <NewsfeedListBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`NewsfeedList`]; start with [`NewsfeedList::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct NewsfeedListBuilder {
+        data: ::std::option::Option<::std::vec::Vec<Newsfeed>>,
+        pages: ::std::option::Option<NumberedPages>,
+        total_count: ::std::option::Option<i64>,
+        type_: ::std::option::Option<::std::string::String>,
+    }
+
+    impl NewsfeedListBuilder {
+        /// Sets `data`.
+        pub fn data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Newsfeed>>,
+        ) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+
+        /// Sets `pages`.
+        pub fn pages(mut self, value: impl ::std::convert::Into<NumberedPages>) -> Self {
+            self.pages = Some(value.into());
+            self
+        }
+
+        /// Sets `total_count`.
+        pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.total_count = Some(value.into());
+            self
+        }
+
+        /// Sets `type`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// The `NewsfeedList`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<NewsfeedList, ::intercom_runtime::BuildError> {
+            Ok(NewsfeedList {
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
+                pages: self.pages,
+                total_count: self.total_count,
+                type_: self.type_,
             })
         }
     }
@@ -27954,7 +28621,6 @@ pub mod types {
     #[must_use]
     pub struct OpenConversationRequestBuilder {
         admin_id: ::std::option::Option<::std::string::String>,
-        message_type: ::std::option::Option<::std::string::String>,
     }
 
     impl OpenConversationRequestBuilder {
@@ -27964,15 +28630,6 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.admin_id = Some(value.into());
-            self
-        }
-
-        /// Sets `message_type`.
-        pub fn message_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_type = Some(value.into());
             self
         }
 
@@ -27989,9 +28646,6 @@ pub mod types {
                             "admin_id",
                         ),
                     )?,
-                message_type: self
-                    .message_type
-                    .unwrap_or_else(|| fixed::open_conversation_request_message_type()),
             })
         }
     }
@@ -28053,48 +28707,6 @@ pub mod types {
                 pages: self.pages,
                 total_count: self.total_count,
                 type_: self.type_,
-            })
-        }
-    }
-
-    impl PaginatedResponseDataItem {
-        /// A builder for a `PaginatedResponseDataItem`, every field unset.
-        pub fn builder() -> PaginatedResponseDataItemBuilder {
-            <PaginatedResponseDataItemBuilder as ::std::default::Default>::default()
-        }
-    }
-
-    /// Builds a [`PaginatedResponseDataItem`]; start with [`PaginatedResponseDataItem::builder`].
-    #[derive(Clone, Debug, Default)]
-    #[must_use]
-    pub struct PaginatedResponseDataItemBuilder {
-        subtype_0: ::std::option::Option<NewsItem>,
-        subtype_1: ::std::option::Option<Newsfeed>,
-    }
-
-    impl PaginatedResponseDataItemBuilder {
-        /// Sets `subtype_0`.
-        pub fn subtype_0(mut self, value: impl ::std::convert::Into<NewsItem>) -> Self {
-            self.subtype_0 = Some(value.into());
-            self
-        }
-
-        /// Sets `subtype_1`.
-        pub fn subtype_1(mut self, value: impl ::std::convert::Into<Newsfeed>) -> Self {
-            self.subtype_1 = Some(value.into());
-            self
-        }
-
-        /// The `PaginatedResponseDataItem`; fails naming the first required field left unset.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            PaginatedResponseDataItem,
-            ::intercom_runtime::BuildError,
-        > {
-            Ok(PaginatedResponseDataItem {
-                subtype_0: self.subtype_0,
-                subtype_1: self.subtype_1,
             })
         }
     }
@@ -28182,9 +28794,21 @@ pub mod types {
                 content_type: self.content_type,
                 filesize: self.filesize,
                 height: self.height,
-                name: self.name,
-                type_: self.type_,
-                url: self.url,
+                name: self
+                    .name
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("PartAttachment", "name"),
+                    )?,
+                type_: self
+                    .type_
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("PartAttachment", "type"),
+                    )?,
+                url: self
+                    .url
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("PartAttachment", "url"),
+                    )?,
                 width: self.width,
             })
         }
@@ -28202,7 +28826,8 @@ pub mod types {
     #[must_use]
     pub struct PhoneSwitchBuilder {
         phone: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<PhoneSwitchType>,
+        type_: ::std::option::Option<::std::string::String>,
+        url: ::std::option::Option<::std::string::String>,
     }
 
     impl PhoneSwitchBuilder {
@@ -28216,8 +28841,20 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<PhoneSwitchType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = Some(value.into());
             self
         }
 
@@ -28228,6 +28865,183 @@ pub mod types {
             Ok(PhoneSwitch {
                 phone: self.phone,
                 type_: self.type_.unwrap_or_else(|| defaults::phone_switch_type()),
+                url: self.url,
+            })
+        }
+    }
+
+    impl PhoneSwitchError {
+        /// A builder for a `PhoneSwitchError`, every field unset.
+        pub fn builder() -> PhoneSwitchErrorBuilder {
+            <PhoneSwitchErrorBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`PhoneSwitchError`]; start with [`PhoneSwitchError::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct PhoneSwitchErrorBuilder {
+        error_key: ::std::option::Option<::std::string::String>,
+        message: ::std::option::Option<::std::string::String>,
+    }
+
+    impl PhoneSwitchErrorBuilder {
+        /// Sets `error_key`.
+        pub fn error_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.error_key = Some(value.into());
+            self
+        }
+
+        /// Sets `message`.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// The `PhoneSwitchError`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PhoneSwitchError, ::intercom_runtime::BuildError> {
+            Ok(PhoneSwitchError {
+                error_key: self
+                    .error_key
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "PhoneSwitchError",
+                            "error_key",
+                        ),
+                    )?,
+                message: self.message,
+            })
+        }
+    }
+
+    impl RedactConversationPartRequest {
+        /// A builder for a `RedactConversationPartRequest`, every field unset.
+        pub fn builder() -> RedactConversationPartRequestBuilder {
+            <RedactConversationPartRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`RedactConversationPartRequest`]; start with [`RedactConversationPartRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct RedactConversationPartRequestBuilder {
+        conversation_id: ::std::option::Option<::std::string::String>,
+        conversation_part_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl RedactConversationPartRequestBuilder {
+        /// Sets `conversation_id`.
+        pub fn conversation_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_id = Some(value.into());
+            self
+        }
+
+        /// Sets `conversation_part_id`.
+        pub fn conversation_part_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_part_id = Some(value.into());
+            self
+        }
+
+        /// The `RedactConversationPartRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            RedactConversationPartRequest,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(RedactConversationPartRequest {
+                conversation_id: self
+                    .conversation_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "RedactConversationPartRequest",
+                            "conversation_id",
+                        ),
+                    )?,
+                conversation_part_id: self
+                    .conversation_part_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "RedactConversationPartRequest",
+                            "conversation_part_id",
+                        ),
+                    )?,
+            })
+        }
+    }
+
+    impl RedactConversationSourceRequest {
+        /// A builder for a `RedactConversationSourceRequest`, every field unset.
+        pub fn builder() -> RedactConversationSourceRequestBuilder {
+            <RedactConversationSourceRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`RedactConversationSourceRequest`]; start with [`RedactConversationSourceRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct RedactConversationSourceRequestBuilder {
+        conversation_id: ::std::option::Option<::std::string::String>,
+        source_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl RedactConversationSourceRequestBuilder {
+        /// Sets `conversation_id`.
+        pub fn conversation_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_id = Some(value.into());
+            self
+        }
+
+        /// Sets `source_id`.
+        pub fn source_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.source_id = Some(value.into());
+            self
+        }
+
+        /// The `RedactConversationSourceRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            RedactConversationSourceRequest,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(RedactConversationSourceRequest {
+                conversation_id: self
+                    .conversation_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "RedactConversationSourceRequest",
+                            "conversation_id",
+                        ),
+                    )?,
+                source_id: self
+                    .source_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "RedactConversationSourceRequest",
+                            "source_id",
+                        ),
+                    )?,
             })
         }
     }
@@ -28637,7 +29451,7 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         segments: ::std::option::Option<::std::vec::Vec<Segment>>,
-        type_: ::std::option::Option<SegmentListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl SegmentListBuilder {
@@ -28662,7 +29476,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<SegmentListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -28802,7 +29619,6 @@ pub mod types {
     #[must_use]
     pub struct SnoozeConversationRequestBuilder {
         admin_id: ::std::option::Option<::std::string::String>,
-        message_type: ::std::option::Option<::std::string::String>,
         snoozed_until: ::std::option::Option<i64>,
     }
 
@@ -28813,15 +29629,6 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.admin_id = Some(value.into());
-            self
-        }
-
-        /// Sets `message_type`.
-        pub fn message_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_type = Some(value.into());
             self
         }
 
@@ -28847,9 +29654,6 @@ pub mod types {
                             "admin_id",
                         ),
                     )?,
-                message_type: self
-                    .message_type
-                    .unwrap_or_else(|| fixed::snooze_conversation_request_message_type()),
                 snoozed_until: self
                     .snoozed_until
                     .ok_or(
@@ -29419,7 +30223,7 @@ pub mod types {
     #[must_use]
     pub struct TagsBuilder {
         tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        type_: ::std::option::Option<TagsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TagsBuilder {
@@ -29433,7 +30237,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TagsType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -29516,11 +30323,13 @@ pub mod types {
             Ok(Team {
                 admin_ids: self
                     .admin_ids
-                    .unwrap_or_else(|| ::std::default::Default::default()),
+                    .ok_or(::intercom_runtime::BuildError::missing("Team", "admin_ids"))?,
                 admin_priority_level: self.admin_priority_level,
-                id: self.id,
-                name: self.name,
-                type_: self.type_,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Team", "id"))?,
+                name: self
+                    .name
+                    .ok_or(::intercom_runtime::BuildError::missing("Team", "name"))?,
+                type_: self.type_.unwrap_or_else(|| fixed::team_type()),
             })
         }
     }
@@ -29537,7 +30346,7 @@ pub mod types {
     #[must_use]
     pub struct TeamListBuilder {
         teams: ::std::option::Option<::std::vec::Vec<Team>>,
-        type_: ::std::option::Option<TeamListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TeamListBuilder {
@@ -29551,7 +30360,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TeamListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -29640,7 +30452,7 @@ pub mod types {
         ticket_state_external_label: ::std::option::Option<::std::string::String>,
         ticket_state_internal_label: ::std::option::Option<::std::string::String>,
         ticket_type: ::std::option::Option<TicketType>,
-        type_: ::std::option::Option<TicketType2>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
     }
 
@@ -29778,7 +30590,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TicketType2>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -29793,23 +30608,40 @@ pub mod types {
         pub fn build(self) -> ::std::result::Result<Ticket, ::intercom_runtime::BuildError> {
             Ok(Ticket {
                 admin_assignee_id: self.admin_assignee_id,
-                category: self.category,
-                contacts: self.contacts,
+                category: self
+                    .category
+                    .ok_or(::intercom_runtime::BuildError::missing("Ticket", "category"))?,
+                contacts: self
+                    .contacts
+                    .ok_or(::intercom_runtime::BuildError::missing("Ticket", "contacts"))?,
                 created_at: self.created_at,
-                id: self.id,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Ticket", "id"))?,
                 is_shared: self.is_shared,
                 linked_objects: self.linked_objects,
                 open: self.open,
                 snoozed_until: self.snoozed_until,
                 team_assignee_id: self.team_assignee_id,
-                ticket_attributes: self.ticket_attributes,
-                ticket_id: self.ticket_id,
+                ticket_attributes: self
+                    .ticket_attributes
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "Ticket",
+                            "ticket_attributes",
+                        ),
+                    )?,
+                ticket_id: self
+                    .ticket_id
+                    .ok_or(::intercom_runtime::BuildError::missing("Ticket", "ticket_id"))?,
                 ticket_parts: self.ticket_parts,
-                ticket_state: self.ticket_state,
+                ticket_state: self
+                    .ticket_state
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("Ticket", "ticket_state"),
+                    )?,
                 ticket_state_external_label: self.ticket_state_external_label,
                 ticket_state_internal_label: self.ticket_state_internal_label,
                 ticket_type: self.ticket_type,
-                type_: self.type_.unwrap_or_else(|| defaults::ticket_type()),
+                type_: self.type_.unwrap_or_else(|| fixed::ticket_type()),
                 updated_at: self.updated_at,
             })
         }
@@ -29827,7 +30659,7 @@ pub mod types {
     #[must_use]
     pub struct TicketContactsBuilder {
         contacts: ::std::option::Option<::std::vec::Vec<ContactReference>>,
-        type_: ::std::option::Option<TicketContactsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TicketContactsBuilder {
@@ -29843,7 +30675,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<TicketContactsType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -29876,7 +30708,7 @@ pub mod types {
         pages: ::std::option::Option<CursorPages>,
         tickets: ::std::option::Option<::std::vec::Vec<Ticket>>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<TicketListType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TicketListBuilder {
@@ -29902,7 +30734,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TicketListType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -30058,17 +30893,37 @@ pub mod types {
                 attachments: self
                     .attachments
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                author: self.author,
+                author: self
+                    .author
+                    .ok_or(::intercom_runtime::BuildError::missing("TicketPart", "author"))?,
                 body: self.body,
-                created_at: self.created_at,
+                created_at: self
+                    .created_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPart", "created_at"),
+                    )?,
                 external_id: self.external_id,
-                id: self.id,
-                part_type: self.part_type,
+                id: self
+                    .id
+                    .ok_or(::intercom_runtime::BuildError::missing("TicketPart", "id"))?,
+                part_type: self
+                    .part_type
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPart", "part_type"),
+                    )?,
                 previous_ticket_state: self.previous_ticket_state,
-                redacted: self.redacted,
+                redacted: self
+                    .redacted
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPart", "redacted"),
+                    )?,
                 ticket_state: self.ticket_state,
-                type_: self.type_,
-                updated_at: self.updated_at,
+                type_: self.type_.unwrap_or_else(|| fixed::ticket_part_type()),
+                updated_at: self
+                    .updated_at
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPart", "updated_at"),
+                    )?,
             })
         }
     }
@@ -30133,9 +30988,17 @@ pub mod types {
         ) -> ::std::result::Result<TicketPartAuthor, ::intercom_runtime::BuildError> {
             Ok(TicketPartAuthor {
                 email: self.email,
-                id: self.id,
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPartAuthor", "id"),
+                    )?,
                 name: self.name,
-                type_: self.type_,
+                type_: self
+                    .type_
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing("TicketPartAuthor", "type"),
+                    )?,
             })
         }
     }
@@ -30153,7 +31016,7 @@ pub mod types {
     pub struct TicketPartsBuilder {
         ticket_parts: ::std::option::Option<::std::vec::Vec<TicketPart>>,
         total_count: ::std::option::Option<i64>,
-        type_: ::std::option::Option<TicketPartsType>,
+        type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TicketPartsBuilder {
@@ -30173,7 +31036,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TicketPartsType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -30210,7 +31076,7 @@ pub mod types {
         id: ::std::option::Option<::std::string::String>,
         part_type: ::std::option::Option<TicketReplyPartType>,
         redacted: ::std::option::Option<bool>,
-        type_: ::std::option::Option<TicketReplyType>,
+        type_: ::std::option::Option<::std::string::String>,
         updated_at: ::std::option::Option<i64>,
     }
 
@@ -30270,7 +31136,10 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(mut self, value: impl ::std::convert::Into<TicketReplyType>) -> Self {
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -30318,6 +31187,7 @@ pub mod types {
         description: ::std::option::Option<::std::string::String>,
         icon: ::std::option::Option<::std::string::String>,
         id: ::std::option::Option<::std::string::String>,
+        is_internal: ::std::option::Option<bool>,
         name: ::std::option::Option<::std::string::String>,
         ticket_type_attributes: ::std::option::Option<TicketTypeAttributeList>,
         type_: ::std::option::Option<::std::string::String>,
@@ -30374,6 +31244,12 @@ pub mod types {
             self
         }
 
+        /// Sets `is_internal`.
+        pub fn is_internal(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.is_internal = Some(value.into());
+            self
+        }
+
         /// Sets `name`.
         pub fn name(
             mut self,
@@ -30427,6 +31303,7 @@ pub mod types {
                 description: self.description,
                 icon: self.icon,
                 id: self.id,
+                is_internal: self.is_internal,
                 name: self.name,
                 ticket_type_attributes: self.ticket_type_attributes,
                 type_: self.type_,
@@ -30449,7 +31326,7 @@ pub mod types {
     pub struct TicketTypeAttributeBuilder {
         archived: ::std::option::Option<bool>,
         created_at: ::std::option::Option<i64>,
-        data_type: ::std::option::Option<::std::string::String>,
+        data_type: ::std::option::Option<TicketTypeAttributeDataType>,
         default: ::std::option::Option<bool>,
         description: ::std::option::Option<::std::string::String>,
         id: ::std::option::Option<::std::string::String>,
@@ -30484,7 +31361,7 @@ pub mod types {
         /// Sets `data_type`.
         pub fn data_type(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<TicketTypeAttributeDataType>,
         ) -> Self {
             self.data_type = Some(value.into());
             self
@@ -30611,9 +31488,7 @@ pub mod types {
                 default: self.default,
                 description: self.description,
                 id: self.id,
-                input_options: self
-                    .input_options
-                    .unwrap_or_else(|| ::std::default::Default::default()),
+                input_options: self.input_options,
                 name: self.name,
                 order: self.order,
                 required_to_create: self
@@ -30647,17 +31522,17 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeAttributeListBuilder {
-        ticket_type_attributes: ::std::option::Option<::std::vec::Vec<TicketTypeAttribute>>,
+        data: ::std::option::Option<::std::vec::Vec<TicketTypeAttribute>>,
         type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TicketTypeAttributeListBuilder {
-        /// Sets `ticket_type_attributes`.
-        pub fn ticket_type_attributes(
+        /// Sets `data`.
+        pub fn data(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<TicketTypeAttribute>>,
         ) -> Self {
-            self.ticket_type_attributes = Some(value.into());
+            self.data = Some(value.into());
             self
         }
 
@@ -30675,9 +31550,7 @@ pub mod types {
             self,
         ) -> ::std::result::Result<TicketTypeAttributeList, ::intercom_runtime::BuildError> {
             Ok(TicketTypeAttributeList {
-                ticket_type_attributes: self
-                    .ticket_type_attributes
-                    .unwrap_or_else(|| ::std::default::Default::default()),
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
                 type_: self.type_,
             })
         }
@@ -30694,17 +31567,17 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeListBuilder {
-        ticket_types: ::std::option::Option<::std::vec::Vec<TicketType>>,
+        data: ::std::option::Option<::std::vec::Vec<TicketType>>,
         type_: ::std::option::Option<::std::string::String>,
     }
 
     impl TicketTypeListBuilder {
-        /// Sets `ticket_types`.
-        pub fn ticket_types(
+        /// Sets `data`.
+        pub fn data(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<TicketType>>,
         ) -> Self {
-            self.ticket_types = Some(value.into());
+            self.data = Some(value.into());
             self
         }
 
@@ -30722,9 +31595,7 @@ pub mod types {
             self,
         ) -> ::std::result::Result<TicketTypeList, ::intercom_runtime::BuildError> {
             Ok(TicketTypeList {
-                ticket_types: self
-                    .ticket_types
-                    .unwrap_or_else(|| ::std::default::Default::default()),
+                data: self.data.unwrap_or_else(|| ::std::default::Default::default()),
                 type_: self.type_,
             })
         }
@@ -30801,7 +31672,7 @@ pub mod types {
         body: ::std::option::Option<::std::string::String>,
         description: ::std::option::Option<::std::string::String>,
         parent_id: ::std::option::Option<::std::string::String>,
-        parent_type: ::std::option::Option<::std::string::String>,
+        parent_type: ::std::option::Option<UpdateArticleRequestParentType>,
         state: ::std::option::Option<UpdateArticleRequestState>,
         title: ::std::option::Option<::std::string::String>,
         translated_content: ::std::option::Option<ArticleTranslatedContent>,
@@ -30844,7 +31715,7 @@ pub mod types {
         /// Sets `parent_type`.
         pub fn parent_type(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<UpdateArticleRequestParentType>,
         ) -> Self {
             self.parent_type = Some(value.into());
             self
@@ -30971,6 +31842,106 @@ pub mod types {
                 name: self.name,
                 parent_id: self.parent_id,
                 translated_content: self.translated_content,
+            })
+        }
+    }
+
+    impl UpdateCompanyRequest {
+        /// A builder for a `UpdateCompanyRequest`, every field unset.
+        pub fn builder() -> UpdateCompanyRequestBuilder {
+            <UpdateCompanyRequestBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`UpdateCompanyRequest`]; start with [`UpdateCompanyRequest::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct UpdateCompanyRequestBuilder {
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        industry: ::std::option::Option<::std::string::String>,
+        monthly_spend: ::std::option::Option<i64>,
+        name: ::std::option::Option<::std::string::String>,
+        plan: ::std::option::Option<::std::string::String>,
+        size: ::std::option::Option<i64>,
+        website: ::std::option::Option<::std::string::String>,
+    }
+
+    impl UpdateCompanyRequestBuilder {
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
+        /// Sets `industry`.
+        pub fn industry(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.industry = Some(value.into());
+            self
+        }
+
+        /// Sets `monthly_spend`.
+        pub fn monthly_spend(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.monthly_spend = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `plan`.
+        pub fn plan(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.plan = Some(value.into());
+            self
+        }
+
+        /// Sets `size`.
+        pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.size = Some(value.into());
+            self
+        }
+
+        /// Sets `website`.
+        pub fn website(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.website = Some(value.into());
+            self
+        }
+
+        /// The `UpdateCompanyRequest`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateCompanyRequest, ::intercom_runtime::BuildError> {
+            Ok(UpdateCompanyRequest {
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                industry: self.industry,
+                monthly_spend: self.monthly_spend,
+                name: self.name,
+                plan: self.plan,
+                size: self.size,
+                website: self.website,
             })
         }
     }
@@ -31175,10 +32146,24 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateConversationRequestBuilder {
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         read: ::std::option::Option<bool>,
     }
 
     impl UpdateConversationRequestBuilder {
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
         /// Sets `read`.
         pub fn read(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.read = Some(value.into());
@@ -31193,6 +32178,9 @@ pub mod types {
             ::intercom_runtime::BuildError,
         > {
             Ok(UpdateConversationRequest {
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
                 read: self.read,
             })
         }
@@ -31212,7 +32200,7 @@ pub mod types {
         archived: ::std::option::Option<bool>,
         description: ::std::option::Option<::std::string::String>,
         messenger_writable: ::std::option::Option<bool>,
-        options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        options: ::std::option::Option<::std::vec::Vec<DataAttributeOption>>,
     }
 
     impl UpdateDataAttributeRequestBuilder {
@@ -31240,7 +32228,7 @@ pub mod types {
         /// Sets `options`.
         pub fn options(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl ::std::convert::Into<::std::vec::Vec<DataAttributeOption>>,
         ) -> Self {
             self.options = Some(value.into());
             self
@@ -31615,31 +32603,30 @@ pub mod types {
         }
     }
 
-    impl UpdateVisitorRequest {
-        /// A builder for a `UpdateVisitorRequest`, every field unset.
-        pub fn builder() -> UpdateVisitorRequestBuilder {
-            <UpdateVisitorRequestBuilder as ::std::default::Default>::default()
+    impl UpdateVisitorRequestWithId {
+        /// A builder for a `UpdateVisitorRequestWithId`, every field unset.
+        pub fn builder() -> UpdateVisitorRequestWithIdBuilder {
+            <UpdateVisitorRequestWithIdBuilder as ::std::default::Default>::default()
         }
     }
 
-    /// Builds a [`UpdateVisitorRequest`]; start with [`UpdateVisitorRequest::builder`].
+    /// Builds a [`UpdateVisitorRequestWithId`]; start with [`UpdateVisitorRequestWithId::builder`].
     #[derive(Clone, Debug, Default)]
     #[must_use]
-    pub struct UpdateVisitorRequestBuilder {
+    pub struct UpdateVisitorRequestWithIdBuilder {
         custom_attributes: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         id: ::std::option::Option<::std::string::String>,
         name: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
     }
 
-    impl UpdateVisitorRequestBuilder {
+    impl UpdateVisitorRequestWithIdBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         ) -> Self {
             self.custom_attributes = Some(value.into());
@@ -31664,6 +32651,69 @@ pub mod types {
             self
         }
 
+        /// The `UpdateVisitorRequestWithId`; fails naming the first required field left unset.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            UpdateVisitorRequestWithId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(UpdateVisitorRequestWithId {
+                custom_attributes: self
+                    .custom_attributes
+                    .unwrap_or_else(|| ::std::default::Default::default()),
+                id: self
+                    .id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "UpdateVisitorRequestWithId",
+                            "id",
+                        ),
+                    )?,
+                name: self.name,
+            })
+        }
+    }
+
+    impl UpdateVisitorRequestWithUserId {
+        /// A builder for a `UpdateVisitorRequestWithUserId`, every field unset.
+        pub fn builder() -> UpdateVisitorRequestWithUserIdBuilder {
+            <UpdateVisitorRequestWithUserIdBuilder as ::std::default::Default>::default()
+        }
+    }
+
+    /// Builds a [`UpdateVisitorRequestWithUserId`]; start with [`UpdateVisitorRequestWithUserId::builder`].
+    #[derive(Clone, Debug, Default)]
+    #[must_use]
+    pub struct UpdateVisitorRequestWithUserIdBuilder {
+        custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        name: ::std::option::Option<::std::string::String>,
+        user_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl UpdateVisitorRequestWithUserIdBuilder {
+        /// Sets `custom_attributes`.
+        pub fn custom_attributes(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
         /// Sets `user_id`.
         pub fn user_id(
             mut self,
@@ -31673,17 +32723,26 @@ pub mod types {
             self
         }
 
-        /// The `UpdateVisitorRequest`; fails naming the first required field left unset.
+        /// The `UpdateVisitorRequestWithUserId`; fails naming the first required field left unset.
         pub fn build(
             self,
-        ) -> ::std::result::Result<UpdateVisitorRequest, ::intercom_runtime::BuildError> {
-            Ok(UpdateVisitorRequest {
+        ) -> ::std::result::Result<
+            UpdateVisitorRequestWithUserId,
+            ::intercom_runtime::BuildError,
+        > {
+            Ok(UpdateVisitorRequestWithUserId {
                 custom_attributes: self
                     .custom_attributes
                     .unwrap_or_else(|| ::std::default::Default::default()),
-                id: self.id,
                 name: self.name,
-                user_id: self.user_id,
+                user_id: self
+                    .user_id
+                    .ok_or(
+                        ::intercom_runtime::BuildError::missing(
+                            "UpdateVisitorRequestWithUserId",
+                            "user_id",
+                        ),
+                    )?,
             })
         }
     }
@@ -31705,13 +32764,13 @@ pub mod types {
         companies: ::std::option::Option<VisitorCompanies>,
         created_at: ::std::option::Option<i64>,
         custom_attributes: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         do_not_track: ::std::option::Option<bool>,
         email: ::std::option::Option<::std::string::String>,
         has_hard_bounced: ::std::option::Option<bool>,
         id: ::std::option::Option<::std::string::String>,
-        las_request_at: ::std::option::Option<i64>,
+        last_request_at: ::std::option::Option<i64>,
         location_data: ::std::option::Option<VisitorLocationData>,
         marked_email_as_spam: ::std::option::Option<bool>,
         name: ::std::option::Option<::std::string::String>,
@@ -31777,7 +32836,7 @@ pub mod types {
         pub fn custom_attributes(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         ) -> Self {
             self.custom_attributes = Some(value.into());
@@ -31814,9 +32873,9 @@ pub mod types {
             self
         }
 
-        /// Sets `las_request_at`.
-        pub fn las_request_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.las_request_at = Some(value.into());
+        /// Sets `last_request_at`.
+        pub fn last_request_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.last_request_at = Some(value.into());
             self
         }
 
@@ -32019,8 +33078,8 @@ pub mod types {
                 do_not_track: self.do_not_track,
                 email: self.email,
                 has_hard_bounced: self.has_hard_bounced,
-                id: self.id,
-                las_request_at: self.las_request_at,
+                id: self.id.ok_or(::intercom_runtime::BuildError::missing("Visitor", "id"))?,
+                last_request_at: self.last_request_at,
                 location_data: self.location_data,
                 marked_email_as_spam: self.marked_email_as_spam,
                 name: self.name,
@@ -32034,10 +33093,12 @@ pub mod types {
                 signed_up_at: self.signed_up_at,
                 social_profiles: self.social_profiles,
                 tags: self.tags,
-                type_: self.type_.unwrap_or_else(|| defaults::visitor_type()),
+                type_: self.type_.unwrap_or_else(|| fixed::visitor_type()),
                 unsubscribed_from_emails: self.unsubscribed_from_emails,
                 updated_at: self.updated_at,
-                user_id: self.user_id,
+                user_id: self
+                    .user_id
+                    .ok_or(::intercom_runtime::BuildError::missing("Visitor", "user_id"))?,
                 utm_campaign: self.utm_campaign,
                 utm_content: self.utm_content,
                 utm_medium: self.utm_medium,
@@ -32059,7 +33120,7 @@ pub mod types {
     #[must_use]
     pub struct VisitorAvatarBuilder {
         image_url: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<VisitorAvatarType>,
     }
 
     impl VisitorAvatarBuilder {
@@ -32073,10 +33134,7 @@ pub mod types {
         }
 
         /// Sets `type`.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn type_(mut self, value: impl ::std::convert::Into<VisitorAvatarType>) -> Self {
             self.type_ = Some(value.into());
             self
         }
@@ -32151,7 +33209,7 @@ pub mod types {
     #[must_use]
     pub struct VisitorDeletedObjectBuilder {
         id: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<VisitorDeletedObjectType>,
+        type_: ::std::option::Option<::std::string::String>,
         user_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -32168,7 +33226,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<VisitorDeletedObjectType>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.type_ = Some(value.into());
             self
@@ -32213,7 +33271,7 @@ pub mod types {
         postal_code: ::std::option::Option<::std::string::String>,
         region_name: ::std::option::Option<::std::string::String>,
         timezone: ::std::option::Option<::std::string::String>,
-        type_: ::std::option::Option<::std::string::String>,
+        type_: ::std::option::Option<VisitorLocationDataType>,
     }
 
     impl VisitorLocationDataBuilder {
@@ -32283,7 +33341,7 @@ pub mod types {
         /// Sets `type`.
         pub fn type_(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<VisitorLocationDataType>,
         ) -> Self {
             self.type_ = Some(value.into());
             self

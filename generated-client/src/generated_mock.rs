@@ -142,7 +142,10 @@ impl MockServer {
         respond: impl Fn(
             ::std::string::String,
             super::types::AttachContactToConversationRequest,
-        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+        ) -> Result<
+                super::types::ConversationCustomerList,
+                MockError,
+            > + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -278,7 +281,7 @@ impl MockServer {
     pub fn on_convert_conversation_to_ticket(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::ConvertConversationToTicketRequest,
         ) -> Result<super::types::Ticket, MockError> + Send + Sync + 'static,
     ) {
@@ -642,7 +645,7 @@ impl MockServer {
     pub fn on_delete_article(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<
                 super::types::DeletedArticleObject,
                 MockError,
@@ -664,7 +667,7 @@ impl MockServer {
     pub fn on_delete_collection(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<
                 super::types::DeletedCollectionObject,
                 MockError,
@@ -727,7 +730,7 @@ impl MockServer {
     pub fn on_delete_news_item(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::DeletedObject, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -791,7 +794,10 @@ impl MockServer {
             ::std::string::String,
             ::std::string::String,
             super::types::DetachContactFromConversationRequest,
-        ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
+        ) -> Result<
+                super::types::ConversationCustomerList,
+                MockError,
+            > + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1041,13 +1047,16 @@ impl MockServer {
 
     /// Answers `GET /events` ([`Client::lis_data_events`](super::Client::lis_data_events)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `filter`, `type_` and `summary`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `user_id`, `intercom_user_id`, `email`, `type_`, `summary` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_lis_data_events(
         &self,
         respond: impl Fn(
-            super::types::LisDataEventsFilter,
+            Option<::std::string::String>,
+            Option<::std::string::String>,
+            Option<::std::string::String>,
             ::std::string::String,
             Option<bool>,
+            Option<i64>,
         ) -> Result<super::types::DataEventSummary, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1055,9 +1064,12 @@ impl MockServer {
                 "lisDataEvents",
                 move |call| {
                     let answer = respond(
-                        call.param("filter")?,
+                        call.param("user_id")?,
+                        call.param("intercom_user_id")?,
+                        call.param("email")?,
                         call.param("type")?,
                         call.param("summary")?,
+                        call.param("per_page")?,
                     )?;
                     Reply::json(&answer)
                 },
@@ -1108,17 +1120,19 @@ impl MockServer {
 
     /// Answers `GET /help_center/collections` ([`Client::list_all_collections`](super::Client::list_all_collections)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_all_collections(
         &self,
         respond: impl Fn(
+            Option<i64>,
+            Option<i64>,
         ) -> Result<super::types::CollectionList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
                 "listAllCollections",
-                move |_| {
-                    let answer = respond()?;
+                move |call| {
+                    let answer = respond(call.param("page")?, call.param("per_page")?)?;
                     Reply::json(&answer)
                 },
             );
@@ -1151,17 +1165,19 @@ impl MockServer {
 
     /// Answers `GET /articles` ([`Client::list_articles`](super::Client::list_articles)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_articles(
         &self,
         respond: impl Fn(
+            Option<i64>,
+            Option<i64>,
         ) -> Result<super::types::ArticleList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
                 "listArticles",
-                move |_| {
-                    let answer = respond()?;
+                move |call| {
+                    let answer = respond(call.param("page")?, call.param("per_page")?)?;
                     Reply::json(&answer)
                 },
             );
@@ -1169,11 +1185,13 @@ impl MockServer {
 
     /// Answers `GET /companies/{id}/contacts` ([`Client::list_attached_contacts`](super::Client::list_attached_contacts)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id`, `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_attached_contacts(
         &self,
         respond: impl Fn(
             ::std::string::String,
+            Option<i64>,
+            Option<i64>,
         ) -> Result<
                 super::types::CompanyAttachedContacts,
                 MockError,
@@ -1183,7 +1201,11 @@ impl MockServer {
             .respond(
                 "ListAttachedContacts",
                 move |call| {
-                    let answer = respond(call.param("id")?)?;
+                    let answer = respond(
+                        call.param("id")?,
+                        call.param("page")?,
+                        call.param("per_page")?,
+                    )?;
                     Reply::json(&answer)
                 },
             );
@@ -1267,7 +1289,7 @@ impl MockServer {
         respond: impl Fn(
             Option<i64>,
             Option<::std::string::String>,
-        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+        ) -> Result<super::types::ConversationList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1284,17 +1306,19 @@ impl MockServer {
 
     /// Answers `GET /help_center/help_centers` ([`Client::list_help_centers`](super::Client::list_help_centers)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `page` and `per_page`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_list_help_centers(
         &self,
         respond: impl Fn(
+            Option<i64>,
+            Option<i64>,
         ) -> Result<super::types::HelpCenterList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
                 "listHelpCenters",
-                move |_| {
-                    let answer = respond()?;
+                move |call| {
+                    let answer = respond(call.param("page")?, call.param("per_page")?)?;
                     Reply::json(&answer)
                 },
             );
@@ -1307,7 +1331,7 @@ impl MockServer {
         &self,
         respond: impl Fn(
             ::std::string::String,
-        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+        ) -> Result<super::types::NewsItemList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1325,7 +1349,7 @@ impl MockServer {
     pub fn on_list_news_items(
         &self,
         respond: impl Fn(
-        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+        ) -> Result<super::types::NewsItemList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1343,7 +1367,7 @@ impl MockServer {
     pub fn on_list_newsfeeds(
         &self,
         respond: impl Fn(
-        ) -> Result<super::types::PaginatedResponse, MockError> + Send + Sync + 'static,
+        ) -> Result<super::types::NewsfeedList, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1657,7 +1681,7 @@ impl MockServer {
     pub fn on_retrieve_admin(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::Admin, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1676,7 +1700,7 @@ impl MockServer {
     pub fn on_retrieve_article(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::Article, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1695,7 +1719,7 @@ impl MockServer {
     pub fn on_retrieve_collection(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::Collection, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1720,7 +1744,10 @@ impl MockServer {
             Option<::std::string::String>,
             Option<i64>,
             Option<i64>,
-        ) -> Result<super::types::CompanyList, MockError> + Send + Sync + 'static,
+        ) -> Result<
+                super::types::RetrieveCompanyResponse,
+                MockError,
+            > + Send + Sync + 'static,
     ) {
         self.server
             .respond(
@@ -1745,7 +1772,7 @@ impl MockServer {
     pub fn on_retrieve_conversation(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             Option<::std::string::String>,
         ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
     ) {
@@ -1765,7 +1792,7 @@ impl MockServer {
     pub fn on_retrieve_help_center(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::HelpCenter, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1784,7 +1811,7 @@ impl MockServer {
     pub fn on_retrieve_news_item(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::NewsItem, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -1822,7 +1849,7 @@ impl MockServer {
     pub fn on_retrieve_note(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
         ) -> Result<super::types::Note, MockError> + Send + Sync + 'static,
     ) {
         self.server
@@ -2004,7 +2031,7 @@ impl MockServer {
     pub fn on_set_away_admin(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::SetAwayAdminRequest,
         ) -> Result<super::types::Admin, MockError> + Send + Sync + 'static,
     ) {
@@ -2062,7 +2089,7 @@ impl MockServer {
     pub fn on_update_article(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::UpdateArticleRequest,
         ) -> Result<super::types::Article, MockError> + Send + Sync + 'static,
     ) {
@@ -2082,7 +2109,7 @@ impl MockServer {
     pub fn on_update_collection(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::UpdateCollectionRequest,
         ) -> Result<super::types::Collection, MockError> + Send + Sync + 'static,
     ) {
@@ -2098,18 +2125,19 @@ impl MockServer {
 
     /// Answers `PUT /companies/{id}` ([`Client::update_company`](super::Client::update_company)) with `respond` from now on, instead of the spec's example.
     ///
-    /// Requests are validated first; `respond` gets `id`, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
+    /// Requests are validated first; `respond` gets `id` and the body, typed as the client's arguments (owned), and returns the answer or a [`MockError`].
     pub fn on_update_company(
         &self,
         respond: impl Fn(
             ::std::string::String,
+            super::types::UpdateCompanyRequest,
         ) -> Result<super::types::Company, MockError> + Send + Sync + 'static,
     ) {
         self.server
             .respond(
                 "UpdateCompany",
                 move |call| {
-                    let answer = respond(call.param("id")?)?;
+                    let answer = respond(call.param("id")?, call.body()?)?;
                     Reply::json(&answer)
                 },
             );
@@ -2141,7 +2169,7 @@ impl MockServer {
     pub fn on_update_conversation(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             Option<::std::string::String>,
             super::types::UpdateConversationRequest,
         ) -> Result<super::types::Conversation, MockError> + Send + Sync + 'static,
@@ -2166,7 +2194,7 @@ impl MockServer {
     pub fn on_update_data_attribute(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::UpdateDataAttributeRequest,
         ) -> Result<super::types::DataAttribute, MockError> + Send + Sync + 'static,
     ) {
@@ -2186,7 +2214,7 @@ impl MockServer {
     pub fn on_update_news_item(
         &self,
         respond: impl Fn(
-            i64,
+            ::std::string::String,
             super::types::NewsItemRequest,
         ) -> Result<super::types::NewsItem, MockError> + Send + Sync + 'static,
     ) {

@@ -257,8 +257,20 @@ fn json_schema(holder: Option<&Value>, at: &str) -> Option<String> {
     Some(join(&format!("{at}/content"), media) + "/schema")
 }
 
-/// Whether the type generator makes a named type of this (inline) schema.
+/// Whether the type generator makes a named type of this (inline) schema. A nullable
+/// reference written `{allOf: [{$ref}], nullable: true}` is an `Option` of the referenced type,
+/// not a type of its own.
 fn is_named_type(node: &serde_json::Map<String, Value>) -> bool {
+    let nullable_reference = node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .is_some_and(|all| all.len() == 1 && all[0].get("$ref").is_some())
+        && !["properties", "oneOf", "anyOf", "enum"]
+            .iter()
+            .any(|k| node.contains_key(*k));
+    if nullable_reference {
+        return false;
+    }
     node.get("properties")
         .and_then(Value::as_object)
         .is_some_and(|p| !p.is_empty())
@@ -489,6 +501,22 @@ mod tests {
         let mut ctx = Ctx::new(&src, false);
         name_inline_types(&mut ctx, &mut doc).expect("no error");
         assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+    }
+
+    #[test]
+    fn a_nullable_reference_named_like_its_target_claims_no_name() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "conversation": {"required": ["teammates"], "properties": {"teammates": {
+                "allOf": [{"$ref": "#/components/schemas/conversation_teammates"}],
+                "nullable": true, "description": "d"
+            }}},
+            "conversation_teammates": {"properties": {"admins": {"type": "array"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+        assert!(doc.pointer("/components/schemas/conversation/properties/teammates/title").is_none());
     }
 
     #[test]

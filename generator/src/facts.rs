@@ -45,6 +45,7 @@ pub(crate) fn collect(ctx: &mut Ctx<'_>, doc: &mut Value, ops: Vec<Op>) -> R<Api
         nullable_body_fields,
         fixed_fields: BTreeMap::new(),
         operations: ops.into_iter().map(|op| (op.id, op.pointer)).collect(),
+        tagged_unions: Vec::new(),
     })
 }
 
@@ -96,6 +97,8 @@ pub struct ApiFacts {
     pub fixed_fields: BTreeMap<String, BTreeMap<String, String>>,
     /// JSON pointer of each operation, keyed by operationId.
     pub operations: BTreeMap<String, String>,
+    /// The component schemas whose alternatives a property (a `discriminator`) tells apart.
+    pub tagged_unions: Vec<crate::TaggedUnion>,
 }
 
 pub(crate) fn value_as_string(v: &Value) -> Option<String> {

@@ -1,7 +1,9 @@
-//! Fields whose value the description fixes: a required string property with a one-value enum
-//! (`type: {enum: [contact]}`), the object-kind marker of most Intercom objects. Servers
-//! sometimes leave such a field out; since its value is known, the client decodes the object
-//! with that value rather than failing the whole call. The field stays a `String`.
+//! Fields whose value the description fixes: a string property with a one-value enum
+//! (`type: {enum: [contact]}`), the object-kind marker of most Intercom objects. The field stays
+//! a `String` (an `Option<String>` when optional) rather than becoming an enum of one variant,
+//! so that marking a kind in the description changes no type. Servers sometimes leave a
+//! required one out; since its value is known, the client decodes the object with that value
+//! rather than failing the whole call.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +14,8 @@ use crate::naming;
 use crate::syn_util::json_name;
 
 /// For each component schema, its required properties whose value is fixed, with the value.
-/// The one-value `enum` is taken off each, so that the property is typed as a plain string.
+/// The one-value `enum` is taken off each string property, required or not, so that the
+/// property is typed as a plain string.
 pub(crate) fn take_fixed_fields(doc: &mut Value) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     let Some(schemas) = doc
@@ -37,9 +40,6 @@ pub(crate) fn take_fixed_fields(doc: &mut Value) -> BTreeMap<String, BTreeMap<St
         };
         let mut fixed = BTreeMap::new();
         for (prop, p) in props.iter_mut() {
-            if !required.contains(prop) {
-                continue;
-            }
             let Some(p) = p.as_object_mut() else { continue };
             let is_string = p.get("type").is_none_or(|t| t.as_str() == Some("string"));
             let value = match p.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
@@ -48,7 +48,9 @@ pub(crate) fn take_fixed_fields(doc: &mut Value) -> BTreeMap<String, BTreeMap<St
             };
             p.remove("enum");
             p.insert("type".into(), Value::String("string".into()));
-            fixed.insert(prop.clone(), value);
+            if required.contains(prop) {
+                fixed.insert(prop.clone(), value);
+            }
         }
         if !fixed.is_empty() {
             out.insert(name.clone(), fixed);
@@ -113,7 +115,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_required_string_with_one_value_is_fixed() {
+    fn only_a_required_string_with_one_value_is_fixed_and_optional_ones_are_strings() {
         let mut doc = json!({"components": {"schemas": {"thing": {
             "required": ["kind", "untyped", "count", "choice"],
             "properties": {
@@ -136,6 +138,7 @@ mod tests {
         let props = &doc["components"]["schemas"]["thing"]["properties"];
         assert_eq!(props["untyped"], json!({"type": "string"}));
         assert_eq!(props["count"], json!({"type": "integer", "enum": ["5"]}));
-        assert_eq!(props["optional"], json!({"type": "string", "enum": ["o"]}));
+        // An optional marker is a plain string too, without a value to default to.
+        assert_eq!(props["optional"], json!({"type": "string"}));
     }
 }

@@ -37,6 +37,7 @@ mod skip;
 mod standalone;
 mod surface;
 mod syn_util;
+mod tagged;
 mod types;
 mod unwrap;
 mod wire_test;
@@ -49,8 +50,9 @@ pub use facts::{ApiFacts, Server};
 pub use load::SpecSource;
 pub use patch::{Patch, PatchKind};
 pub use pointer::escape_token;
-pub use standalone::crate_files;
+pub use standalone::{crate_files, wire_test_file};
 pub use surface::{Origin, Surface};
+pub use tagged::TaggedUnion;
 pub use wire_test::WireTest;
 
 /// How to generate.

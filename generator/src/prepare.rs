@@ -12,6 +12,7 @@ use crate::fixed;
 use crate::local_refs;
 use crate::operations;
 use crate::schemas;
+use crate::tagged;
 use crate::unwrap;
 
 /// Runs every pass over `doc` in place and returns what progenitor will not see.
@@ -34,11 +35,14 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     schemas::unify_error_responses(doc, &ops);
     // Last of the schema passes, so that their warnings name the schemas as the file does.
     collisions::rename_colliding_components(ctx, doc)?;
+    // Before the fixed fields are read: it takes the tag off alternatives that serve one union.
+    let tagged_unions = tagged::prepare(ctx, doc)?;
     let fixed_fields = fixed::take_fixed_fields(doc);
     // After the passes that drop titles and enums, which decide which inline schemas are types.
     collisions::name_inline_types(ctx, doc)?;
     let mut facts = facts::collect(ctx, doc, ops)?;
     facts.fixed_fields = fixed_fields;
+    facts.tagged_unions = tagged_unions;
     Ok(facts)
 }
 

@@ -110,6 +110,7 @@ pub(crate) fn types_pass(
         items.splice(at..at, impls);
     }
     serde_by_direction(items, &sent, &received, &open);
+    crate::tagged::apply(items, &facts.tagged_unions);
     document_gaps(items);
     crate::fixed::apply(items, &facts.fixed_fields);
     for schema in facts.nullable_body_fields.keys() {

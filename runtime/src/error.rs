@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::ErrorCode;
+use crate::decode::DecodeError;
 use crate::response::{RateLimit, read_limited};
 use crate::retry::{is_retryable_status, wait_from_headers};
 
@@ -139,16 +140,10 @@ pub enum Error {
     /// The API answered with a non-success status.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// A success status whose body does not decode into the expected type.
-    #[error("HTTP {status}: response body does not decode: {message}; body starts: {excerpt}")]
-    Decode {
-        /// The HTTP status.
-        status: StatusCode,
-        /// What the decoder said.
-        message: String,
-        /// The start of the body.
-        excerpt: String,
-    },
+    /// A success status whose body does not decode into the expected type: where in the body
+    /// (`data[3].author.avatar`), why, and the whole body.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
     /// A response body larger than [`ClientBuilder::max_body_bytes`].
     #[error("HTTP {status}: response body larger than {limit} bytes")]
     BodyTooLarge {
@@ -204,7 +199,17 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.status),
+            Error::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The decode error, when a success response's body did not decode: its path, message and
+    /// the whole body.
+    pub fn decode(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(e) => Some(e),
             _ => None,
         }
     }

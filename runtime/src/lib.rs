@@ -14,6 +14,7 @@ mod api;
 mod build_error;
 mod builder;
 pub mod codec;
+mod decode;
 mod error;
 mod error_code;
 mod events;
@@ -35,6 +36,7 @@ pub mod webhooks;
 
 pub use api::{Api, ApiClient, BaseUrl};
 pub use build_error::BuildError;
+pub use decode::DecodeError;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
@@ -62,7 +64,7 @@ pub use reqwest::{Method, StatusCode, header};
 pub mod exports {
     pub use crate::{
         ApiError, AttemptEvent, BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_TIMEOUT, Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions,
+        DEFAULT_TIMEOUT, DecodeError, Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions,
         Response, RetryPolicy, StatusCode, Stream, header,
     };
 }

@@ -14,6 +14,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::decode::{self, DecodeError};
 use crate::{Error, Request, Runtime};
 
 /// Where a value goes in the request.
@@ -230,25 +231,21 @@ impl Runtime {
         }
         let response = self.send::<Value>(request).await?;
         let status = response.status();
-        let page = response.into_inner();
-        let items = match page.pointer(walk.pages.items) {
-            Some(Value::Array(items)) => items.clone(),
+        let raw = response.body_bytes();
+        let mut page = response.into_inner();
+        let at = decode::pointer_path(walk.pages.items);
+        let items = match page.pointer_mut(walk.pages.items).map(Value::take) {
+            Some(Value::Array(items)) => items,
             None | Some(Value::Null) => Vec::new(),
             Some(_) => {
-                return Err(Error::Decode {
-                    status,
-                    message: format!("`{}` of a page is not a list", walk.pages.items),
-                    excerpt: String::new(),
-                });
+                let e = DecodeError::new(status, at, "a page's items are not a list".into(), raw);
+                return Err(Error::Decode(Box::new(e)));
             }
         };
         let count = items.len();
-        for item in items {
-            let item = T::deserialize(item).map_err(|e| Error::Decode {
-                status,
-                message: e.to_string(),
-                excerpt: String::new(),
-            })?;
+        for (i, item) in items.into_iter().enumerate() {
+            let item = decode::value::<T>(status, &raw, &format!("{at}[{i}]"), item)
+                .map_err(|e| Error::Decode(Box::new(e)))?;
             walk.buffer.push_back(item);
         }
         match walk.pages.advance {

@@ -10,7 +10,6 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
-use crate::error::excerpt;
 
 /// A decoded response, with its status, headers and raw body.
 ///
@@ -37,6 +36,11 @@ impl<T> Response<T> {
     /// model.
     pub fn raw_body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The body as received, shared rather than copied.
+    pub(crate) fn body_bytes(&self) -> Bytes {
+        self.body.clone()
     }
 
     /// The rate-limit headers of the response.
@@ -181,17 +185,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response<T>, Error> {
-    match serde_json::from_slice::<T>(&body) {
+    match crate::decode::json::<T>(status, &body) {
         Ok(value) => Ok(Response {
             status,
             headers,
             body,
             value,
         }),
-        Err(e) => Err(Error::Decode {
-            status,
-            message: e.to_string(),
-            excerpt: excerpt(&body),
-        }),
+        Err(e) => Err(Error::Decode(Box::new(e))),
     }
 }

@@ -87,12 +87,11 @@ async fn empty_and_raw_bodies() {
     let raw = client.0.send_bytes(get("/raw")).await.unwrap();
     assert_eq!(&raw.into_inner()[..], b"not json");
     match send(&client, get("/raw")).await {
-        Err(error @ Error::Decode { .. }) => {
+        Err(error @ Error::Decode(_)) => {
             assert_eq!(error.status(), Some(StatusCode::OK));
-            let Error::Decode { excerpt, .. } = error else {
-                unreachable!()
-            };
-            assert_eq!(excerpt, "not json");
+            let decode = error.decode().expect("a decode error");
+            assert_eq!(decode.excerpt(), "not json");
+            assert_eq!(&decode.body[..], b"not json");
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

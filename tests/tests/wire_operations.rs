@@ -1,7 +1,10 @@
-//! Every operation of the spec on the wire: each method is called with the spec's request
-//! example as its body, against a local server answering with the spec's response example; the
-//! requests (method, path, query, headers that matter, body) are one snapshot a reviewer reads,
-//! and every response must decode into the operation's type.
+//! The operations of the spec under `/contacts` and `/tags` on the wire, with the spec's own examples: each
+//! method is called with the spec's request example as its body, against a local server
+//! answering with the spec's response example; the requests (method, path, query, headers that
+//! matter, body) are one snapshot a reviewer reads, and every response must decode into the
+//! operation's type. Every operation of the spec, these included, also has a generated wire test
+//! (`generated-client/tests/wire/generated.rs`), and every response example of Intercom's
+//! published description is decoded by `examples.rs`.
 
 use intercom_client::Client;
 use intercom_tests::spec_document;
@@ -266,7 +269,7 @@ async fn every_operation_on_the_wire() {
     call!(server, spec, out, "findTag", c.find_tag("7522907"));
     call!(server, spec, out, "deleteTag", c.delete_tag("7522907"));
 
-    // Every operation of the spec is here.
+    // Every operation of the spec under `/contacts` and `/tags` is here.
     let mut called: Vec<&str> = out
         .iter()
         .map(|r| r.split(':').next().unwrap_or(""))
@@ -274,8 +277,9 @@ async fn every_operation_on_the_wire() {
     let mut declared: Vec<String> = spec.0["paths"]
         .as_object()
         .into_iter()
-        .flat_map(|p| p.values())
-        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
+        .flatten()
+        .filter(|(path, _)| path.starts_with("/contacts") || path.starts_with("/tags"))
+        .flat_map(|(_, item)| item.as_object().into_iter().flat_map(|m| m.values()))
         .filter_map(|op| op["operationId"].as_str().map(str::to_string))
         .collect();
     called.sort_unstable();

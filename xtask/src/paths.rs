@@ -20,6 +20,8 @@ impl Paths {
     pub const MOCK_MODULE: &str = "generated-client/src/generated_mock.rs";
     /// The checked-in data of the client's mock server, beside the generated code.
     pub const MOCK_DATA: &str = "generated-client/src/mock_spec.json";
+    /// The checked-in wire test of the client: every operation against a local server.
+    pub const WIRE_TEST: &str = "generated-client/tests/wire/generated.rs";
     /// The checked-in operation table of the `intercom` command, generated with the client.
     pub const CLI_OPERATIONS: &str = "cli/src/operations.rs";
     /// The root module of the client crate; touching it recompiles that crate alone.
