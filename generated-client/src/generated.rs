@@ -11141,8 +11141,8 @@ pub mod types {
 
     /// What a lookup of companies answers, as its `type` says: one company (`company`) when the request names it by `company_id` or `name`, or a page of companies (`list`) otherwise.
     #[derive(Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "test-util", serde(untagged))]
     #[cfg_attr(feature = "test-util", derive(::serde::Serialize))]
+    #[cfg_attr(feature = "test-util", serde(untagged))]
     pub enum RetrieveCompanyResponse {
         /// An organisation whose people are contacts of the workspace.
         Company(Company),

@@ -176,7 +176,8 @@ fn response(raw: &Value, op: &Operation, item: Option<&Value>) -> Value {
 
 /// Where the path parameters go in the answer: a top-level member of the same name, and `id`
 /// for the parameter that ends the path (`/contacts/{contact_id}/tags/{tag_id}` answers the tag
-/// `tag_id`).
+/// `tag_id`). Only text members take a parameter: a member the answer gives as a number
+/// (`ticket_type_id: 22`) keeps its value, which the path's text may not fit.
 fn echo(raw: &Value, op: &Operation, schema: Option<&Value>, body: &Value) -> Value {
     let Some(members) = body.as_object() else {
         return json!([]);
@@ -184,11 +185,11 @@ fn echo(raw: &Value, op: &Operation, schema: Option<&Value>, body: &Value) -> Va
     let properties = schema
         .map(|s| top_level_properties(raw, s))
         .unwrap_or_default();
-    let scalar = |name: &str| {
-        members
-            .get(name)
-            .is_some_and(|v| v.is_string() || v.is_number())
-            || properties.iter().any(|p| p == name)
+    let scalar = |name: &str| match members.get(name) {
+        Some(v) => v.is_string(),
+        None => properties
+            .iter()
+            .any(|(p, ty)| p == name && ty.as_deref().is_none_or(|t| t == "string")),
     };
     let path_params: Vec<&str> = op
         .params
@@ -218,8 +219,8 @@ fn echo(raw: &Value, op: &Operation, schema: Option<&Value>, body: &Value) -> Va
 }
 
 /// The property names an object schema declares at its top level, through references and
-/// `allOf`.
-fn top_level_properties(raw: &Value, schema: &Value) -> Vec<String> {
+/// `allOf`, each with its `type` where it says one.
+fn top_level_properties(raw: &Value, schema: &Value) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut todo = vec![schema];
     let mut seen = 0;
@@ -230,7 +231,13 @@ fn top_level_properties(raw: &Value, schema: &Value) -> Vec<String> {
         }
         let Some(s) = resolve(raw, s) else { continue };
         if let Some(props) = s.get("properties").and_then(Value::as_object) {
-            out.extend(props.keys().cloned());
+            out.extend(props.iter().map(|(name, p)| {
+                let ty = resolve(raw, p)
+                    .and_then(|p| p.get("type"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                (name.clone(), ty)
+            }));
         }
         if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
             todo.extend(parts);

@@ -336,18 +336,17 @@ fn gate_serde_attrs(attrs: &mut Vec<Attribute>) {
         };
         (a.path().is_ident("cfg_attr") && list.path.is_ident("derive")).then(|| feature.value())
     });
-    match feature {
-        Some(feature) => {
-            for attr in attrs.iter_mut() {
-                if attr.path().is_ident("serde")
-                    && let Ok(list) = attr.meta.require_list()
-                {
-                    let tokens = &list.tokens;
-                    *attr = parse_quote!(#[cfg_attr(feature = #feature, serde(#tokens))]);
-                }
-            }
+    let serde: Vec<TokenStream> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| a.meta.require_list().ok().map(|l| l.tokens.clone()))
+        .collect();
+    attrs.retain(|a| !a.path().is_ident("serde"));
+    if let Some(feature) = feature {
+        // After the derive that introduces them.
+        for tokens in serde {
+            attrs.push(parse_quote!(#[cfg_attr(feature = #feature, serde(#tokens))]));
         }
-        None => attrs.retain(|a| !a.path().is_ident("serde")),
     }
 }
 
@@ -645,8 +644,8 @@ mod tests {
             derives,
             [
                 "# [derive (Clone , Debug)]",
-                "# [cfg_attr (feature = \"test-util\" , serde (untagged))]",
-                "# [cfg_attr (feature = \"test-util\" , derive (:: serde :: Serialize))]"
+                "# [cfg_attr (feature = \"test-util\" , derive (:: serde :: Serialize))]",
+                "# [cfg_attr (feature = \"test-util\" , serde (untagged))]"
             ]
         );
         assert_eq!(lookup.variants[0].ident, "One");

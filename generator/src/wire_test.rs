@@ -1,7 +1,8 @@
 //! A wire test for a generated crate, emitted from the operation model: one test per
 //! operation that calls the method against a local recording server (wiremock) and checks the
 //! method, the encoded path, the query, the headers and the body it sends, that the documented
-//! success decodes, and that a 404 comes back as `Error::Api` after one attempt.
+//! success decodes, and that a 404 comes back as `Error::Api` after one attempt; with the crate's
+//! `mock` feature, the same call against the crate's mock server must succeed.
 //!
 //! Argument values come from the parameters' types (a string with reserved characters, a
 //! number, a flag) and bodies and responses from the spec's schemas (the smallest value each
@@ -39,6 +40,21 @@ pub struct WireTest {
 
 /// The wire test for `operations` of the prepared spec `doc`.
 pub(crate) fn wire_test(doc: &Value, facts: &ApiFacts, operations: &[Operation]) -> WireTest {
+    // Examples give a field whose value the spec fixes (a kind marker) that value.
+    let mut doc = doc.clone();
+    for (schema, fields) in &facts.fixed_fields {
+        for (field, value) in fields {
+            let at = format!(
+                "/components/schemas/{}/properties/{}",
+                crate::pointer::escape_token(schema),
+                crate::pointer::escape_token(field)
+            );
+            if let Some(Value::Object(property)) = doc.pointer_mut(&at) {
+                property.insert("enum".into(), Value::Array(vec![Value::String(value.clone())]));
+            }
+        }
+    }
+    let doc = &doc;
     let mut skipped = Vec::new();
     let tests: Vec<TokenStream> = operations
         .iter()
@@ -348,6 +364,15 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
             let status = error.api().map(|e| e.status.as_u16());
             assert_eq!(status, Some(404), "{error:?}");
             only_request(&server).await;
+
+            // The crate's own mock server answers the same call, and the answer decodes.
+            #[cfg(feature = "mock")]
+            {
+                let mock = api::mock::MockServer::start().await.expect("the mock starts");
+                if let Err(e) = mock.client().#ident(#(#call_args),*).await {
+                    panic!("the mock answers: {e}");
+                }
+            }
         }
     })
 }
@@ -399,14 +424,41 @@ fn success(
     })
 }
 
+/// The example of a union with a discriminator: its first alternative's, with the tag that
+/// names that alternative (the mapping's, else the alternative's component name).
+fn tagged_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    let property = schema.pointer("/discriminator/propertyName")?.as_str()?;
+    let first = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))?
+        .as_array()?
+        .first()?;
+    let target = first.get("$ref")?.as_str()?;
+    let tag = schema
+        .pointer("/discriminator/mapping")
+        .and_then(Value::as_object)
+        .and_then(|m| m.iter().find(|(_, t)| t.as_str() == Some(target)))
+        .map(|(tag, _)| tag.clone())
+        .unwrap_or_else(|| target.rsplit('/').next().unwrap_or(target).to_string());
+    let mut value = example(doc, first, depth + 1);
+    value
+        .as_object_mut()?
+        .insert(property.to_string(), Value::String(tag));
+    Some(value)
+}
+
 /// The smallest value `schema` accepts, as far as it says: required members only, the first
-/// enum value or alternative, empty arrays, strings of the least length allowed.
+/// enum value or alternative (with its tag, for alternatives a discriminator tells apart), empty
+/// arrays, strings of the least length allowed.
 fn example(doc: &Value, schema: &Value, depth: usize) -> Value {
     let Some(schema) = resolve(doc, schema) else {
         return Value::Null;
     };
     if depth > MAX_DEPTH {
         return Value::Null;
+    }
+    if let Some(value) = tagged_example(doc, schema, depth) {
+        return value;
     }
     if let Some(first) = schema
         .get("enum")

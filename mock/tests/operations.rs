@@ -1,4 +1,5 @@
-//! Every operation of the spec through `MockServer::client()`: each answers 2xx with a body the
+//! The operations under `/contacts` and `/tags` through `MockServer::client()` (every other
+//! operation is called against the mock by the generated wire test): each answers 2xx with a body the
 //! client decodes, and the operations that address one object answer with the id asked for.
 
 use intercom_client::mock::MockServer;

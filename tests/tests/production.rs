@@ -338,6 +338,41 @@ async fn a_missing_kind_marker_decodes_with_the_value_the_spec_fixes() {
     );
 }
 
+/// What Intercom sends for a note's author: an admin whose `avatar` is an object. A body
+/// that breaks the type names the JSON path where it broke, and the error keeps the body.
+#[tokio::test]
+async fn a_note_author_avatar_decodes_and_a_decode_error_names_its_path() {
+    let note = |id: &str, avatar: Value| {
+        json!({"type": "note", "id": id, "created_at": 1717021772, "body": "<p>Hi</p>",
+               "author": {"type": "admin", "id": "991267888", "name": "Ciaran Lee",
+                          "email": "admin@example.com", "avatar": avatar}})
+    };
+    let avatar = json!({"type": "avatar", "image_url": "https://example.org/a.png"});
+    let page = json!({"type": "list", "data": [note("1", Value::Null), note("2", avatar.clone())],
+                      "total_count": 2});
+    let server = answering(vec![ResponseTemplate::new(200).set_body_json(&page)]).await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let notes = client.list_notes("c1", None, None).await.unwrap();
+    let author = notes.data[1].author.as_ref().expect("an author");
+    let image = author.avatar.as_ref().and_then(|a| a.image_url.as_deref());
+    assert_eq!(image, Some("https://example.org/a.png"));
+    assert!(notes.data[0].author.as_ref().is_some_and(|a| a.avatar.is_none()));
+
+    // The shape the old description promised, a string, is where decoding now stops.
+    let wrong = json!({"type": "list", "data": [note("1", Value::Null), note("2", avatar),
+                       note("3", json!("https://example.org/a.png"))]});
+    let server = answering(vec![ResponseTemplate::new(200).set_body_json(&wrong)]).await;
+    let client = builder(&server, &Waits::default()).build().unwrap();
+    let err = client.list_notes("c1", None, None).await.unwrap_err();
+    let decode = err.decode().expect("a decode error");
+    assert_eq!(decode.path, "data[2].author.avatar");
+    assert!(decode.message.starts_with("invalid type: string"), "{}", decode.message);
+    assert_eq!(decode.body, serde_json::to_vec(&wrong).unwrap());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    let line = err.to_string();
+    assert!(line.contains("at data[2].author.avatar: invalid type: string"), "{line}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writes are not repeated
 

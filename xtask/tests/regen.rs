@@ -9,15 +9,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-/// The files `regen` reads and writes, relative to the workspace root.
+/// The files `regen` writes and the reviewed surface it reads, relative to the workspace root;
+/// it also reads every file of `spec/`.
 const FILES: [&str; 6] = [
-    "spec/intercom-2.10.yaml",
+    "generated-client/tests/wire/generated.rs",
     "generated-client/src/generated.rs",
     "cli/src/operations.rs",
     "generated-client/src/generated_mock.rs",
     "generated-client/src/mock_spec.json",
     "tests/tests/snapshots/surface__surface.snap",
 ];
+
+/// The spec's root file.
+const SPEC: &str = "spec/intercom-2.10.yaml";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,13 +30,16 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A temporary workspace holding a copy of [`FILES`].
+/// A temporary workspace holding a copy of `spec/` and of [`FILES`].
 fn copy_of_the_workspace() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    for rel in FILES {
-        let to = tmp.path().join(rel);
+    let spec_files = std::fs::read_dir(root().join("spec"))
+        .expect("spec/ is readable")
+        .map(|e| format!("spec/{}", e.expect("an entry").file_name().to_string_lossy()));
+    for rel in spec_files.chain(FILES.iter().map(|f| f.to_string())) {
+        let to = tmp.path().join(&rel);
         std::fs::create_dir_all(to.parent().expect("a parent")).expect("a folder");
-        std::fs::copy(root().join(rel), &to).expect("the file copies");
+        std::fs::copy(root().join(&rel), &to).expect("the file copies");
     }
     tmp
 }
@@ -139,7 +146,7 @@ fn a_broken_spec_fails_with_a_located_error_and_changes_nothing() {
     std::fs::write(ws.path().join(FILES[1]), "// an older client\n").expect("written");
     std::fs::copy(
         root().join("tests/fixtures/broken/external_component_ref.yaml"),
-        ws.path().join(FILES[0]),
+        ws.path().join(SPEC),
     )
     .expect("the broken spec copies");
     let before = contents(ws.path());
@@ -154,5 +161,24 @@ fn a_broken_spec_fails_with_a_located_error_and_changes_nothing() {
     );
     assert!(stderr.contains("no file was changed"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(contents(ws.path()), before, "a file changed");
+}
+
+#[test]
+fn a_broken_file_of_the_spec_fails_with_an_error_located_in_it_and_changes_nothing() {
+    let ws = copy_of_the_workspace();
+    std::fs::write(ws.path().join(FILES[1]), "// an older client\n").expect("written");
+    let notes = ws.path().join("spec/notes.yaml");
+    let original = std::fs::read_to_string(&notes).expect("notes.yaml");
+    std::fs::write(&notes, original.replacen("paths:\n", "paths: [\n", 1)).expect("written");
+    let before = contents(ws.path());
+
+    let out = regen(ws.path(), &[]);
+
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error: spec/notes.yaml:"), "{stderr}");
+    assert!(stderr.contains("not valid YAML or JSON"), "{stderr}");
+    assert!(stderr.contains("no file was changed"), "{stderr}");
     assert_eq!(contents(ws.path()), before, "a file changed");
 }

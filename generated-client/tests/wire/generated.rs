@@ -70,7 +70,7 @@ async fn archive_contact() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"contact\"}",
                     "application/json",
                 ),
         )
@@ -81,7 +81,7 @@ async fn archive_contact() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"contact\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -106,6 +106,13 @@ async fn archive_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().archive_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -117,7 +124,10 @@ async fn attach_contact_to_a_company() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -125,7 +135,7 @@ async fn attach_contact_to_a_company() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/companies");
@@ -157,6 +167,13 @@ async fn attach_contact_to_a_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().attach_contact_to_a_company("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -204,6 +221,17 @@ async fn attach_contact_to_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .attach_contact_to_conversation("a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -217,7 +245,10 @@ async fn attach_subscription_type_to_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"subscription\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -225,7 +256,9 @@ async fn attach_subscription_type_to_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(
+        response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"subscription\"}".as_bytes()
+    );
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/subscriptions");
@@ -257,6 +290,17 @@ async fn attach_subscription_type_to_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .attach_subscription_type_to_contact("a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -269,7 +313,7 @@ async fn attach_tag_to_contact() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -280,7 +324,7 @@ async fn attach_tag_to_contact() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -314,6 +358,13 @@ async fn attach_tag_to_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().attach_tag_to_contact("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -328,7 +379,7 @@ async fn attach_tag_to_conversation() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -339,7 +390,7 @@ async fn attach_tag_to_conversation() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -373,6 +424,13 @@ async fn attach_tag_to_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().attach_tag_to_conversation("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -387,7 +445,7 @@ async fn attach_tag_to_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -398,7 +456,7 @@ async fn attach_tag_to_ticket() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -432,6 +490,13 @@ async fn attach_tag_to_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().attach_tag_to_ticket("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -442,7 +507,7 @@ async fn auto_assign_conversation() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -454,7 +519,7 @@ async fn auto_assign_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -482,6 +547,13 @@ async fn auto_assign_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().auto_assign_conversation("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -518,6 +590,13 @@ async fn cancel_data_export() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().cancel_data_export("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -532,7 +611,7 @@ async fn convert_conversation_to_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}",
+                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}",
                     "application/json",
                 ),
         )
@@ -544,7 +623,7 @@ async fn convert_conversation_to_ticket() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}"
+        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -578,6 +657,17 @@ async fn convert_conversation_to_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .convert_conversation_to_ticket("a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -591,7 +681,10 @@ async fn convert_visitor() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"contact\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -599,7 +692,7 @@ async fn convert_visitor() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"contact\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/visitors/convert");
@@ -628,6 +721,13 @@ async fn convert_visitor() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().convert_visitor(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -685,6 +785,13 @@ async fn create_article() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_article(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -742,6 +849,13 @@ async fn create_collection() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_collection(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -753,7 +867,10 @@ async fn create_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"contact\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -761,7 +878,7 @@ async fn create_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"contact\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts");
@@ -790,6 +907,13 @@ async fn create_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_contact(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -847,6 +971,13 @@ async fn create_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_conversation(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -861,7 +992,7 @@ async fn create_data_attribute() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"data_attribute\"}",
                     "application/json",
                 ),
         )
@@ -873,7 +1004,7 @@ async fn create_data_attribute() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"data_attribute\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -907,6 +1038,13 @@ async fn create_data_attribute() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_data_attribute(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -951,6 +1089,13 @@ async fn create_data_event() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_data_event(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -997,6 +1142,13 @@ async fn create_data_export() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_data_export(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1004,7 +1156,7 @@ async fn create_message() {
     let server = MockServer::start().await;
     let client = client(&server);
     let body: types::CreateMessageRequest = serde_json::from_str(
-            "{\"body\":\"xxxx\",\"from\":{\"id\":1,\"type\":\"xxxx\"},\"subject\":\"xxxx\",\"template\":\"xxxx\",\"to\":{\"id\":\"xxxx\",\"type\":\"user\"}}",
+            "{\"body\":\"xxxx\",\"from\":{\"id\":1,\"type\":\"admin\"},\"message_type\":\"email\",\"subject\":\"xxxx\",\"template\":\"xxxx\",\"to\":{\"id\":\"xxxx\",\"type\":\"user\"}}",
         )
         .expect("the schema's smallest value decodes into the body type");
     answer(
@@ -1054,6 +1206,13 @@ async fn create_message() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_message(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1068,7 +1227,7 @@ async fn create_news_item() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
+                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
                     "application/json",
                 ),
         )
@@ -1080,7 +1239,7 @@ async fn create_news_item() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
+        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1111,6 +1270,13 @@ async fn create_news_item() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_news_item(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1122,7 +1288,7 @@ async fn create_note() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"note\"}", "application/json"),
         )
         .await;
     let response = client
@@ -1130,7 +1296,7 @@ async fn create_note() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"note\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/notes");
@@ -1159,6 +1325,13 @@ async fn create_note() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_note("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1170,7 +1343,10 @@ async fn create_or_update_company() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -1178,7 +1354,7 @@ async fn create_or_update_company() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/companies");
@@ -1210,6 +1386,13 @@ async fn create_or_update_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_or_update_company(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1256,6 +1439,13 @@ async fn create_phone_switch() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_phone_switch(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1268,7 +1458,7 @@ async fn create_tag() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -1279,7 +1469,7 @@ async fn create_tag() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1310,6 +1500,13 @@ async fn create_tag() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_tag(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1324,7 +1521,7 @@ async fn create_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}",
+                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}",
                     "application/json",
                 ),
         )
@@ -1336,7 +1533,7 @@ async fn create_ticket() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}"
+        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1367,6 +1564,13 @@ async fn create_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_ticket(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1413,6 +1617,13 @@ async fn create_ticket_type() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_ticket_type(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1462,6 +1673,14 @@ async fn create_ticket_type_attribute() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().create_ticket_type_attribute("a b/c", &body).await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1504,6 +1723,13 @@ async fn data_event_summaries() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().data_event_summaries(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1540,6 +1766,13 @@ async fn delete_article() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_article("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1576,6 +1809,13 @@ async fn delete_collection() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_collection("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1612,6 +1852,13 @@ async fn delete_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_company("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1622,7 +1869,7 @@ async fn delete_contact() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"deleted\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"deleted\":true,\"id\":\"xxxx\",\"type\":\"contact\"}",
                     "application/json",
                 ),
         )
@@ -1633,7 +1880,7 @@ async fn delete_contact() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"deleted\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"deleted\":true,\"id\":\"xxxx\",\"type\":\"contact\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1658,6 +1905,13 @@ async fn delete_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1694,6 +1948,13 @@ async fn delete_news_item() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_news_item("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1728,6 +1989,13 @@ async fn delete_tag() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().delete_tag("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1737,7 +2005,10 @@ async fn detach_contact_from_a_company() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -1745,7 +2016,7 @@ async fn detach_contact_from_a_company() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "DELETE");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/companies/a%20b%2Fc");
@@ -1771,6 +2042,17 @@ async fn detach_contact_from_a_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .detach_contact_from_a_company("a b/c", "a b/c")
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1820,6 +2102,17 @@ async fn detach_contact_from_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .detach_contact_from_conversation("a b/c", "a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1829,7 +2122,10 @@ async fn detach_subscription_type_to_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"subscription\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -1837,7 +2133,9 @@ async fn detach_subscription_type_to_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(
+        response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"subscription\"}".as_bytes()
+    );
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "DELETE");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/subscriptions/a%20b%2Fc");
@@ -1863,6 +2161,17 @@ async fn detach_subscription_type_to_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .detach_subscription_type_to_contact("a b/c", "a b/c")
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1873,7 +2182,7 @@ async fn detach_tag_from_contact() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -1884,7 +2193,7 @@ async fn detach_tag_from_contact() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1912,6 +2221,13 @@ async fn detach_tag_from_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().detach_tag_from_contact("a b/c", "a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1926,7 +2242,7 @@ async fn detach_tag_from_conversation() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -1937,7 +2253,7 @@ async fn detach_tag_from_conversation() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -1971,6 +2287,17 @@ async fn detach_tag_from_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .detach_tag_from_conversation("a b/c", "a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -1985,7 +2312,7 @@ async fn detach_tag_from_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -1996,7 +2323,7 @@ async fn detach_tag_from_ticket() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -2030,6 +2357,17 @@ async fn detach_tag_from_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .detach_tag_from_ticket("a b/c", "a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2067,6 +2405,13 @@ async fn download_data_export() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().download_data_export("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2077,7 +2422,7 @@ async fn find_tag() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}",
                     "application/json",
                 ),
         )
@@ -2088,7 +2433,7 @@ async fn find_tag() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"tag\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -2113,6 +2458,13 @@ async fn find_tag() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().find_tag("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2149,6 +2501,13 @@ async fn get_data_export() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().get_data_export("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2159,7 +2518,7 @@ async fn get_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}",
+                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}",
                     "application/json",
                 ),
         )
@@ -2171,7 +2530,7 @@ async fn get_ticket() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}"
+        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -2196,6 +2555,13 @@ async fn get_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().get_ticket("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2232,6 +2598,13 @@ async fn get_ticket_type() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().get_ticket_type("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2268,6 +2641,13 @@ async fn identify_admin() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().identify_admin().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2309,6 +2689,13 @@ async fn lis_data_attributes() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().lis_data_attributes(None, Some(true)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2371,6 +2758,24 @@ async fn lis_data_events() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .lis_data_events(
+                Some("x y&z"),
+                Some("x y&z"),
+                Some("x y&z"),
+                "x y&z",
+                Some(true),
+                Some(7i64),
+            )
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2413,6 +2818,13 @@ async fn list_activity_logs() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_activity_logs("x y&z", Some("x y&z")).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2451,6 +2863,13 @@ async fn list_admins() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_admins(Some(true)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2492,6 +2911,14 @@ async fn list_all_collections() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_all_collections(Some(7i64), Some(7i64)).await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2501,7 +2928,7 @@ async fn list_all_companies() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -2509,7 +2936,7 @@ async fn list_all_companies() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/companies/list");
@@ -2538,6 +2965,17 @@ async fn list_all_companies() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .list_all_companies(Some(7i64), Some(7i64), Some("x y&z"))
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2579,6 +3017,13 @@ async fn list_articles() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_articles(Some(7i64), Some(7i64)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2620,6 +3065,17 @@ async fn list_attached_contacts() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .list_attached_contacts("a b/c", Some(7i64), Some(7i64))
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2659,6 +3115,14 @@ async fn list_attached_segments_for_companies() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_attached_segments_for_companies("a b/c").await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2668,7 +3132,7 @@ async fn list_companies_for_a_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -2676,7 +3140,7 @@ async fn list_companies_for_a_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/companies");
@@ -2704,6 +3168,17 @@ async fn list_companies_for_a_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .list_companies_for_a_contact("a b/c", Some(7i64), Some(7i64))
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2713,7 +3188,7 @@ async fn list_contacts() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -2721,7 +3196,7 @@ async fn list_contacts() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts");
@@ -2750,6 +3225,13 @@ async fn list_contacts() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_contacts(Some(7i64), Some("x y&z")).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2792,6 +3274,14 @@ async fn list_conversations() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_conversations(Some(7i64), Some("x y&z")).await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2833,6 +3323,13 @@ async fn list_help_centers() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_help_centers(Some(7i64), Some(7i64)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2872,6 +3369,13 @@ async fn list_live_newsfeed_items() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_live_newsfeed_items("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2908,6 +3412,13 @@ async fn list_news_items() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_news_items().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2944,6 +3455,13 @@ async fn list_newsfeeds() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_newsfeeds().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -2953,7 +3471,7 @@ async fn list_notes() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -2961,7 +3479,7 @@ async fn list_notes() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/notes");
@@ -2989,6 +3507,13 @@ async fn list_notes() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_notes("a b/c", Some(7i64), Some(7i64)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3027,6 +3552,13 @@ async fn list_segments() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_segments(Some(true)).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3036,7 +3568,7 @@ async fn list_segments_for_a_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -3044,7 +3576,7 @@ async fn list_segments_for_a_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/segments");
@@ -3070,6 +3602,13 @@ async fn list_segments_for_a_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_segments_for_a_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3079,7 +3618,7 @@ async fn list_subscription_types() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -3087,7 +3626,7 @@ async fn list_subscription_types() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/subscription_types");
@@ -3110,6 +3649,13 @@ async fn list_subscription_types() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_subscription_types().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3119,7 +3665,7 @@ async fn list_subscriptions_for_a_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -3127,7 +3673,7 @@ async fn list_subscriptions_for_a_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/subscriptions");
@@ -3153,6 +3699,13 @@ async fn list_subscriptions_for_a_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_subscriptions_for_a_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3162,12 +3715,12 @@ async fn list_tags() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client.list_tags().await.expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/tags");
@@ -3190,6 +3743,13 @@ async fn list_tags() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_tags().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3199,7 +3759,7 @@ async fn list_tags_for_a_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -3207,7 +3767,7 @@ async fn list_tags_for_a_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc/tags");
@@ -3233,6 +3793,13 @@ async fn list_tags_for_a_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_tags_for_a_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3266,6 +3833,13 @@ async fn list_teams() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_teams().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3302,6 +3876,13 @@ async fn list_ticket_types() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().list_ticket_types().await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3309,14 +3890,14 @@ async fn manage_conversation() {
     let server = MockServer::start().await;
     let client = client(&server);
     let body: types::ManageConversationRequest = serde_json::from_str(
-            "{\"admin_id\":\"xxxx\",\"type\":\"xxxx\"}",
+            "{\"admin_id\":\"xxxx\",\"message_type\":\"close\",\"type\":\"admin\"}",
         )
         .expect("the schema's smallest value decodes into the body type");
     answer(
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -3328,7 +3909,7 @@ async fn manage_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -3362,6 +3943,13 @@ async fn manage_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().manage_conversation("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3375,7 +3963,10 @@ async fn merge_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"contact\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -3383,7 +3974,7 @@ async fn merge_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"contact\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts/merge");
@@ -3412,6 +4003,13 @@ async fn merge_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().merge_contact(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3419,14 +4017,14 @@ async fn redact_conversation() {
     let server = MockServer::start().await;
     let client = client(&server);
     let body: types::RedactConversationRequest = serde_json::from_str(
-            "{\"conversation_id\":\"xxxx\",\"conversation_part_id\":\"xxxx\"}",
+            "{\"conversation_id\":\"xxxx\",\"conversation_part_id\":\"xxxx\",\"type\":\"conversation_part\"}",
         )
         .expect("the schema's smallest value decodes into the body type");
     answer(
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -3438,7 +4036,7 @@ async fn redact_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -3469,6 +4067,13 @@ async fn redact_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().redact_conversation(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3476,14 +4081,14 @@ async fn reply_conversation() {
     let server = MockServer::start().await;
     let client = client(&server);
     let body: types::ReplyConversationRequest = serde_json::from_str(
-            "{\"body\":\"xxxx\",\"intercom_user_id\":\"xxxx\",\"message_type\":\"xxxx\"}",
+            "{\"body\":\"xxxx\",\"intercom_user_id\":\"xxxx\",\"message_type\":\"comment\",\"type\":\"user\"}",
         )
         .expect("the schema's smallest value decodes into the body type");
     answer(
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -3495,7 +4100,7 @@ async fn reply_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -3529,6 +4134,13 @@ async fn reply_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().reply_conversation("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3536,7 +4148,7 @@ async fn reply_ticket() {
     let server = MockServer::start().await;
     let client = client(&server);
     let body: types::ReplyTicketRequest = serde_json::from_str(
-            "{\"body\":\"xxxx\",\"intercom_user_id\":\"xxxx\",\"message_type\":\"xxxx\"}",
+            "{\"body\":\"xxxx\",\"intercom_user_id\":\"xxxx\",\"message_type\":\"comment\",\"type\":\"user\"}",
         )
         .expect("the schema's smallest value decodes into the body type");
     answer(&server, ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
@@ -3578,6 +4190,13 @@ async fn reply_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().reply_ticket("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3587,7 +4206,10 @@ async fn retrieve_a_company_by_id() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -3595,7 +4217,7 @@ async fn retrieve_a_company_by_id() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/companies/a%20b%2Fc");
@@ -3621,6 +4243,13 @@ async fn retrieve_a_company_by_id() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_a_company_by_id("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3657,6 +4286,13 @@ async fn retrieve_admin() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_admin("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3704,6 +4340,13 @@ async fn retrieve_article() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_article("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3754,6 +4397,13 @@ async fn retrieve_collection() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_collection("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3763,7 +4413,10 @@ async fn retrieve_company() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -3778,7 +4431,7 @@ async fn retrieve_company() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/companies");
@@ -3816,6 +4469,24 @@ async fn retrieve_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .retrieve_company(
+                Some("x y&z"),
+                Some("x y&z"),
+                Some("x y&z"),
+                Some("x y&z"),
+                Some(7i64),
+                Some(7i64),
+            )
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3826,7 +4497,7 @@ async fn retrieve_conversation() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -3838,7 +4509,7 @@ async fn retrieve_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -3868,6 +4539,14 @@ async fn retrieve_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_conversation("a b/c", Some("x y&z")).await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3918,6 +4597,13 @@ async fn retrieve_help_center() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_help_center("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3928,7 +4614,7 @@ async fn retrieve_news_item() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
+                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
                     "application/json",
                 ),
         )
@@ -3940,7 +4626,7 @@ async fn retrieve_news_item() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
+        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -3965,6 +4651,13 @@ async fn retrieve_news_item() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_news_item("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -3975,7 +4668,7 @@ async fn retrieve_newsfeed() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_at\":1,\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"created_at\":1,\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"newsfeed\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -3987,7 +4680,7 @@ async fn retrieve_newsfeed() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"created_at\":1,\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"created_at\":1,\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"newsfeed\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4012,6 +4705,13 @@ async fn retrieve_newsfeed() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_newsfeed("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4021,7 +4721,7 @@ async fn retrieve_note() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"note\"}", "application/json"),
         )
         .await;
     let response = client
@@ -4029,7 +4729,7 @@ async fn retrieve_note() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"note\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/notes/a%20b%2Fc");
@@ -4052,6 +4752,13 @@ async fn retrieve_note() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_note("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4061,7 +4768,10 @@ async fn retrieve_segment() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"segment\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -4069,7 +4779,7 @@ async fn retrieve_segment() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"segment\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/segments/a%20b%2Fc");
@@ -4092,6 +4802,13 @@ async fn retrieve_segment() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_segment("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4102,7 +4819,7 @@ async fn retrieve_team() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"admin_ids\":[],\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"admin_ids\":[],\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"team\"}",
                     "application/json",
                 ),
         )
@@ -4114,7 +4831,7 @@ async fn retrieve_team() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"admin_ids\":[],\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        "{\"admin_ids\":[],\"id\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"team\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4139,6 +4856,13 @@ async fn retrieve_team() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_team("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4149,7 +4873,7 @@ async fn retrieve_visitor_with_user_id() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"type\":\"xxxx\",\"user_id\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"type\":\"visitor\",\"user_id\":\"xxxx\"}",
                     "application/json",
                 ),
         )
@@ -4160,8 +4884,8 @@ async fn retrieve_visitor_with_user_id() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\",\"user_id\":\"xxxx\"}"
-        .as_bytes()
+        response.raw_body(),
+        "{\"id\":\"xxxx\",\"type\":\"visitor\",\"user_id\":\"xxxx\"}".as_bytes()
     );
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
@@ -4190,6 +4914,13 @@ async fn retrieve_visitor_with_user_id() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().retrieve_visitor_with_user_id("x y&z").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4231,6 +4962,13 @@ async fn scroll_over_all_companies() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().scroll_over_all_companies(Some("x y&z")).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4274,6 +5012,17 @@ async fn search_articles() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .search_articles(Some("x y&z"), Some("x y&z"), Some(7i64), Some(true))
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4287,7 +5036,7 @@ async fn search_contacts() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"data\":[],\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw("{\"data\":[],\"type\":\"list\"}", "application/json"),
         )
         .await;
     let response = client
@@ -4295,7 +5044,7 @@ async fn search_contacts() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"data\":[],\"type\":\"list\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(sent.url.path(), "/contacts/search");
@@ -4324,6 +5073,13 @@ async fn search_contacts() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().search_contacts(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4370,6 +5126,13 @@ async fn search_conversations() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().search_conversations(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4416,6 +5179,13 @@ async fn search_tickets() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().search_tickets(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4465,6 +5235,13 @@ async fn set_away_admin() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().set_away_admin("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4474,7 +5251,10 @@ async fn show_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"contact\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -4482,7 +5262,7 @@ async fn show_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"contact\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc");
@@ -4505,6 +5285,13 @@ async fn show_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().show_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4515,7 +5302,7 @@ async fn unarchive_contact() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"contact\"}",
                     "application/json",
                 ),
         )
@@ -4526,7 +5313,7 @@ async fn unarchive_contact() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"xxxx\"}"
+        response.raw_body(), "{\"archived\":true,\"id\":\"xxxx\",\"type\":\"contact\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4551,6 +5338,13 @@ async fn unarchive_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().unarchive_contact("a b/c").await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4609,6 +5403,13 @@ async fn update_article() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_article("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4667,6 +5468,13 @@ async fn update_collection() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_collection("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4678,7 +5486,10 @@ async fn update_company() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"company\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -4686,7 +5497,7 @@ async fn update_company() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"company\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
     assert_eq!(sent.url.path(), "/companies/a%20b%2Fc");
@@ -4718,6 +5529,13 @@ async fn update_company() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_company("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4729,7 +5547,10 @@ async fn update_contact() {
     answer(
             &server,
             ResponseTemplate::new(200)
-                .set_body_raw("{\"id\":\"xxxx\",\"type\":\"xxxx\"}", "application/json"),
+                .set_body_raw(
+                    "{\"id\":\"xxxx\",\"type\":\"contact\"}",
+                    "application/json",
+                ),
         )
         .await;
     let response = client
@@ -4737,7 +5558,7 @@ async fn update_contact() {
         .await
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\"}".as_bytes());
+    assert_eq!(response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"contact\"}".as_bytes());
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
     assert_eq!(sent.url.path(), "/contacts/a%20b%2Fc");
@@ -4769,6 +5590,13 @@ async fn update_contact() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_contact("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4781,7 +5609,7 @@ async fn update_conversation() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}",
+                    "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}",
                     "application/json",
                 ),
         )
@@ -4793,7 +5621,7 @@ async fn update_conversation() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"xxxx\"},\"type\":\"xxxx\",\"updated_at\":1}"
+        "{\"contacts\":{},\"created_at\":1,\"id\":\"xxxx\",\"open\":true,\"read\":true,\"source\":{\"author\":{\"id\":\"xxxx\",\"type\":\"xxxx\"},\"delivered_as\":\"xxxx\",\"id\":\"xxxx\",\"redacted\":true,\"type\":\"conversation\"},\"state\":\"open\",\"teammates\":{\"type\":\"admin.list\"},\"type\":\"conversation\",\"updated_at\":1}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4829,6 +5657,17 @@ async fn update_conversation() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .update_conversation("a b/c", Some("x y&z"), &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4841,7 +5680,7 @@ async fn update_data_attribute() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}",
+                    "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"data_attribute\"}",
                     "application/json",
                 ),
         )
@@ -4853,7 +5692,7 @@ async fn update_data_attribute() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"xxxx\"}"
+        "{\"data_type\":\"string\",\"full_name\":\"xxxx\",\"label\":\"xxxx\",\"name\":\"xxxx\",\"type\":\"data_attribute\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4887,6 +5726,13 @@ async fn update_data_attribute() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_data_attribute("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4901,7 +5747,7 @@ async fn update_news_item() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
+                    "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}",
                     "application/json",
                 ),
         )
@@ -4913,7 +5759,7 @@ async fn update_news_item() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"xxxx\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
+        "{\"created_at\":1,\"id\":\"xxxx\",\"state\":\"draft\",\"title\":\"xxxx\",\"type\":\"news-item\",\"updated_at\":1,\"workspace_id\":\"xxxx\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -4947,6 +5793,13 @@ async fn update_news_item() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_news_item("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -4959,7 +5812,7 @@ async fn update_ticket() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}",
+                    "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}",
                     "application/json",
                 ),
         )
@@ -4971,7 +5824,7 @@ async fn update_ticket() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.raw_body(),
-        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"xxxx\"}"
+        "{\"category\":\"Customer\",\"contacts\":{},\"id\":\"xxxx\",\"ticket_attributes\":{},\"ticket_id\":\"xxxx\",\"ticket_state\":\"submitted\",\"type\":\"ticket\"}"
         .as_bytes()
     );
     let sent = only_request(&server).await;
@@ -5005,6 +5858,13 @@ async fn update_ticket() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_ticket("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -5052,6 +5912,13 @@ async fn update_ticket_type() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_ticket_type("a b/c", &body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -5099,6 +5966,17 @@ async fn update_ticket_type_attribute() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock
+            .client()
+            .update_ticket_type_attribute("a b/c", "a b/c", &body)
+            .await
+        {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -5111,7 +5989,7 @@ async fn update_visitor() {
             &server,
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"id\":\"xxxx\",\"type\":\"xxxx\",\"user_id\":\"xxxx\"}",
+                    "{\"id\":\"xxxx\",\"type\":\"visitor\",\"user_id\":\"xxxx\"}",
                     "application/json",
                 ),
         )
@@ -5122,8 +6000,8 @@ async fn update_visitor() {
         .expect("the documented success decodes");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        response.raw_body(), "{\"id\":\"xxxx\",\"type\":\"xxxx\",\"user_id\":\"xxxx\"}"
-        .as_bytes()
+        response.raw_body(),
+        "{\"id\":\"xxxx\",\"type\":\"visitor\",\"user_id\":\"xxxx\"}".as_bytes()
     );
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
@@ -5153,4 +6031,11 @@ async fn update_visitor() {
     let status = error.api().map(|e| e.status.as_u16());
     assert_eq!(status, Some(404), "{error:?}");
     only_request(&server).await;
+    #[cfg(feature = "mock")]
+    {
+        let mock = api::mock::MockServer::start().await.expect("the mock starts");
+        if let Err(e) = mock.client().update_visitor(&body).await {
+            panic!("the mock answers: {e}");
+        }
+    }
 }
