@@ -516,7 +516,10 @@ mod tests {
         let mut ctx = Ctx::new(&src, false);
         name_inline_types(&mut ctx, &mut doc).expect("no error");
         assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
-        assert!(doc.pointer("/components/schemas/conversation/properties/teammates/title").is_none());
+        assert!(
+            doc.pointer("/components/schemas/conversation/properties/teammates/title")
+                .is_none()
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SpecSource;
-use crate::patch::Patch;
 use crate::load::provenance::Prov;
+use crate::patch::Patch;
 use crate::surface::Origin;
 
 /// Shared state of the passes: the sources for locations, strictness, and warnings so far.

@@ -44,7 +44,10 @@ const SCHEMAS: &str = "/components/schemas/";
 /// and its union stays one decoded by shape.
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<Vec<TaggedUnion>> {
     let mut out = Vec::new();
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Ok(out);
     };
     let mut found = Vec::new();
@@ -65,7 +68,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<Vec<TaggedUnion>>
     for (mut u, leaves) in found {
         // The union's own schemas, from which references to its alternatives do not count.
         let own: BTreeSet<String> = std::iter::once(u.schema.clone())
-            .chain(leaves.iter().map(|(_, via)| via.iter().cloned()).flatten())
+            .chain(leaves.iter().flat_map(|(_, via)| via.iter().cloned()))
             .collect();
         let exclusive = leaves.iter().all(|(leaf, _)| {
             let target = format!("#{SCHEMAS}{}", escape_token(leaf));
@@ -112,7 +115,9 @@ fn union(
             m.iter()
                 .filter_map(|(tag, target)| {
                     let target = target.as_str()?;
-                    let component = target.strip_prefix(&format!("#{SCHEMAS}")).unwrap_or(target);
+                    let component = target
+                        .strip_prefix(&format!("#{SCHEMAS}"))
+                        .unwrap_or(target);
                     Some((component.to_string(), tag.clone()))
                 })
                 .collect()
@@ -238,10 +243,7 @@ pub(crate) fn apply(items: &mut Vec<Item>, unions: &[TaggedUnion]) {
     let mut renamed: Vec<(String, Vec<(syn::Ident, syn::Ident)>)> = Vec::new();
     for (i, item) in items.iter_mut().enumerate() {
         let Item::Enum(e) = item else { continue };
-        let Some(u) = unions
-            .iter()
-            .find(|u| e.ident == naming::pascal(&u.schema))
-        else {
+        let Some(u) = unions.iter().find(|u| e.ident == naming::pascal(&u.schema)) else {
             continue;
         };
         let tags = variant_tags(e, u);
@@ -368,9 +370,7 @@ fn variant_tags(e: &ItemEnum, u: &TaggedUnion) -> Vec<String> {
 }
 
 fn is_untagged(a: &Attribute) -> bool {
-    a.path().is_ident("serde")
-        && a.parse_args::<syn::Ident>()
-            .is_ok_and(|i| i == "untagged")
+    a.path().is_ident("serde") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "untagged")
 }
 
 /// Removes the enum's `Deserialize` derive; returns `None` when it has none, else the feature
@@ -431,7 +431,9 @@ type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
 type Metas = syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>;
 
 fn is_deserialize(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == "Deserialize")
+    path.segments
+        .last()
+        .is_some_and(|s| s.ident == "Deserialize")
 }
 
 /// A `Deserialize` for the enum `e` that reads the tag and decodes the variant it names; a
@@ -554,20 +556,30 @@ mod tests {
                 TaggedUnion {
                     schema: "manage".into(),
                     property: "message_type".into(),
-                    variants: vec![("close".into(), "close".into()), ("snooze".into(), "snoozed".into())],
+                    variants: vec![
+                        ("close".into(), "close".into()),
+                        ("snooze".into(), "snoozed".into())
+                    ],
                     by_marker: false,
                 },
             ]
         );
         assert_eq!(
             doc.pointer("/components/schemas/close"),
-            Some(&json!({"required": ["admin_id"], "properties": {"admin_id": {"type": "string"}}}))
+            Some(
+                &json!({"required": ["admin_id"], "properties": {"admin_id": {"type": "string"}}})
+            )
         );
-        assert!(doc.pointer("/components/schemas/one/properties/type").is_some());
+        assert!(
+            doc.pointer("/components/schemas/one/properties/type")
+                .is_some()
+        );
         let warnings: Vec<String> = ctx.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(
             warnings,
-            ["warning: x.yaml:1:8: #/components/schemas/bad/discriminator: an alternative that is not a reference to a component schema; the alternatives are told apart by their shape"]
+            [
+                "warning: x.yaml:1:8: #/components/schemas/bad/discriminator: an alternative that is not a reference to a component schema; the alternatives are told apart by their shape"
+            ]
         );
     }
 
@@ -583,7 +595,13 @@ mod tests {
         let mut ctx = Ctx::new(&src, false);
         let unions = prepare(&mut ctx, &mut doc).expect("no error");
         assert!(unions.iter().all(|u| u.schema != "manage"));
-        assert!(ctx.warnings.iter().any(|w| w.message.contains("`close` is tagged `open`")), "{:?}", ctx.warnings);
+        assert!(
+            ctx.warnings
+                .iter()
+                .any(|w| w.message.contains("`close` is tagged `open`")),
+            "{:?}",
+            ctx.warnings
+        );
     }
 
     #[test]
@@ -623,7 +641,9 @@ mod tests {
             },
         ];
         apply(&mut items, &unions);
-        let Item::Enum(manage) = &items[0] else { panic!() };
+        let Item::Enum(manage) = &items[0] else {
+            panic!()
+        };
         let expected: ItemEnum = parse_quote! {
             #[derive(::serde::Serialize, Clone, Debug)]
             #[serde(tag = "message_type")]
@@ -633,7 +653,9 @@ mod tests {
             }
         };
         assert_eq!(manage, &expected);
-        let Item::Enum(lookup) = &items[1] else { panic!() };
+        let Item::Enum(lookup) = &items[1] else {
+            panic!()
+        };
         let derives: Vec<String> = lookup
             .attrs
             .iter()
@@ -649,9 +671,13 @@ mod tests {
             ]
         );
         assert_eq!(lookup.variants[0].ident, "One");
-        let Item::Impl(imp) = &items[2] else { panic!("a Deserialize impl follows") };
+        let Item::Impl(imp) = &items[2] else {
+            panic!("a Deserialize impl follows")
+        };
         assert!(crate::types::self_ident(imp).as_deref() == Some("Lookup"));
-        let Item::Impl(from) = &items[3] else { panic!("the From impl") };
+        let Item::Impl(from) = &items[3] else {
+            panic!("the From impl")
+        };
         let text = quote!(#from).to_string();
         assert!(text.contains("Self :: One (value)"), "{text}");
     }

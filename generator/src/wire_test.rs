@@ -50,7 +50,10 @@ pub(crate) fn wire_test(doc: &Value, facts: &ApiFacts, operations: &[Operation])
                 crate::pointer::escape_token(field)
             );
             if let Some(Value::Object(property)) = doc.pointer_mut(&at) {
-                property.insert("enum".into(), Value::Array(vec![Value::String(value.clone())]));
+                property.insert(
+                    "enum".into(),
+                    Value::Array(vec![Value::String(value.clone())]),
+                );
             }
         }
     }

@@ -59,7 +59,10 @@ impl std::fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Decodes `body` into `T`; on failure, decodes it again to find the path where it failed.
-pub(crate) fn json<T: DeserializeOwned>(status: StatusCode, body: &Bytes) -> Result<T, DecodeError> {
+pub(crate) fn json<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &Bytes,
+) -> Result<T, DecodeError> {
     match serde_json::from_slice::<T>(body) {
         Ok(value) => Ok(value),
         Err(first) => Err(located(status, body, first, |de| {
@@ -198,9 +201,15 @@ mod tests {
     #[test]
     fn missing_members_map_keys_and_bodies_that_are_not_json() {
         let e = json::<Page>(StatusCode::OK, &bytes(r#"{"data": [{"x": 1}]}"#)).unwrap_err();
-        assert_eq!((e.path.as_str(), e.message.as_str()), ("data[0]", "missing field `id`"));
-        let e = json::<Page>(StatusCode::OK, &bytes(r#"{"data": [{"id": "a", "extra": {"k": 300}}]}"#))
-            .unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("data[0]", "missing field `id`")
+        );
+        let e = json::<Page>(
+            StatusCode::OK,
+            &bytes(r#"{"data": [{"id": "a", "extra": {"k": 300}}]}"#),
+        )
+        .unwrap_err();
         assert_eq!(e.path, "data[0].extra.k");
         let e = json::<Page>(StatusCode::OK, &bytes("<html>")).unwrap_err();
         assert_eq!(e.path, "");
@@ -211,9 +220,21 @@ mod tests {
     #[test]
     fn values_decode_with_the_path_of_their_place() {
         let body = bytes("{}");
-        let ok: Note = value(StatusCode::OK, &body, "data[0]", serde_json::json!({"id": "1"})).unwrap();
+        let ok: Note = value(
+            StatusCode::OK,
+            &body,
+            "data[0]",
+            serde_json::json!({"id": "1"}),
+        )
+        .unwrap();
         assert_eq!(ok.id, "1");
-        let e = value::<Note>(StatusCode::OK, &body, "data[2]", serde_json::json!({"id": 1})).unwrap_err();
+        let e = value::<Note>(
+            StatusCode::OK,
+            &body,
+            "data[2]",
+            serde_json::json!({"id": 1}),
+        )
+        .unwrap_err();
         assert_eq!(e.path, "data[2].id");
         let e = value::<Note>(StatusCode::OK, &body, "data[2]", serde_json::json!(7)).unwrap_err();
         assert_eq!(e.path, "data[2]");

@@ -36,10 +36,10 @@ pub mod webhooks;
 
 pub use api::{Api, ApiClient, BaseUrl};
 pub use build_error::BuildError;
-pub use decode::DecodeError;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
+pub use decode::DecodeError;
 pub use error::{ApiError, Error, ErrorDetail};
 pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
@@ -64,7 +64,7 @@ pub use reqwest::{Method, StatusCode, header};
 pub mod exports {
     pub use crate::{
         ApiError, AttemptEvent, BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_TIMEOUT, DecodeError, Error, ErrorCode, ErrorDetail, PageOptions, RateLimit, RequestOptions,
-        Response, RetryPolicy, StatusCode, Stream, header,
+        DEFAULT_TIMEOUT, DecodeError, Error, ErrorCode, ErrorDetail, PageOptions, RateLimit,
+        RequestOptions, Response, RetryPolicy, StatusCode, Stream, header,
     };
 }

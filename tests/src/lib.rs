@@ -68,7 +68,10 @@ pub fn spec_document_for(tags: &[&str]) -> serde_json::Value {
             }
             if let Value::Object(members) = members {
                 members.retain(|name, _| {
-                    let at = format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1"));
+                    let at = format!(
+                        "#/components/{kind}/{}",
+                        name.replace('~', "~0").replace('/', "~1")
+                    );
                     reached.contains(&at)
                 });
             }

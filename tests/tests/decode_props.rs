@@ -37,8 +37,7 @@ fn seeds() -> &'static [(Kind, Value)] {
 }
 
 fn read_seeds() -> Vec<(Kind, Value)> {
-    let spec: Value =
-        intercom_tests::spec_document();
+    let spec: Value = intercom_tests::spec_document();
     let example = |pointer: &str| {
         spec.pointer(pointer)
             .cloned()

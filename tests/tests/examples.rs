@@ -171,7 +171,12 @@ fn success_types() -> BTreeMap<String, Option<String>> {
 
 /// Whether an error example comes back as the client's `Error::Api` with its status and, for
 /// an Intercom error list, every error's code.
-async fn error_decodes(server: &MockServer, client: &Client, status: u16, body: &Value) -> Result<(), String> {
+async fn error_decodes(
+    server: &MockServer,
+    client: &Client,
+    status: u16,
+    body: &Value,
+) -> Result<(), String> {
     server.reset().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(status).set_body_json(body))
@@ -186,9 +191,17 @@ async fn error_decodes(server: &MockServer, client: &Client, status: u16, body: 
             if body["type"] == "error.list" && api.errors.len() != listed {
                 return Err(format!("{} of {listed} errors decoded", api.errors.len()));
             }
-            for (detail, wire) in api.errors.iter().zip(body["errors"].as_array().into_iter().flatten()) {
+            for (detail, wire) in api
+                .errors
+                .iter()
+                .zip(body["errors"].as_array().into_iter().flatten())
+            {
                 if wire["code"].as_str() != Some(detail.code.as_str()) {
-                    return Err(format!("code {:?} decoded as {}", wire["code"], detail.code.as_str()));
+                    return Err(format!(
+                        "code {:?} decoded as {}",
+                        wire["code"],
+                        detail.code.as_str()
+                    ));
                 }
             }
             Ok(())
@@ -231,9 +244,9 @@ async fn every_response_example_of_the_published_description_decodes() {
             let status: u16 = ex.status.parse().expect("a numeric error status");
             error_decodes(&server, &client, status, &ex.value).await
         };
-        let known = WRONG_EXAMPLES
-            .iter()
-            .find(|(op, status, name, _)| *op == ex.operation && *status == ex.status && *name == ex.name);
+        let known = WRONG_EXAMPLES.iter().find(|(op, status, name, _)| {
+            *op == ex.operation && *status == ex.status && *name == ex.name
+        });
         match (outcome, known) {
             (Ok(()), None) => {}
             (Err(why), Some(_)) => {
@@ -243,14 +256,22 @@ async fn every_response_example_of_the_published_description_decodes() {
                 "{} {} `{}`: decodes now; take it out of WRONG_EXAMPLES",
                 ex.operation, ex.status, ex.name
             )),
-            (Err(why), None) => failures.push(format!("{} {} `{}`: {why}", ex.operation, ex.status, ex.name)),
+            (Err(why), None) => failures.push(format!(
+                "{} {} `{}`: {why}",
+                ex.operation, ex.status, ex.name
+            )),
         }
     }
     assert!(
         missing_decoders.is_empty(),
         "add these types to `decoders()`: {missing_decoders:?}"
     );
-    assert!(failures.is_empty(), "{} examples do not decode:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} examples do not decode:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // The published description has 113 success and 193 error examples; a count that falls
     // means examples are no longer found, not that they decode.
     assert_eq!((success, errors), (113, 193));
@@ -265,6 +286,9 @@ fn every_wrong_example_is_in_the_corrections_document() {
         let row = doc
             .lines()
             .any(|l| l.contains(op) && l.contains(status) && l.contains(name));
-        assert!(row, "docs/spec-corrections.md has no row for {op} {status} `{name}`");
+        assert!(
+            row,
+            "docs/spec-corrections.md has no row for {op} {status} `{name}`"
+        );
     }
 }

@@ -16,8 +16,7 @@ fn check(rel: &str) -> usize {
         std::fs::read_to_string(root.join(name)).map_err(|e| e.to_string())
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    let generated =
-        generate(&source, &Options::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let generated = generate(&source, &Options::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
     if let Err(e) = Spec::parse(&generated.mock_data) {
         panic!("{rel}: the engine rejects the mock data: {e}");
     }

@@ -356,7 +356,12 @@ async fn a_note_author_avatar_decodes_and_a_decode_error_names_its_path() {
     let author = notes.data[1].author.as_ref().expect("an author");
     let image = author.avatar.as_ref().and_then(|a| a.image_url.as_deref());
     assert_eq!(image, Some("https://example.org/a.png"));
-    assert!(notes.data[0].author.as_ref().is_some_and(|a| a.avatar.is_none()));
+    assert!(
+        notes.data[0]
+            .author
+            .as_ref()
+            .is_some_and(|a| a.avatar.is_none())
+    );
 
     // The shape the old description promised, a string, is where decoding now stops.
     let wrong = json!({"type": "list", "data": [note("1", Value::Null), note("2", avatar),
@@ -366,11 +371,18 @@ async fn a_note_author_avatar_decodes_and_a_decode_error_names_its_path() {
     let err = client.list_notes("c1", None, None).await.unwrap_err();
     let decode = err.decode().expect("a decode error");
     assert_eq!(decode.path, "data[2].author.avatar");
-    assert!(decode.message.starts_with("invalid type: string"), "{}", decode.message);
+    assert!(
+        decode.message.starts_with("invalid type: string"),
+        "{}",
+        decode.message
+    );
     assert_eq!(decode.body, serde_json::to_vec(&wrong).unwrap());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     let line = err.to_string();
-    assert!(line.contains("at data[2].author.avatar: invalid type: string"), "{line}");
+    assert!(
+        line.contains("at data[2].author.avatar: invalid type: string"),
+        "{line}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

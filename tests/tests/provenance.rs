@@ -207,10 +207,13 @@ impl ProseCollector {
                     let role = match (*role, k.as_str()) {
                         (Role::Data, _) => Role::Data,
                         (Role::Examples | Role::Names, _) => Role::Open,
-                        (Role::Open, "properties" | "patternProperties" | "$defs" | "definitions") => {
-                            Role::Names
+                        (
+                            Role::Open,
+                            "properties" | "patternProperties" | "$defs" | "definitions",
+                        ) => Role::Names,
+                        (Role::Open, "example" | "default" | "enum" | "const" | "value") => {
+                            Role::Data
                         }
-                        (Role::Open, "example" | "default" | "enum" | "const" | "value") => Role::Data,
                         (Role::Open, "examples") => Role::Examples,
                         (Role::Open, _) => Role::Open,
                     };
@@ -351,7 +354,8 @@ fn the_check_catches_a_pasted_sentence_and_spares_the_pages_and_examples() {
     // Example values are facts, whatever their keys; an example's summary is prose.
     let examples = "examples:\n  one:\n    summary: ok\n    value:\n      description: You can fetch the details of a single contact.\nexample:\n  description: You can fetch the details of a single contact.\n";
     assert!(runs.check(examples).is_empty());
-    let summary = "examples:\n  one:\n    summary: You can fetch the details of a single contact.\n";
+    let summary =
+        "examples:\n  one:\n    summary: You can fetch the details of a single contact.\n";
     assert_eq!(runs.check(summary).len(), 1);
     // A property named like a keyword of data is a name, and its schema's prose is checked.
     let property = "properties:\n  example:\n    description: You can fetch the details of a single contact.\n";

@@ -29,8 +29,10 @@ fn spec_has_the_documented_operations_servers_and_fields() {
     let out = generate_spec();
     // Every operation of Intercom's published 2.10 description, by its operationId.
     let published: serde_json::Value = serde_yaml_ng::from_str(
-        &std::fs::read_to_string(workspace_root().join("../shared/upstream/intercom-openapi-2.10.yaml"))
-            .expect("the published description is beside the repository"),
+        &std::fs::read_to_string(
+            workspace_root().join("../shared/upstream/intercom-openapi-2.10.yaml"),
+        )
+        .expect("the published description is beside the repository"),
     )
     .expect("the published description is YAML");
     let mut expected: Vec<&str> = published["paths"]

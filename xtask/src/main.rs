@@ -277,8 +277,11 @@ fn diff_api(args: &DiffApiArgs) -> Result<(), String> {
             .map_err(|e| format!("error: cannot read {}: {e}", path.display()))
     };
     let surface = |path: &Path| -> Result<Surface, String> {
-        let out = generate(&read_spec(Path::new(""), &path.display().to_string())?, &Options::default())
-            .map_err(|e| e.to_string())?;
+        let out = generate(
+            &read_spec(Path::new(""), &path.display().to_string())?,
+            &Options::default(),
+        )
+        .map_err(|e| e.to_string())?;
         Ok(out.surface)
     };
     let severity = match &args.severity {

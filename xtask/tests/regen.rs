@@ -35,7 +35,12 @@ fn copy_of_the_workspace() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let spec_files = std::fs::read_dir(root().join("spec"))
         .expect("spec/ is readable")
-        .map(|e| format!("spec/{}", e.expect("an entry").file_name().to_string_lossy()));
+        .map(|e| {
+            format!(
+                "spec/{}",
+                e.expect("an entry").file_name().to_string_lossy()
+            )
+        });
     for rel in spec_files.chain(FILES.iter().map(|f| f.to_string())) {
         let to = tmp.path().join(&rel);
         std::fs::create_dir_all(to.parent().expect("a parent")).expect("a folder");

@@ -100,7 +100,10 @@ fn example_references(examples: &Value, out: &mut Vec<String>) {
 
 /// Whether the members of a keyword's value are names rather than keywords.
 fn names_below(key: &str) -> bool {
-    matches!(key, "properties" | "patternProperties" | "$defs" | "definitions")
+    matches!(
+        key,
+        "properties" | "patternProperties" | "$defs" | "definitions"
+    )
 }
 
 /// A reference split into its file part (none for a reference within the same file) and its
@@ -147,7 +150,11 @@ fn resolve_name(base: &str, file: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("/");
-    Some(if absolute { format!("/{joined}") } else { joined })
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
 }
 
 /// Makes `doc` (the root file, parsed) one document with the other files of the spec, and keeps
@@ -169,14 +176,27 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
     };
     let targets = bundler.register()?;
     let (mut out, mut prov) = bundler.copy(&docs[0], 0, "", false)?;
-    for Target { file, from, kind, name } in targets {
+    for Target {
+        file,
+        from,
+        kind,
+        name,
+    } in targets
+    {
         let Some(target) = docs[file].pointer(&from) else {
             continue;
         };
         bundler.active.push((file, from.clone()));
         let (value, origin) = bundler.copy(target, file, &from, false)?;
         bundler.active.pop();
-        provenance::insert(&mut out, &mut prov, &["components", kind], &name, value, origin);
+        provenance::insert(
+            &mut out,
+            &mut prov,
+            &["components", kind],
+            &name,
+            value,
+            origin,
+        );
     }
     *doc = out;
     ctx.prov = Some(prov);
@@ -263,7 +283,11 @@ impl<'a> Bundler<'_, 'a, '_> {
                             ),
                         )?;
                     }
-                    let key = at.rsplit('/').next().map(unescape_token).unwrap_or_default();
+                    let key = at
+                        .rsplit('/')
+                        .next()
+                        .map(unescape_token)
+                        .unwrap_or_default();
                     taken.insert(at.clone());
                     self.registry.insert((file, from.clone()), at);
                     targets.push(Target {
@@ -419,14 +443,11 @@ impl<'a> Bundler<'_, 'a, '_> {
         }
         let here = join(pointer, "$ref");
         let Some(target) = self.target(file, reference) else {
-            if let Some(name) =
-                named_file.and_then(|f| resolve_name(self.source(file).name(), f))
-            {
-                let why = self
-                    .ctx
-                    .src
-                    .unreadable(&name)
-                    .map_or_else(|| "it is not one of the spec's files".to_string(), str::to_string);
+            if let Some(name) = named_file.and_then(|f| resolve_name(self.source(file).name(), f)) {
+                let why = self.ctx.src.unreadable(&name).map_or_else(
+                    || "it is not one of the spec's files".to_string(),
+                    str::to_string,
+                );
                 let source = self.source(file);
                 self.ctx
                     .warn_in(source, &here, format!("cannot read {name}: {why}"))?;
@@ -559,7 +580,10 @@ components:
             json!({"$ref": "#/components/schemas/thing"})
         );
         let thing = &doc["components"]["schemas"]["thing"];
-        assert_eq!(thing["properties"]["colour"], json!({"$ref": "#/components/schemas/named"}));
+        assert_eq!(
+            thing["properties"]["colour"],
+            json!({"$ref": "#/components/schemas/named"})
+        );
         assert_eq!(
             thing["properties"]["size"],
             json!({"$ref": "#/components/schemas/thing/properties/colour"})
@@ -607,13 +631,18 @@ components:
         assert_eq!(doc["components"]["schemas"]["thing"]["type"], "string");
         assert_eq!(doc["components"]["schemas"]["thing2"]["type"], "integer");
         assert_eq!(
-            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
             "#/components/schemas/thing2"
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(warnings[0].file, "a.yaml");
         assert_eq!(warnings[0].pointer, "/components/schemas/thing");
-        assert!(warnings[0].message.contains("#/components/schemas/thing2"), "{}", warnings[0]);
+        assert!(
+            warnings[0].message.contains("#/components/schemas/thing2"),
+            "{}",
+            warnings[0]
+        );
     }
 
     #[test]
@@ -636,13 +665,19 @@ components:
             ]
         );
         assert_eq!(doc["paths"]["/b"], json!({"$ref": "gone.yaml#/paths/~1b"}));
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0], json!({"$ref": "#/nowhere"}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0],
+            json!({"$ref": "#/nowhere"})
+        );
     }
 
     #[test]
     fn a_file_that_does_not_parse_is_an_error_located_in_it() {
-        let src = SpecSource::new("root.yaml", "openapi: 3.0.3\npaths:\n  /a:\n    $ref: 'a.yaml#/x'\n")
-            .with_file("a.yaml", "x: [\n");
+        let src = SpecSource::new(
+            "root.yaml",
+            "openapi: 3.0.3\npaths:\n  /a:\n    $ref: 'a.yaml#/x'\n",
+        )
+        .with_file("a.yaml", "x: [\n");
         let mut ctx = Ctx::new(&src, false);
         let mut doc = src.parse().expect("parses");
         let err = resolve(&mut ctx, &mut doc).expect_err("a.yaml is not YAML");
@@ -676,14 +711,38 @@ components:
 
     #[test]
     fn file_names_resolve_against_the_referring_file() {
-        assert_eq!(resolve_name("spec/root.yaml", "a.yaml").as_deref(), Some("spec/a.yaml"));
-        assert_eq!(resolve_name("spec/x/y.yaml", "../a.yaml").as_deref(), Some("spec/a.yaml"));
-        assert_eq!(resolve_name("spec/root.yaml", "./p/../q/b.json").as_deref(), Some("spec/q/b.json"));
-        assert_eq!(resolve_name("root.yaml", "../up.yaml").as_deref(), Some("../up.yaml"));
-        assert_eq!(resolve_name("/abs/root.yaml", "a.yaml").as_deref(), Some("/abs/a.yaml"));
-        assert_eq!(resolve_name("root.yaml", "/etc/a.yaml").as_deref(), Some("/etc/a.yaml"));
-        assert_eq!(resolve_name("root.yaml", "https://example.com/a.yaml"), None);
-        assert_eq!(split("a.yaml#/x~1y%7Bid%7D"), (Some("a.yaml"), "/x~1y{id}".to_string()));
+        assert_eq!(
+            resolve_name("spec/root.yaml", "a.yaml").as_deref(),
+            Some("spec/a.yaml")
+        );
+        assert_eq!(
+            resolve_name("spec/x/y.yaml", "../a.yaml").as_deref(),
+            Some("spec/a.yaml")
+        );
+        assert_eq!(
+            resolve_name("spec/root.yaml", "./p/../q/b.json").as_deref(),
+            Some("spec/q/b.json")
+        );
+        assert_eq!(
+            resolve_name("root.yaml", "../up.yaml").as_deref(),
+            Some("../up.yaml")
+        );
+        assert_eq!(
+            resolve_name("/abs/root.yaml", "a.yaml").as_deref(),
+            Some("/abs/a.yaml")
+        );
+        assert_eq!(
+            resolve_name("root.yaml", "/etc/a.yaml").as_deref(),
+            Some("/etc/a.yaml")
+        );
+        assert_eq!(
+            resolve_name("root.yaml", "https://example.com/a.yaml"),
+            None
+        );
+        assert_eq!(
+            split("a.yaml#/x~1y%7Bid%7D"),
+            (Some("a.yaml"), "/x~1y{id}".to_string())
+        );
         assert_eq!(split("#/components"), (None, "/components".to_string()));
         assert_eq!(split("b.yaml"), (Some("b.yaml"), String::new()));
     }
@@ -696,7 +755,9 @@ components:
             Ok(match name {
                 "root.yaml" => "paths: {$ref: 'a.yaml#/p'}\nx: {$ref: 'a.yaml#/q'}\n",
                 "a.yaml" => "p: {$ref: 'sub/b.yaml'}\nq: 1\n",
-                "sub/b.yaml" => "c: {$ref: '../a.yaml#/q'}\nd: {$ref: 'https://example.com/x.yaml'}\n",
+                "sub/b.yaml" => {
+                    "c: {$ref: '../a.yaml#/q'}\nd: {$ref: 'https://example.com/x.yaml'}\n"
+                }
                 _ => "",
             }
             .to_string())

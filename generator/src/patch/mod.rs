@@ -6,12 +6,11 @@
 mod overlay;
 mod overrides;
 
-
 use serde_json::Value;
 
 use crate::ctx::{Ctx, R};
-use crate::load::provenance::Prov;
 use crate::load::SpecSource;
+use crate::load::provenance::Prov;
 
 /// What a patch file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,10 +54,7 @@ pub(crate) fn apply_all(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         return Ok(());
     }
     let patches = ctx.patches;
-    let mut prov = ctx
-        .prov
-        .take()
-        .unwrap_or_else(|| Prov::of(doc, 0, ""));
+    let mut prov = ctx.prov.take().unwrap_or_else(|| Prov::of(doc, 0, ""));
     for (i, patch) in patches.iter().enumerate() {
         let file = ctx.patch_file(i);
         match patch.kind {

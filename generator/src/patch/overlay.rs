@@ -13,10 +13,10 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use crate::load::provenance::{self, Prov};
 use crate::ctx::{Ctx, R};
 use crate::diag::Severity;
 use crate::load::SpecSource;
+use crate::load::provenance::{self, Prov};
 
 /// One checked action.
 struct Action<'a> {

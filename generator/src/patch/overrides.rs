@@ -4,10 +4,10 @@
 
 use serde_json::Value;
 
-use crate::load::provenance::{self, Prov};
 use crate::ctx::R;
 use crate::diag::Severity;
 use crate::load::SpecSource;
+use crate::load::provenance::{self, Prov};
 
 /// Merges the override file in `source` (file number `file`) into `doc`, keeping `prov` in step.
 pub(crate) fn apply(file: usize, source: &SpecSource, doc: &mut Value, prov: &mut Prov) -> R<()> {
