@@ -1,6 +1,7 @@
 //! The subcommands generated from the operation table: one per operation of the spec, walking
-//! every page with `--all` in each pagination style, POSTs that are not repeated after a 5xx,
-//! and path ids that cannot be one segment.
+//! every page with `--all` in each pagination style (contacts and conversations by a cursor in
+//! the query and in the body, notes by page number, the companies' scroll), POSTs that are not
+//! repeated after a 5xx, and path ids that cannot be one segment.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -291,6 +292,145 @@ async fn list_notes_all_walks_page_numbers_to_an_empty_page() {
     // Pages 1 to 3 hold items; page 4 is empty and ends the walk.
     let expected: Vec<Option<String>> = (1..=4).map(|n| Some(n.to_string())).collect();
     assert_eq!(pages, expected);
+}
+
+/// A page of conversations after the cursor `after` (the id of the last one sent), under the
+/// `conversations` member as Intercom sends them.
+fn conversations_after(after: Option<&str>, size: usize) -> Value {
+    let mut page = page_after(after, size);
+    let items = page["data"].take();
+    page["type"] = json!("conversation.list");
+    page["conversations"] = items;
+    page.as_object_mut().map(|p| p.remove("data"));
+    page
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_conversations_all_walks_the_cursor_in_the_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/conversations"))
+        .respond_with(|req: &Request| {
+            let size = query(req, "per_page")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(20);
+            let after = query(req, "starting_after");
+            ResponseTemplate::new(200).set_body_json(conversations_after(after.as_deref(), size))
+        })
+        .mount(&server)
+        .await;
+
+    let run = intercom(
+        &server.uri(),
+        0,
+        &["list-conversations", "--per-page", "3", "--all"],
+    )
+    .await;
+
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert_eq!(ids(&run.stdout), expected_ids());
+    let cursors: Vec<Option<String>> = requests(&server)
+        .await
+        .iter()
+        .map(|r| query(r, "starting_after"))
+        .collect();
+    assert_eq!(cursors, [None, Some("c3".into()), Some("c6".into())]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_conversations_all_walks_the_cursor_in_the_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/conversations/search"))
+        .respond_with(|req: &Request| {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let size = body
+                .pointer("/pagination/per_page")
+                .and_then(Value::as_u64)
+                .map_or(20, |n| n as usize);
+            let after = body
+                .pointer("/pagination/starting_after")
+                .and_then(Value::as_str);
+            ResponseTemplate::new(200).set_body_json(conversations_after(after, size))
+        })
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let q = dir.path().join("q.json");
+    let query_body = json!({"query": {"operator": "AND", "value": [
+        {"field": "open", "operator": "=", "value": true},
+        {"field": "updated_at", "operator": ">", "value": 1_700_000_000}
+    ]}});
+    std::fs::write(&q, query_body.to_string()).expect("q.json is written");
+
+    let q = q.to_str().expect("a UTF-8 path");
+    let run = intercom(
+        &server.uri(),
+        0,
+        &[
+            "search-conversations",
+            "--json-body",
+            q,
+            "--per-page",
+            "3",
+            "--all",
+        ],
+    )
+    .await;
+
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert_eq!(ids(&run.stdout), expected_ids());
+    let mut cursors = Vec::new();
+    for r in requests(&server).await {
+        let body: Value = serde_json::from_slice(&r.body).expect("a JSON body");
+        assert_eq!(body["query"], query_body["query"]);
+        assert_eq!(body["pagination"]["per_page"], 3);
+        cursors.push(body["pagination"].get("starting_after").cloned());
+    }
+    assert_eq!(cursors, [None, Some(json!("c3")), Some(json!("c6"))]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scroll_over_all_companies_all_sends_back_each_scroll_param_until_an_empty_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/companies/scroll"))
+        .respond_with(|req: &Request| {
+            // Each page has a scroll value of its own: `s1` after the first, `s2` after the
+            // second, …; the page after the last company is empty.
+            let sent = query(req, "scroll_param");
+            let index: usize = sent.as_deref().map_or(0, |s| s[1..].parse().unwrap_or(0));
+            let from = index * PAGE;
+            let data: Vec<Value> = (from + 1..=(from + PAGE).min(CONTACTS))
+                .map(|n| json!({"type": "company", "id": format!("c{n}")}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({
+                "type": "list", "data": data, "pages": null,
+                "scroll_param": format!("s{}", index + 1)
+            }))
+        })
+        .mount(&server)
+        .await;
+
+    let run = intercom(&server.uri(), 0, &["scroll-over-all-companies", "--all"]).await;
+
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert_eq!(ids(&run.stdout), expected_ids());
+    let sent: Vec<Option<String>> = requests(&server)
+        .await
+        .iter()
+        .map(|r| query(r, "scroll_param"))
+        .collect();
+    // Pages 1 to 3 hold companies; the fourth is empty and ends the walk.
+    assert_eq!(
+        sent,
+        [
+            None,
+            Some("s1".into()),
+            Some("s2".into()),
+            Some("s3".into())
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -41,6 +41,7 @@ mod generated;
 
 pub use generated::*;
 
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 pub mod search;
 
 #[cfg(feature = "webhooks")]

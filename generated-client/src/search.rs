@@ -1,6 +1,8 @@
 //! A typed builder for Intercom's search query, which refuses before sending what the API
 //! documents that it rejects: groups nested more than two levels deep, and more than 15 filters
-//! in one group.
+//! in one group. The searches of contacts, conversations and tickets take the same query:
+//! [`Query::into_request`] makes the body of `search_contacts`, [`Query::into_search`] that of
+//! `search_conversations` and `search_tickets`.
 //!
 //! ```
 //! use intercom_client::search::{Query, field};
@@ -17,9 +19,11 @@
 
 use serde_json::{Value, json};
 
-use crate::types::{
-    SearchContactsRequest, SearchFilter, SearchGroup, SearchGroupOperator, SearchQuery,
-};
+#[cfg(feature = "contacts")]
+use crate::types::SearchContactsRequest;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+use crate::types::SearchRequest;
+use crate::types::{SearchFilter, SearchGroup, SearchGroupOperator, SearchQuery};
 
 /// The most levels of groups the API accepts.
 pub const MAX_DEPTH: usize = 2;
@@ -75,7 +79,8 @@ impl Operator {
 pub enum Query {
     /// Compares one field with a value.
     Filter {
-        /// The contact field, such as `email` or `custom_attributes.plan`.
+        /// The field of the objects searched, such as `email`, `state` or
+        /// `custom_attributes.plan`.
         field: String,
         /// How it is compared.
         operator: Operator,
@@ -250,11 +255,24 @@ impl Query {
         }
     }
 
-    /// A search request for this query, once it passes [`check`](Self::check); page through
+    /// A search of contacts for this query, once it passes [`check`](Self::check); page through
     /// its results with `Client::search_contacts_stream`.
+    #[cfg(feature = "contacts")]
     pub fn into_request(self) -> Result<SearchContactsRequest, SearchError> {
         self.check()?;
         Ok(SearchContactsRequest {
+            pagination: None,
+            query: self.into_typed(),
+        })
+    }
+
+    /// A search of conversations or tickets for this query, once it passes
+    /// [`check`](Self::check); page through its results with
+    /// `Client::search_conversations_stream` or `Client::search_tickets_stream`.
+    #[cfg(any(feature = "conversations", feature = "tickets"))]
+    pub fn into_search(self) -> Result<SearchRequest, SearchError> {
+        self.check()?;
+        Ok(SearchRequest {
             pagination: None,
             query: self.into_typed(),
         })
@@ -369,5 +387,21 @@ mod tests {
             sent["query"],
             json!({"field": "email", "operator": "=", "value": "a@b.c"})
         );
+    }
+
+    #[test]
+    fn the_same_query_searches_conversations_and_tickets() {
+        let query = Query::and([
+            field("state").eq("open"),
+            field("updated_at").gt(1_700_000_000),
+        ]);
+        let request = query.clone().into_search().unwrap();
+        assert_eq!(request.pagination, None);
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            json!({"query": query.to_json()})
+        );
+        let deep = Query::and([Query::or([Query::and([field("a").eq(1)])])]);
+        assert!(deep.into_search().is_err());
     }
 }

@@ -14,8 +14,11 @@ use crate::pagination::Pagination;
 /// Every item of the generated module but the `types` module.
 /// With `per_tag`, each operation's methods are behind its tags' Cargo features.
 pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation], per_tag: bool) -> Vec<Item> {
+    // With every resource's feature off, no method is left to use the request types.
+    let unused = per_tag.then(|| quote!(#[allow(unused_imports)]));
     let mut items: Vec<Item> = vec![
         parse_quote!(
+            #unused
             use ::intercom_runtime::{Method, Request, Runtime};
         ),
         parse_quote!(

@@ -1,7 +1,9 @@
 //! Pagination against a local server, in the styles Intercom uses: a cursor in the query
 //! (`list_contacts_stream`), a cursor in the JSON body (`search_contacts_stream`) and page
 //! numbers (`list_notes_stream`); starting from a saved cursor, a cursor repeated by the server,
-//! an error on page 2, and every item exactly once and in order whatever the page size.
+//! an error on page 2, and every item exactly once and in order whatever the page size. Then one
+//! operation of another resource per style: conversations by a cursor in the query, tickets
+//! searched with the cursor in the body, articles by page number, and the companies' scroll.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -259,4 +261,165 @@ proptest::proptest! {
             assert_eq!(requests, total.div_ceil(size).max(1));
         });
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other resources, one operation per style: items under their own key, the cursor or page
+// number where each operation takes it, and the scroll's changing value.
+
+/// The first item of the first response example of operation `id` in our spec, at `items`,
+/// with its `id` set to `new_id`.
+fn spec_item(id: &str, items: &str, new_id: &str) -> Value {
+    let spec = intercom_tests::spec_document();
+    let op = spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
+        .find(|op| op["operationId"] == id)
+        .unwrap_or_else(|| panic!("no operation {id}"));
+    let examples = &op["responses"]["200"]["content"]["application/json"]["examples"];
+    let page = examples
+        .as_object()
+        .and_then(|e| e.values().next())
+        .expect("an example");
+    let mut item = page["value"][items][0].clone();
+    item["id"] = json!(new_id);
+    item
+}
+
+/// The requests a scripted server received, in order.
+type Seen = Arc<Mutex<Vec<Request>>>;
+
+/// Serves `pages` in order (the last one again after them) and records each request.
+async fn scripted(pages: Vec<Value>) -> (MockServer, Seen) {
+    let server = MockServer::start().await;
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    Mock::given(any())
+        .respond_with(move |req: &Request| {
+            let mut log = log.lock().unwrap();
+            log.push(req.clone());
+            let page = pages[(log.len() - 1).min(pages.len() - 1)].clone();
+            ResponseTemplate::new(200).set_body_json(page)
+        })
+        .mount(&server)
+        .await;
+    (server, seen)
+}
+
+async fn collect<T, S>(stream: S) -> Vec<T>
+where
+    S: futures_util::Stream<Item = Result<T, Error>>,
+{
+    let mut out = Vec::new();
+    let mut stream = std::pin::pin!(stream);
+    while let Some(item) = stream.next().await {
+        out.push(item.expect("every page decodes"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn conversations_are_listed_by_a_cursor_in_the_query() {
+    let conversation = |id: &str| spec_item("listConversations", "conversations", id);
+    let (server, seen) = scripted(vec![
+        json!({"type": "conversation.list", "conversations": [conversation("1"), conversation("2")],
+               "pages": {"type": "pages", "page": 1, "per_page": 2, "total_pages": 2,
+                         "next": {"page": 2, "starting_after": "WzE3MTcsMl0="}}}),
+        json!({"type": "conversation.list", "conversations": [conversation("3")],
+               "pages": {"type": "pages", "page": 2, "per_page": 2, "total_pages": 2}}),
+    ])
+    .await;
+    let client = client(&server);
+    let items = collect(client.list_conversations_stream(PageOptions::new().page_size(2))).await;
+    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(query(&seen[0], "starting_after"), None);
+    assert_eq!(
+        query(&seen[1], "starting_after").as_deref(),
+        Some("WzE3MTcsMl0=")
+    );
+    assert_eq!(query(&seen[1], "per_page").as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn tickets_are_searched_with_the_cursor_in_the_body() {
+    let ticket = |id: &str| {
+        json!({"type": "ticket", "id": id, "ticket_id": id, "ticket_attributes": {},
+                                    "ticket_state": "submitted", "category": "Customer",
+                                    "contacts": {"type": "contact.list", "contacts": []}})
+    };
+    let (server, seen) = scripted(vec![
+        json!({"type": "ticket.list", "tickets": [ticket("1")], "total_count": 2,
+               "pages": {"type": "pages", "page": 1, "per_page": 1, "total_pages": 2,
+                         "next": {"page": 2, "starting_after": "b2Zmc2V0OjE="}}}),
+        json!({"type": "ticket.list", "tickets": [ticket("2")], "total_count": 2,
+               "pages": {"type": "pages", "page": 2, "per_page": 1, "total_pages": 2}}),
+    ])
+    .await;
+    let client = client(&server);
+    let search = intercom_client::search::field("ticket_state")
+        .eq("submitted")
+        .into_search()
+        .unwrap();
+    let items =
+        collect(client.search_tickets_stream(&search, PageOptions::new().page_size(1))).await;
+    let ids: Vec<&str> = items.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2"]);
+    let seen = seen.lock().unwrap();
+    let bodies: Vec<Value> = seen
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(bodies[0]["pagination"], json!({"per_page": 1}));
+    assert_eq!(
+        bodies[1]["pagination"],
+        json!({"per_page": 1, "starting_after": "b2Zmc2V0OjE="})
+    );
+    assert_eq!(
+        bodies[1]["query"],
+        json!({"field": "ticket_state", "operator": "=", "value": "submitted"})
+    );
+}
+
+#[tokio::test]
+async fn articles_are_listed_by_page_number_up_to_the_total() {
+    let article = |id: &str| spec_item("listArticles", "data", id);
+    let page = |n: u64, ids: &[&str]| {
+        json!({"type": "list", "total_count": 3, "data": ids.iter().map(|i| article(i)).collect::<Vec<_>>(),
+               "pages": {"type": "pages", "page": n, "per_page": 2, "total_pages": 2}})
+    };
+    let (server, seen) = scripted(vec![page(1, &["a", "b"]), page(2, &["c"])]).await;
+    let client = client(&server);
+    let items = collect(client.list_articles_stream(PageOptions::new().page_size(2))).await;
+    let ids: Vec<&str> = items.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "no request past the last page");
+    let pages: Vec<Option<String>> = seen.iter().map(|r| query(r, "page")).collect();
+    assert_eq!(pages, [Some("1".to_string()), Some("2".to_string())]);
+}
+
+#[tokio::test]
+async fn companies_are_scrolled_sending_back_each_pages_scroll_param_until_an_empty_page() {
+    let company = |id: &str| json!({"type": "company", "id": id});
+    let (server, seen) = scripted(vec![
+        json!({"type": "list", "data": [company("1"), company("2")], "scroll_param": "s1", "pages": null}),
+        json!({"type": "list", "data": [company("3")], "scroll_param": "s2", "pages": null}),
+        json!({"type": "list", "data": [], "scroll_param": "s3", "pages": null}),
+    ])
+    .await;
+    let client = client(&server);
+    let items = collect(client.scroll_over_all_companies_stream(PageOptions::new())).await;
+    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    let seen = seen.lock().unwrap();
+    let params: Vec<Option<String>> = seen.iter().map(|r| query(r, "scroll_param")).collect();
+    assert_eq!(
+        params,
+        [None, Some("s1".to_string()), Some("s2".to_string())]
+    );
 }

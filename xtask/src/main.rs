@@ -4,6 +4,7 @@ mod bench;
 mod corpus;
 mod files;
 mod generate;
+mod manifest;
 mod paths;
 
 use std::path::{Path, PathBuf};
@@ -216,7 +217,12 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let generated_rel = Paths::GENERATED;
     let surface = Paths::SURFACE;
     let source = read_spec(paths.root(), spec)?;
-    let generated = generate(&source, &Options::default())
+    // Each resource of the client is a Cargo feature (`contacts`, `conversations`, …).
+    let options = Options {
+        features_per_tag: true,
+        ..Options::default()
+    };
+    let generated = generate(&source, &options)
         .map_err(|e| format!("{e}\nerror: generation failed; no file was changed"))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
@@ -225,6 +231,10 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let report = diff(&Surface::parse(&reviewed), &generated.surface);
     eprintln!("API change against {surface}:\n{}", report.to_markdown());
     let mode = if check { Mode::Check } else { Mode::Write };
+    let manifest_now = std::fs::read_to_string(paths.root().join(Paths::CLIENT_MANIFEST))
+        .map_err(|e| format!("error: cannot read {}: {e}", Paths::CLIENT_MANIFEST))?;
+    let manifest =
+        manifest::with_features(Paths::CLIENT_MANIFEST, &manifest_now, &generated.features)?;
     let wire = wire_test_file(
         &generated,
         "intercom_client",
@@ -237,6 +247,7 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
         (Paths::MOCK_MODULE, &generated.mock_source),
         (Paths::MOCK_DATA, &generated.mock_data),
         (Paths::WIRE_TEST, &wire),
+        (Paths::CLIENT_MANIFEST, &manifest),
     ] {
         let stale = ensure_file_contents(paths.root(), rel, contents, mode)?;
         match (mode, stale) {

@@ -20,6 +20,8 @@ impl Paths {
     pub const MOCK_MODULE: &str = "generated-client/src/generated_mock.rs";
     /// The checked-in data of the client's mock server, beside the generated code.
     pub const MOCK_DATA: &str = "generated-client/src/mock_spec.json";
+    /// The client crate's manifest, whose features by resource `regen` keeps in step.
+    pub const CLIENT_MANIFEST: &str = "generated-client/Cargo.toml";
     /// The checked-in wire test of the client: every operation against a local server.
     pub const WIRE_TEST: &str = "generated-client/tests/wire/generated.rs";
     /// The checked-in operation table of the `intercom` command, generated with the client.
