@@ -9,8 +9,29 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value, json};
 
-/// The seed spec the checked-in client is generated from, relative to the workspace root.
+/// The root file of the spec the checked-in client is generated from, relative to the
+/// workspace root; its other files are beside it.
 pub const SPEC: &str = "spec/intercom-2.10.yaml";
+
+/// The file of the spec that holds the contacts' operations.
+pub const CONTACTS_SPEC: &str = "spec/contacts.yaml";
+
+/// The files of the spec the checked-in client is generated from, by their names relative to
+/// the workspace root: the root file and every file beside it.
+pub fn spec_files() -> std::collections::BTreeMap<String, String> {
+    let dir = workspace_root().join("spec");
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| {
+            let name = format!(
+                "spec/{}",
+                e.expect("an entry").file_name().to_string_lossy()
+            );
+            let text = read_workspace_file(&name);
+            (name, text)
+        })
+        .collect()
+}
 
 /// Intercom's published spec, relative to the workspace root.
 pub const UPSTREAM_SPEC: &str = "../shared/upstream/intercom-openapi-2.10.yaml";
@@ -30,9 +51,10 @@ pub fn read_workspace_file(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The `successful` example of `GET /contacts/{id}` in the seed spec: the contact the API
+/// The `successful` example of `GET /contacts/{id}` in the spec: the contact the API
 /// documentation shows, 52 fields, most of them null.
 pub fn example_contact() -> Value {
+    const SPEC: &str = CONTACTS_SPEC;
     let text = read_workspace_file(SPEC);
     let spec: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{SPEC} is not YAML: {e}"));

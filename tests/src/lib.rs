@@ -27,6 +27,15 @@ pub fn spec_source() -> intercom_generator::SpecSource {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The options `cargo xtask regen` generates the checked-in client with: a Cargo feature per
+/// resource.
+pub fn regen_options() -> intercom_generator::Options {
+    intercom_generator::Options {
+        features_per_tag: true,
+        ..intercom_generator::Options::default()
+    }
+}
+
 /// The project's spec as one document, its files' references made references within it.
 pub fn spec_document() -> serde_json::Value {
     intercom_generator::patch(&spec_source(), &[], &intercom_generator::Options::default())

@@ -2,7 +2,7 @@
 //! client, the generated code of one-construct fixture specs, and what a version bump changes.
 
 use intercom_generator::{Options, SpecSource, generate};
-use intercom_tests::{SPEC, spec_document, spec_source, workspace_root};
+use intercom_tests::{SPEC, regen_options, spec_document, spec_source, workspace_root};
 
 fn generate_named(name: &str, text: &str) -> intercom_generator::Generated {
     generate(&SpecSource::new(name, text), &Options::default()).unwrap_or_else(|e| panic!("{e}"))
@@ -10,7 +10,7 @@ fn generate_named(name: &str, text: &str) -> intercom_generator::Generated {
 
 /// The client generated from the project's spec, as `cargo xtask regen` generates it.
 fn generate_spec() -> intercom_generator::Generated {
-    generate(&spec_source(), &Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    generate(&spec_source(), &regen_options()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -24,7 +24,7 @@ const TARGETS: [(&str, f64); 6] = [
     ("decode_ratio_example", 1.05),
     ("request_ratio_1", 1.02),
     ("request_ratio_64", 1.02),
-    ("gen_seed_ms", 50.0),
+    ("gen_ours_ms", 1000.0),
     ("gen_full_ms", 1000.0),
 ];
 
@@ -298,11 +298,11 @@ fn table(f: &Map<String, Value>) -> String {
         }
     }
     rows.push([
-        "generate from the seed spec (in-process)".into(),
-        show("gen_seed_ms", "ms"),
+        "generate from our spec, every file (in-process)".into(),
+        show("gen_ours_ms", "ms"),
         "–".into(),
         String::new(),
-        target("gen_seed_ms"),
+        target("gen_ours_ms"),
     ]);
     rows.push([
         "generate from Intercom's published spec (in-process)".into(),
@@ -367,12 +367,12 @@ mod tests {
 
     #[test]
     fn table_marks_missed_targets() {
-        let figures = json!({"decode_ratio": 1.2, "gen_seed_ms": 5.0});
+        let figures = json!({"decode_ratio": 1.2, "gen_ours_ms": 5.0});
         let Value::Object(f) = figures else {
             unreachable!()
         };
         let out = table(&f);
         assert!(out.contains("≤ 1.05 — **missed**"), "{out}");
-        assert!(out.contains("| 5 ms | – |  | ≤ 50 — met |"), "{out}");
+        assert!(out.contains("| 5 ms | – |  | ≤ 1000 — met |"), "{out}");
     }
 }

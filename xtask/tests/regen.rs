@@ -11,13 +11,14 @@ use std::time::Duration;
 
 /// The files `regen` writes and the reviewed surface it reads, relative to the workspace root;
 /// it also reads every file of `spec/`.
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "generated-client/tests/wire/generated.rs",
     "generated-client/src/generated.rs",
     "cli/src/operations.rs",
     "generated-client/src/generated_mock.rs",
     "generated-client/src/mock_spec.json",
     "tests/tests/snapshots/surface__surface.snap",
+    "generated-client/Cargo.toml",
 ];
 
 /// The spec's root file.
