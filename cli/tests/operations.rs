@@ -196,12 +196,13 @@ async fn list_contacts_all_walks_the_cursor_in_the_query() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn search_contacts_all_walks_the_cursor_in_the_body() {
+/// A server for the search at `at` that reads the cursor and page size from the body's
+/// `pagination` and answers with `page(cursor, size)`.
+async fn body_cursor_server(at: &str, page: fn(Option<&str>, usize) -> Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/contacts/search"))
-        .respond_with(|req: &Request| {
+        .and(path(at))
+        .respond_with(move |req: &Request| {
             let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
             let size = body
                 .pointer("/pagination/per_page")
@@ -210,10 +211,16 @@ async fn search_contacts_all_walks_the_cursor_in_the_body() {
             let after = body
                 .pointer("/pagination/starting_after")
                 .and_then(Value::as_str);
-            ResponseTemplate::new(200).set_body_json(page_after(after, size))
+            ResponseTemplate::new(200).set_body_json(page(after, size))
         })
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_contacts_all_walks_the_cursor_in_the_body() {
+    let server = body_cursor_server("/contacts/search", page_after).await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let q = dir.path().join("q.json");
     let query_body = json!({"query": {"field": "role", "operator": "=", "value": "user"}});
@@ -339,22 +346,7 @@ async fn list_conversations_all_walks_the_cursor_in_the_query() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_conversations_all_walks_the_cursor_in_the_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/conversations/search"))
-        .respond_with(|req: &Request| {
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
-            let size = body
-                .pointer("/pagination/per_page")
-                .and_then(Value::as_u64)
-                .map_or(20, |n| n as usize);
-            let after = body
-                .pointer("/pagination/starting_after")
-                .and_then(Value::as_str);
-            ResponseTemplate::new(200).set_body_json(conversations_after(after, size))
-        })
-        .mount(&server)
-        .await;
+    let server = body_cursor_server("/conversations/search", conversations_after).await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let q = dir.path().join("q.json");
     let query_body = json!({"query": {"operator": "AND", "value": [

@@ -43,6 +43,17 @@ pub fn spec_document() -> serde_json::Value {
         .document
 }
 
+/// The operation `id` (an operationId) of the spec document `spec`.
+pub fn operation<'a>(spec: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
+        .find(|op| op["operationId"] == id)
+        .unwrap_or_else(|| panic!("no operation {id} in the spec"))
+}
+
 /// The operations of the project's spec tagged with one of `tags`, with the components they
 /// reach and no others: a smaller spec for tests that generate it many times.
 pub fn spec_document_for(tags: &[&str]) -> serde_json::Value {

@@ -271,13 +271,7 @@ proptest::proptest! {
 /// with its `id` set to `new_id`.
 fn spec_item(id: &str, items: &str, new_id: &str) -> Value {
     let spec = intercom_tests::spec_document();
-    let op = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.values())
-        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
-        .find(|op| op["operationId"] == id)
-        .unwrap_or_else(|| panic!("no operation {id}"));
+    let op = intercom_tests::operation(&spec, id);
     let examples = &op["responses"]["200"]["content"]["application/json"]["examples"];
     let page = examples
         .as_object()

@@ -9,13 +9,7 @@ use serde_json::{Value, json};
 
 /// The first response example of the operation `id` in our spec.
 fn example(spec: &Value, id: &str) -> Value {
-    let op = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.values())
-        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
-        .find(|op| op["operationId"] == id)
-        .unwrap_or_else(|| panic!("no operation {id}"));
+    let op = intercom_tests::operation(spec, id);
     let json = &op["responses"]["200"]["content"]["application/json"];
     json["examples"]
         .as_object()

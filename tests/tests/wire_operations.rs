@@ -22,13 +22,7 @@ impl Spec {
     }
 
     fn operation(&self, id: &str) -> &Value {
-        self.0["paths"]
-            .as_object()
-            .into_iter()
-            .flat_map(|paths| paths.values())
-            .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
-            .find(|op| op["operationId"] == id)
-            .unwrap_or_else(|| panic!("no operation {id} in the spec"))
+        intercom_tests::operation(&self.0, id)
     }
 
     fn example(content: &Value) -> Option<Value> {
