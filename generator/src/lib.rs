@@ -6,54 +6,33 @@
 //! The generator reads nothing but the text it is given and writes no files: callers (the
 //! `xtask` crate, tests) decide where the output goes.
 
-mod api_diff;
-mod builders;
-mod cli_table;
-mod collisions;
-mod ctx;
-mod diag;
+mod base;
 mod emit;
-mod examples;
-mod facts;
-mod features;
-mod fixed;
-mod json_schema;
 mod load;
-mod local_refs;
-mod mock;
 pub mod model;
-mod multipart;
-mod naming;
-mod operations;
-mod origins;
-pub mod pagination;
-mod patch;
-mod pointer;
-mod prepare;
-mod print;
-mod progen;
-mod schemas;
-mod skip;
-mod standalone;
+mod passes;
 mod surface;
-mod syn_util;
-mod tagged;
 mod types;
-mod unwrap;
-mod wire_test;
 
-pub use api_diff::{
+pub use base::diag::{Diagnostic, LineCol, Severity};
+pub use base::pointer::escape_token;
+pub use emit::standalone::{crate_files, wire_test_file};
+pub use emit::wire_test::WireTest;
+pub use load::SpecSource;
+pub use load::patch::{Patch, PatchKind};
+pub use model::pagination;
+pub use passes::facts::{ApiFacts, Server};
+pub use passes::tagged_unions::TaggedUnion;
+pub use surface::diff::{
     AcceptEntry, AcceptList, ApiDiff, Change, Check, Impact, SeverityOverrides, diff,
 };
-pub use diag::{Diagnostic, LineCol, Severity};
-pub use facts::{ApiFacts, Server};
-pub use load::SpecSource;
-pub use patch::{Patch, PatchKind};
-pub use pointer::escape_token;
-pub use standalone::{crate_files, wire_test_file};
 pub use surface::{Origin, Surface};
-pub use tagged::TaggedUnion;
-pub use wire_test::WireTest;
+
+use base::{pointer, syn_util};
+use emit::{cli_table, client, features, mock_server, print, wire_test};
+use load::{context, patch};
+use passes::{collisions, schemas, skip};
+use types::{builders, engine};
 
 /// How to generate.
 #[derive(Clone, Debug)]
@@ -110,9 +89,9 @@ pub struct Generated {
 
 impl Generated {
     /// The name of the `mock` module's file, in the folder of the generated module.
-    pub const MOCK_MODULE_FILE: &'static str = mock::MODULE_FILE;
+    pub const MOCK_MODULE_FILE: &'static str = mock_server::MODULE_FILE;
     /// The name of the mock server's data file, in the folder of the generated module.
-    pub const MOCK_DATA_FILE: &'static str = mock::DATA_FILE;
+    pub const MOCK_DATA_FILE: &'static str = mock_server::DATA_FILE;
 }
 
 /// Generation failed; `diagnostics` holds the error last, after any warnings before it.
@@ -151,7 +130,7 @@ pub fn generate_patched(
 ) -> Result<Generated, GenerateError> {
     let mut renames = Vec::new();
     let (result, warnings) = loop {
-        let mut ctx = ctx::Ctx::new(src, options.strict);
+        let mut ctx = context::Ctx::new(src, options.strict);
         ctx.patches = patches;
         ctx.renames = renames.clone();
         let result = run(&mut ctx, options);
@@ -219,7 +198,7 @@ pub fn patch(
     patches: &[Patch],
     options: &Options,
 ) -> Result<Patched, GenerateError> {
-    let mut ctx = ctx::Ctx::new(src, options.strict);
+    let mut ctx = context::Ctx::new(src, options.strict);
     ctx.patches = patches;
     let result = src.parse().and_then(|mut doc| {
         load::bundle::resolve(&mut ctx, &mut doc)?;
@@ -247,7 +226,7 @@ struct Output {
     wire_test: WireTest,
 }
 
-fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
+fn run(ctx: &mut context::Ctx<'_>, options: &Options) -> context::R<Output> {
     let mut doc = ctx.src.parse()?;
     load::bundle::resolve(ctx, &mut doc)?;
     patch::apply_all(ctx, &mut doc)?;
@@ -258,24 +237,24 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     // out of parameter lists.
     let raw = doc.clone();
     collisions::rename_components(ctx, &mut doc)?;
-    let mut facts = prepare::prepare(ctx, &mut doc)?;
+    let mut facts = passes::prepare(ctx, &mut doc)?;
     // An operation progenitor fails on is left out, and the rest generated again; each round
     // leaves out at least one operation, so the loop ends.
     let (tokens, enum_fixes) = loop {
         let (mut for_types, fixes) = collisions::for_type_generator(&doc);
-        progen::without_multipart_bodies(&mut for_types);
-        progen::without_default_beside_success(&mut for_types);
-        progen::without_patterns(&mut for_types);
-        let spec = progen::typed_spec(ctx, for_types)?;
-        match progen::run_progenitor(ctx, &spec) {
+        engine::without_multipart_bodies(&mut for_types);
+        engine::without_default_beside_success(&mut for_types);
+        engine::without_patterns(&mut for_types);
+        let spec = engine::typed_spec(ctx, for_types)?;
+        match engine::run_progenitor(ctx, &spec) {
             Ok(tokens) => break (tokens, fixes),
-            Err(progen::Failure::Whole(err)) => return Err(err),
-            Err(progen::Failure::Schemas(bad)) => {
+            Err(engine::Failure::Whole(err)) => return Err(err),
+            Err(engine::Failure::Schemas(bad)) => {
                 for (name, reason) in bad {
                     schemas::make_free_form(ctx, &mut doc, &name, &reason)?;
                 }
             }
-            Err(progen::Failure::Operations(culprits)) => {
+            Err(engine::Failure::Operations(culprits)) => {
                 for (op, reason) in culprits {
                     skip::drop_operation(ctx, &mut doc, &op, &op, &reason)?;
                     facts.operations.retain(|_, at| *at != op);
@@ -290,7 +269,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         )
     })?;
     let operations = model::operations(ctx, &doc, &facts.operations, &progenitor)?;
-    let mut types = progen::types_module(progenitor)
+    let mut types = engine::types_module(progenitor)
         .ok_or_else(|| ctx.error("", "internal error: progenitor produced no `types` module"))?;
     let request_roots = operations
         .iter()
@@ -318,7 +297,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
             features::gate_types(items, &operations);
         }
     }
-    let mut file = print::file_of(emit::client_items(
+    let mut file = print::file_of(client::client_items(
         &facts,
         &operations,
         options.features_per_tag,
@@ -326,7 +305,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     file.items.push(syn::Item::Mod(types));
     print::normalize_docs(&mut file);
     let mut surface = Surface::of(&file, &facts);
-    origins::attach(
+    surface::origins::attach(
         &mut surface,
         &|p| ctx.origin(p),
         &raw,
@@ -368,8 +347,8 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
     );
     let cli_source = cli_table::source(&doc, &facts, &operations, &cli_header);
     // After the surface: the mock module is a test aid behind a feature, not the client's API.
-    file.items.push(mock::declaration());
-    let mut mock_file = print::file_of(mock::items(&operations));
+    file.items.push(mock_server::declaration());
+    let mut mock_file = print::file_of(mock_server::items(&operations));
     print::normalize_docs(&mut mock_file);
     let mock_source = format!(
         "// @generated by `{}` from {}. Do not edit.\n//! The `mock` module of the client generated from {}.\n\n{}",
@@ -378,7 +357,7 @@ fn run(ctx: &mut ctx::Ctx<'_>, options: &Options) -> ctx::R<Output> {
         ctx.src.name(),
         print::print(&mock_file)
     );
-    let mock_data = mock::data(&raw, &facts, &operations);
+    let mock_data = mock_server::data(&raw, &facts, &operations);
     let wire_test = wire_test::wire_test(&doc, &facts, &operations);
     Ok(Output {
         source: format!("{header}{}", print::print(&file)),

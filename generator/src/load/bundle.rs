@@ -22,10 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::ctx::{Ctx, R};
+use crate::base::pointer::{escape_token, join, unescape_token};
 use crate::load::SpecSource;
+use crate::load::context::{Ctx, R};
 use crate::load::provenance::{self, Prov};
-use crate::pointer::{escape_token, join, unescape_token};
 
 /// The kinds of component a file may hold under `components`.
 const KINDS: [&str; 9] = [
@@ -560,7 +560,7 @@ components:
             .with_file("spec/parts/named.yaml", NAMED)
     }
 
-    fn bundled(src: &SpecSource) -> (Value, Vec<crate::diag::Diagnostic>, Ctx<'_>) {
+    fn bundled(src: &SpecSource) -> (Value, Vec<crate::base::diag::Diagnostic>, Ctx<'_>) {
         let mut ctx = Ctx::new(src, false);
         let mut doc = src.parse().expect("parses");
         resolve(&mut ctx, &mut doc).expect("bundles");

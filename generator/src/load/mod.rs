@@ -3,6 +3,8 @@
 //! JSON pointers back to line and column for diagnostics.
 
 pub(crate) mod bundle;
+pub(crate) mod context;
+pub mod patch;
 pub(crate) mod provenance;
 
 use std::collections::{HashMap, VecDeque};
@@ -12,8 +14,8 @@ use serde_json::Value;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Diagnostic, LineCol, Severity};
-use crate::pointer::escape_token;
+use crate::base::diag::{Diagnostic, LineCol, Severity};
+use crate::base::pointer::escape_token;
 
 /// The text of a spec and the name it is reported under, with the other files its relative
 /// references (`$ref: 'contacts.yaml#/components/schemas/contact'`) reach.

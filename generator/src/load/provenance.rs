@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::pointer::{join, unescape_token};
+use crate::base::pointer::{join, unescape_token};
 
 /// The origin of one node and of its children.
 #[derive(Clone, Debug)]

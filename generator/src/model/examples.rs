@@ -1,0 +1,168 @@
+//! Example values: a media type's own example where the spec gives one, else a value built from
+//! the schema: its `example`, `default` or first enum value, else one member per property, one
+//! item per array, and a plain value of each scalar type (shaped by `format` and `minimum`).
+
+use serde_json::{Map, Value, json};
+
+use crate::base::pointer::resolve;
+
+/// The example of a media type object (`example`, else the first of `examples`), else a value
+/// built from its schema.
+pub(crate) fn of_media(doc: &Value, media: &Value) -> Value {
+    if let Some(example) = media.get("example") {
+        return example.clone();
+    }
+    let first = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|examples| examples.values().next())
+        .and_then(|e| resolve(doc, e))
+        .and_then(|e| e.get("value"));
+    if let Some(value) = first {
+        return value.clone();
+    }
+    media
+        .get("schema")
+        .map_or(Value::Null, |schema| of_schema(doc, schema))
+}
+
+/// A value built from `schema`.
+pub(crate) fn of_schema(doc: &Value, schema: &Value) -> Value {
+    build(doc, schema, &mut Vec::new())
+}
+
+fn build(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        // A schema that contains itself ends at the second visit.
+        if stack.iter().any(|s| s == target) {
+            return Value::Null;
+        }
+        let Some(resolved) = resolve(doc, schema) else {
+            return Value::Null;
+        };
+        stack.push(target.to_string());
+        let value = build(doc, resolved, stack);
+        stack.pop();
+        return value;
+    }
+    for key in ["example", "default"] {
+        if let Some(v) = schema.get(key) {
+            return v.clone();
+        }
+    }
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.iter().find(|v| !v.is_null()))
+    {
+        return first.clone();
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for part in parts {
+            match build(doc, part, stack) {
+                Value::Object(members) => merged.extend(members),
+                other if parts.len() == 1 => return other,
+                _ => {}
+            }
+        }
+        return Value::Object(merged);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|l| l.first())
+        {
+            return build(doc, first, stack);
+        }
+    }
+    let ty = schema.get("type").and_then(Value::as_str);
+    match ty {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let members = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|props| {
+                    props
+                        .iter()
+                        .map(|(k, s)| (k.clone(), build(doc, s, stack)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Value::Object(members)
+        }
+        Some("object") => json!({}),
+        Some("array") => match schema.get("items").map(|items| build(doc, items, stack)) {
+            Some(Value::Null) | None => json!([]),
+            Some(item) => json!([item]),
+        },
+        Some("string") => json!(string_for(schema.get("format").and_then(Value::as_str))),
+        Some("integer") => {
+            let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+            json!(min.max(0))
+        }
+        Some("number") => {
+            let min = schema.get("minimum").and_then(Value::as_f64).unwrap_or(0.0);
+            json!(min.max(0.0))
+        }
+        Some("boolean") => json!(false),
+        _ => Value::Null,
+    }
+}
+
+fn string_for(format: Option<&str>) -> &'static str {
+    match format {
+        Some("date-time") => "2024-01-01T00:00:00Z",
+        Some("date") => "2024-01-01",
+        Some("email") => "someone@example.com",
+        Some("uri" | "url") => "https://example.com/",
+        Some("uuid") => "00000000-0000-4000-8000-000000000000",
+        _ => "string",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_media_types_own_example_wins() {
+        let doc = json!({"components": {"examples": {"e": {"value": {"id": "from-ref"}}}}});
+        let media = json!({"example": {"id": "inline"}, "schema": {"type": "object"}});
+        assert_eq!(of_media(&doc, &media), json!({"id": "inline"}));
+        let media = json!({"examples": {"one": {"$ref": "#/components/examples/e"}}});
+        assert_eq!(of_media(&doc, &media), json!({"id": "from-ref"}));
+    }
+
+    #[test]
+    fn values_are_built_from_schemas() {
+        let doc = json!({"components": {"schemas": {
+            "node": {"type": "object", "properties": {
+                "name": {"type": "string", "example": "root"},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/node"}},
+                "kind": {"type": "string", "enum": ["leaf", "branch"]},
+                "size": {"type": "integer", "minimum": 3},
+                "at": {"type": "string", "format": "date-time"},
+                "open": {"type": "boolean"},
+                "meta": {"allOf": [{"type": "object", "properties": {"a": {"type": "number"}}},
+                                   {"type": "object", "properties": {"b": {"type": "string"}}}]},
+                "either": {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+            }}
+        }}});
+        let value = of_schema(&doc, &json!({"$ref": "#/components/schemas/node"}));
+        assert_eq!(
+            value,
+            json!({
+                "name": "root",
+                "children": [],
+                "kind": "leaf",
+                "size": 3,
+                "at": "2024-01-01T00:00:00Z",
+                "open": false,
+                "meta": {"a": 0.0, "b": "string"},
+                "either": 0
+            })
+        );
+    }
+}

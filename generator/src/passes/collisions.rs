@@ -1,0 +1,627 @@
+//! Names that would collide once turned into Rust, each told apart deterministically with a
+//! located warning: component schemas alike in PascalCase, inline schemas named like a
+//! component (or like another inline schema) by the type generator's parent-and-property rule,
+//! and enum values that give one variant name. Fields and methods alike in snake_case are told
+//! apart where they are named (`schemas::fix_schemas` with the types pass, and
+//! `operations::operations`).
+//!
+//! One file past 500 lines because of its unit tests: the three renaming passes share the
+//! naming rules the tests pin down, and are read together.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+use syn::{Item, parse_quote};
+
+use crate::base::naming::{self, Case};
+use crate::base::pointer::{self, escape_token, join};
+use crate::base::syn_util::variant_json_name;
+use crate::load::context::{Ctx, R};
+use crate::passes::operation_list::is_json;
+
+/// Component schemas whose names give the same Rust type name (`contact_tags`, `ContactTags`)
+/// would become one type twice; later ones are renamed with a numeric suffix and every `$ref`
+/// to them follows.
+pub(crate) fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    let Some(names) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+    else {
+        return Ok(());
+    };
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut renames = Vec::new();
+    for name in &names {
+        let rust = naming::pascal(name);
+        if taken.insert(rust.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while taken.contains(&format!("{rust}{n}")) || names.contains(&format!("{name}_{n}")) {
+            n += 1;
+        }
+        taken.insert(format!("{rust}{n}"));
+        renames.push((name.clone(), format!("{name}_{n}")));
+    }
+    for (old, new) in renames {
+        let at = format!("/components/schemas/{}", escape_token(&old));
+        ctx.warn(
+            &at,
+            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(&new)),
+        )?;
+        rename_component(doc, &old, &new);
+    }
+    Ok(())
+}
+
+/// Renames a component schema and every `$ref` to it.
+fn rename_component(doc: &mut Value, old: &str, new: &str) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        && let Some(schema) = schemas.remove(old)
+    {
+        schemas.insert(new.to_string(), schema);
+    }
+    let from = format!("#/components/schemas/{}", escape_token(old));
+    let to = format!("#/components/schemas/{}", escape_token(new));
+    pointer::retarget_refs(doc, &from, &to);
+}
+
+/// Renames the components an earlier attempt found with their type name taken by an inline
+/// schema (`ctx.renames`), each with a located warning.
+pub(crate) fn rename_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    for (old, new) in ctx.renames.clone() {
+        ctx.warn(
+            &format!("/components/schemas/{}", escape_token(&old)),
+            format!(
+                "an inline schema is generated with the type name of schema `{old}`; the schema is generated as `{}`",
+                naming::pascal(&new)
+            ),
+        )?;
+        rename_component(doc, &old, &new);
+    }
+    Ok(())
+}
+
+/// A new name for component `old`: `{old}_schema`, with a numeric suffix if that is taken by a
+/// component or an earlier rename.
+pub(crate) fn free_component_name(
+    ctx: &Ctx<'_>,
+    old: &str,
+    renames: &[(String, String)],
+) -> String {
+    let components: BTreeSet<String> = ctx
+        .src
+        .parse()
+        .ok()
+        .and_then(|doc| {
+            doc.pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+        })
+        .unwrap_or_default();
+    let taken = |name: &str| components.contains(name) || renames.iter().any(|(_, n)| n == name);
+    let mut name = format!("{old}_schema");
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{old}_schema_{n}");
+        n += 1;
+    }
+    name
+}
+
+/// A schema that the type generator names: where it is, the name it would get, and whether it
+/// is a component (whose name is the spec's own and wins over an inline schema's).
+struct Claim {
+    name: String,
+    pointer: String,
+    component: bool,
+    /// What the name is made from, for the warning.
+    after: &'static str,
+}
+
+/// Inline schemas that the type generator would name like a component or like another inline
+/// schema (`ticket.type` as `TicketType` beside a component `ticket_type`) are given a `title`,
+/// which the type generator takes as the name of an inline schema: the first free numeric
+/// suffix (`TicketType2`). A component keeps its name; among inline schemas the first in
+/// document order does. Runs after every pass that drops titles or enums.
+pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    let mut claims = Vec::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for name in schemas.keys() {
+            let at = format!("/components/schemas/{}", escape_token(name));
+            claims.push(Claim {
+                name: naming::pascal(name),
+                pointer: at.clone(),
+                component: true,
+                after: "",
+            });
+            // A nullable component is a newtype over an `Option` of `{Name}Inner`, and the
+            // parts inside are named after that.
+            let nullable = doc
+                .pointer(&format!("{at}/nullable"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            let raw = if nullable {
+                let inner = format!("{name}Inner");
+                claims.push(Claim {
+                    name: naming::pascal(&inner),
+                    pointer: at.clone(),
+                    component: true,
+                    after: "",
+                });
+                inner
+            } else {
+                name.clone()
+            };
+            inline_claims(doc, &raw, &at, &mut claims);
+        }
+    }
+    for (raw, at, after) in operation_roots(doc) {
+        claim(doc, &raw, &at, after, &mut claims);
+    }
+    let mut by_name: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+    for c in &claims {
+        by_name.entry(&c.name).or_default().push(c);
+    }
+    let mut taken: BTreeSet<String> = by_name.keys().map(|k| k.to_string()).collect();
+    let mut titles = Vec::new();
+    for (name, group) in &by_name {
+        if group.len() < 2 {
+            continue;
+        }
+        let keep = group.iter().position(|c| c.component).unwrap_or(0);
+        for (i, c) in group.iter().enumerate() {
+            if i == keep || c.component {
+                continue;
+            }
+            let renamed = naming::unique(name, Case::Pascal, &mut taken);
+            ctx.warn(
+                &c.pointer,
+                format!(
+                    "this inline schema would be named `{name}` after {}, like the schema at #{}; generated as `{renamed}`",
+                    c.after,
+                    group[keep].pointer
+                ),
+            )?;
+            titles.push((c.pointer.clone(), renamed));
+        }
+    }
+    for (at, title) in titles {
+        if let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+            node.insert("title".into(), Value::String(title));
+        }
+    }
+    Ok(())
+}
+
+/// The inline request and success response schemas and parameter schemas of each operation,
+/// with the name the generator starts from (`{operationId}-body`, `{operationId}-response`,
+/// `{operationId}-{parameter}`) and what that name is made from.
+fn operation_roots(doc: &Value) -> Vec<(String, String, &'static str)> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let at = format!("/paths/{}/{}", escape_token(path), escape_token(method));
+            if let Some(s) = json_schema(op.get("requestBody"), &format!("{at}/requestBody")) {
+                out.push((format!("{id}-body"), s, "its operation"));
+            }
+            let success = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .and_then(|r| r.iter().find(|(status, _)| status.starts_with('2')));
+            if let Some((status, r)) = success
+                && let Some(s) = json_schema(Some(r), &join(&format!("{at}/responses"), status))
+            {
+                out.push((format!("{id}-response"), s, "its operation"));
+            }
+            // Parameters of the path item are left out: one schema there is named once per
+            // operation, so no one title fits it.
+            let params = op.get("parameters").and_then(Value::as_array);
+            for (i, p) in params.into_iter().flatten().enumerate() {
+                if let (Some(name), Some(_)) =
+                    (p.get("name").and_then(Value::as_str), p.get("schema"))
+                {
+                    out.push((
+                        format!("{id}-{name}"),
+                        format!("{at}/parameters/{i}/schema"),
+                        "its operation and parameter",
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The pointer of the JSON schema of an inline body or response at `at`.
+fn json_schema(holder: Option<&Value>, at: &str) -> Option<String> {
+    let content = holder?.get("content")?.as_object()?;
+    let (media, body) = content.iter().find(|(m, _)| is_json(m))?;
+    body.get("schema")?;
+    Some(join(&format!("{at}/content"), media) + "/schema")
+}
+
+/// Whether the type generator makes a named type of this (inline) schema. A nullable
+/// reference written `{allOf: [{$ref}], nullable: true}` is an `Option` of the referenced type,
+/// not a type of its own.
+fn is_named_type(node: &serde_json::Map<String, Value>) -> bool {
+    let nullable_reference = node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .is_some_and(|all| all.len() == 1 && all[0].get("$ref").is_some())
+        && !["properties", "oneOf", "anyOf", "enum"]
+            .iter()
+            .any(|k| node.contains_key(*k));
+    if nullable_reference {
+        return false;
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+        || node
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(Value::is_string))
+        || ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| node.get(*k).is_some_and(Value::is_array))
+}
+
+/// The inline schemas under the schema at `at`, named as the type generator names them: a
+/// property `{parent}_{property}`, array items `{parent}Item`, map values `{parent}Value`.
+fn inline_claims(doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
+    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
+        return;
+    };
+    if node.contains_key("$ref") {
+        return;
+    }
+    if let Some(props) = node.get("properties").and_then(Value::as_object) {
+        for prop in props.keys() {
+            let child_raw = format!("{raw}_{}", prop.to_snake_case());
+            let child = join(&format!("{at}/properties"), prop);
+            claim(doc, &child_raw, &child, "its parent and property", out);
+        }
+    }
+    for (key, suffix, after) in [
+        ("items", "Item", "the list it is the items of"),
+        (
+            "additionalProperties",
+            "Value",
+            "the map it is the values of",
+        ),
+    ] {
+        if node.get(key).is_some_and(Value::is_object) {
+            claim(
+                doc,
+                &format!("{raw}{suffix}"),
+                &format!("{at}/{key}"),
+                after,
+                out,
+            );
+        }
+    }
+}
+
+/// Claims the name `raw` gives the inline schema at `at`, if it is a named type, and the names
+/// of the inline schemas inside it.
+fn claim(doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Claim>) {
+    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
+        return;
+    };
+    if node.contains_key("$ref") {
+        return;
+    }
+    if is_named_type(node) {
+        out.push(Claim {
+            name: naming::pascal(raw),
+            pointer: at.to_string(),
+            component: false,
+            after,
+        });
+    }
+    inline_claims(doc, raw, at, out);
+}
+
+/// An enum value generated under another variant name than its own.
+pub(crate) struct RenamedVariant {
+    /// Index in the `enum` list.
+    pub index: usize,
+    /// The value.
+    pub value: String,
+    /// The variant it is generated as.
+    pub ident: String,
+    /// The earlier value whose variant name it would have had.
+    pub like: String,
+}
+
+/// The values of an enum (without repeats) whose variant name an earlier value already has:
+/// each gets the first free numeric suffix, after every value's own name is reserved.
+pub(crate) fn colliding_variants(values: &[Value]) -> Vec<RenamedVariant> {
+    let naturals: Vec<Option<String>> = values
+        .iter()
+        .map(|v| v.as_str().map(naming::pascal))
+        .collect();
+    let mut taken: BTreeSet<String> = naturals.iter().flatten().cloned().collect();
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (index, (value, natural)) in values.iter().zip(&naturals).enumerate() {
+        let (Some(value), Some(natural)) = (value.as_str(), natural) else {
+            continue;
+        };
+        match first.get(natural.as_str()) {
+            None => {
+                first.insert(natural, value);
+            }
+            Some(like) => out.push(RenamedVariant {
+                index,
+                value: value.to_string(),
+                ident: naming::unique(natural, Case::Pascal, &mut taken),
+                like: like.to_string(),
+            }),
+        }
+    }
+    out
+}
+
+/// An enum whose values were respelled for the type generator: the values it saw, and the
+/// value on the wire of each respelled one.
+pub(crate) struct EnumFix {
+    seen: Vec<String>,
+    wire: BTreeMap<String, String>,
+}
+
+/// The document the type generator sees: each colliding enum value replaced by its variant
+/// name (which the type generator then uses as is), so that every variant name is distinct;
+/// and what to put back in the generated enums.
+pub(crate) fn for_type_generator(doc: &Value) -> (Value, Vec<EnumFix>) {
+    let mut out = doc.clone();
+    let mut fixes = Vec::new();
+    for at in crate::passes::schemas::schema_pointers(doc) {
+        let Some(node) = out.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let Some(values) = node.get("enum").and_then(Value::as_array) else {
+            continue;
+        };
+        let renamed = colliding_variants(values);
+        if renamed.is_empty() {
+            continue;
+        }
+        let mut values = values.clone();
+        let mut wire = BTreeMap::new();
+        for r in &renamed {
+            values[r.index] = Value::String(r.ident.clone());
+            wire.insert(r.ident.clone(), r.value.clone());
+            if node.get("default").and_then(Value::as_str) == Some(r.value.as_str()) {
+                node.insert("default".into(), Value::String(r.ident.clone()));
+            }
+        }
+        let seen = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        node.insert("enum".into(), Value::Array(values));
+        fixes.push(EnumFix { seen, wire });
+    }
+    (out, fixes)
+}
+
+/// Puts the wire values back on the variants of the generated enums that [`for_type_generator`]
+/// respelled, as `#[serde(rename)]`; before any pass that reads the variants' JSON names.
+pub(crate) fn restore_variants(items: &mut [Item], fixes: &[EnumFix]) {
+    for item in items.iter_mut() {
+        let Item::Enum(e) = item else { continue };
+        let names: Vec<String> = e.variants.iter().map(variant_json_name).collect();
+        let Some(fix) = fixes.iter().find(|f| f.seen == names) else {
+            continue;
+        };
+        for v in e.variants.iter_mut() {
+            let Some(wire) = fix.wire.get(&variant_json_name(v)) else {
+                continue;
+            };
+            v.attrs.retain(|a| !a.path().is_ident("serde"));
+            v.attrs.push(parse_quote!(#[serde(rename = #wire)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn later_values_of_one_variant_name_get_a_free_suffix() {
+        let renamed = colliding_variants(&[json!("open"), json!("Open"), json!("open2")]);
+        let got: Vec<(usize, &str, &str)> = renamed
+            .iter()
+            .map(|r| (r.index, r.ident.as_str(), r.like.as_str()))
+            .collect();
+        assert_eq!(got, [(1, "Open3", "open")]);
+        assert!(colliding_variants(&[json!("a_b"), json!("ab")]).is_empty());
+    }
+
+    #[test]
+    fn the_type_generator_sees_distinct_values_and_the_wire_values_come_back() {
+        let doc = json!({"components": {"schemas": {"state": {
+            "type": "string", "enum": ["open", "Open"], "default": "Open"
+        }}}});
+        let (seen, fixes) = for_type_generator(&doc);
+        assert_eq!(
+            seen.pointer("/components/schemas/state"),
+            Some(&json!({"type": "string", "enum": ["open", "Open2"], "default": "Open2"}))
+        );
+        let mut items: Vec<Item> = vec![parse_quote! {
+            pub enum State {
+                #[serde(rename = "open")]
+                Open,
+                /// Documented.
+                #[serde(rename = "Open2")]
+                Open2,
+            }
+        }];
+        restore_variants(&mut items, &fixes);
+        let Item::Enum(e) = &items[0] else { panic!() };
+        let wire: Vec<String> = e.variants.iter().map(variant_json_name).collect();
+        assert_eq!(wire, ["open", "Open"]);
+        // The respelled variant keeps its documentation and has one `serde` attribute.
+        let attrs = &e.variants[1].attrs;
+        assert!(attrs[0].path().is_ident("doc"));
+        assert_eq!(
+            attrs.iter().filter(|a| a.path().is_ident("serde")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_parts_of_a_nullable_component_are_named_after_its_inner_type() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "ticket": {"nullable": true, "properties": {"type": {"enum": ["ticket"]}}},
+            "ticket_type": {"properties": {"name": {"type": "string"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+    }
+
+    #[test]
+    fn a_nullable_reference_named_like_its_target_claims_no_name() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "conversation": {"required": ["teammates"], "properties": {"teammates": {
+                "allOf": [{"$ref": "#/components/schemas/conversation_teammates"}],
+                "nullable": true, "description": "d"
+            }}},
+            "conversation_teammates": {"properties": {"admins": {"type": "array"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+        assert!(
+            doc.pointer("/components/schemas/conversation/properties/teammates/title")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_inline_schema_named_like_a_component_gets_a_title() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "ticket": {"properties": {"type": {"type": "string", "enum": ["ticket"]}}},
+            "ticket_type": {"properties": {"name": {"type": "string"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert_eq!(
+            doc.pointer("/components/schemas/ticket/properties/type/title"),
+            Some(&json!("TicketType2"))
+        );
+        assert_eq!(doc.pointer("/components/schemas/ticket_type/title"), None);
+        assert_eq!(ctx.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_component_renamed_for_a_collision_skips_taken_suffixes() {
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let schemas = |names: &[&str]| {
+            let map: serde_json::Map<String, Value> =
+                names.iter().map(|n| (n.to_string(), json!({}))).collect();
+            json!({"components": {"schemas": map}})
+        };
+        let renamed = |mut doc: Value| {
+            let mut ctx = Ctx::new(&src, false);
+            rename_colliding_components(&mut ctx, &mut doc).expect("no error");
+            let names: Vec<String> = doc["components"]["schemas"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            (names, ctx.warnings.len())
+        };
+        // `ContactTags2` is a type name already, so `contact_tags` becomes `ContactTags3`.
+        let (names, warnings) = renamed(schemas(&["ContactTags", "ContactTags2", "contact_tags"]));
+        assert_eq!(names, ["ContactTags", "ContactTags2", "contact_tags_3"]);
+        assert_eq!(warnings, 1);
+        // `contact_tags_2` is a component name already, though its type comes later.
+        let (names, _) = renamed(schemas(&["ContactTags", "contact_tags", "contact_tags_2"]));
+        assert_eq!(names, ["ContactTags", "contact_tags_2", "contact_tags_3"]);
+    }
+
+    #[test]
+    fn a_free_component_name_avoids_components_and_earlier_renames() {
+        let src = crate::load::SpecSource::new(
+            "x.json",
+            r#"{"components": {"schemas": {"ticket": {}, "ticket_schema": {}}}}"#,
+        );
+        let ctx = Ctx::new(&src, false);
+        let earlier = [("other".to_string(), "ticket_schema_2".to_string())];
+        assert_eq!(
+            free_component_name(&ctx, "ticket", &earlier),
+            "ticket_schema_3"
+        );
+        assert_eq!(free_component_name(&ctx, "ticket", &[]), "ticket_schema_2");
+        assert_eq!(free_component_name(&ctx, "note", &earlier), "note_schema");
+    }
+
+    #[test]
+    fn three_schemas_claiming_one_name_leave_it_to_the_component() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "TICKET": {"properties": {"type": {"type": "string", "enum": ["a"]}}},
+            "ticket": {"properties": {"type": {"type": "string", "enum": ["b"]}}},
+            "ticket_type": {"properties": {"name": {"type": "string"}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        let title = |at: &str| doc.pointer(at).and_then(Value::as_str).map(str::to_string);
+        assert_eq!(
+            title("/components/schemas/TICKET/properties/type/title").as_deref(),
+            Some("TicketType2")
+        );
+        assert_eq!(
+            title("/components/schemas/ticket/properties/type/title").as_deref(),
+            Some("TicketType3")
+        );
+        assert_eq!(title("/components/schemas/ticket_type/title"), None);
+        assert_eq!(ctx.warnings.len(), 2);
+    }
+
+    #[test]
+    fn of_two_inline_schemas_named_alike_the_first_keeps_the_name() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "a": {"properties": {"b_c": {"type": "string", "enum": ["x"]}}},
+            "a_b": {"properties": {"c": {"type": "string", "enum": ["y"]}}}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        name_inline_types(&mut ctx, &mut doc).expect("no error");
+        assert_eq!(
+            doc.pointer("/components/schemas/a/properties/b_c/title"),
+            None
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/a_b/properties/c/title"),
+            Some(&json!("ABC2"))
+        );
+    }
+}
