@@ -11,18 +11,19 @@ mod emit;
 mod load;
 pub mod model;
 mod passes;
+mod standalone;
 mod surface;
 mod types;
 
 pub use base::diag::{Diagnostic, LineCol, Severity};
 pub use base::pointer::escape_token;
-pub use emit::standalone::{crate_files, wire_test_file};
 pub use emit::wire_test::WireTest;
 pub use load::SpecSource;
 pub use load::patch::{Patch, PatchKind};
 pub use model::pagination;
 pub use passes::facts::{ApiFacts, Server};
 pub use passes::tagged_unions::TaggedUnion;
+pub use standalone::{crate_files, wire_test_file};
 pub use surface::diff::{
     AcceptEntry, AcceptList, ApiDiff, Change, Check, Impact, SeverityOverrides, diff,
 };
@@ -131,9 +132,9 @@ pub fn generate_patched(
     let mut renames = Vec::new();
     let (result, warnings) = loop {
         let mut ctx = context::Ctx::new(src, options.strict);
-        ctx.patches = patches;
+        ctx.patches = patches.iter().map(|p| &p.source).collect();
         ctx.renames = renames.clone();
-        let result = run(&mut ctx, options);
+        let result = run(&mut ctx, patches, options);
         // A component whose type name an inline schema also got (in a way the passes did not
         // foresee) is renamed, and generation starts again; each round renames one more.
         match (&result, ctx.collided_component.take()) {
@@ -199,10 +200,10 @@ pub fn patch(
     options: &Options,
 ) -> Result<Patched, GenerateError> {
     let mut ctx = context::Ctx::new(src, options.strict);
-    ctx.patches = patches;
+    ctx.patches = patches.iter().map(|p| &p.source).collect();
     let result = src.parse().and_then(|mut doc| {
         load::bundle::resolve(&mut ctx, &mut doc)?;
-        patch::apply_all(&mut ctx, &mut doc).map(|()| doc)
+        patch::apply_all(&mut ctx, patches, &mut doc).map(|()| doc)
     });
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
@@ -226,10 +227,10 @@ struct Output {
     wire_test: WireTest,
 }
 
-fn run(ctx: &mut context::Ctx<'_>, options: &Options) -> context::R<Output> {
+fn run(ctx: &mut context::Ctx<'_>, patches: &[Patch], options: &Options) -> context::R<Output> {
     let mut doc = ctx.src.parse()?;
     load::bundle::resolve(ctx, &mut doc)?;
-    patch::apply_all(ctx, &mut doc)?;
+    patch::apply_all(ctx, patches, &mut doc)?;
     // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
     // be switched on elsewhere in a build), so the output does not depend on the build.
     doc.sort_all_objects();

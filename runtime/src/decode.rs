@@ -30,7 +30,7 @@ pub struct DecodeError {
 impl DecodeError {
     /// The start of the body, on one line, for messages.
     pub fn excerpt(&self) -> String {
-        crate::error::excerpt(&self.body)
+        crate::body::excerpt(&self.body)
     }
 
     /// A decode error of `body` at `path` with `message`.

@@ -9,14 +9,13 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::ErrorCode;
+use crate::body::{excerpt, read_limited};
 use crate::decode::DecodeError;
-use crate::response::{RateLimit, read_limited};
+use crate::rate_limit::RateLimit;
 use crate::retry::{is_retryable_status, wait_from_headers};
 
 /// How much of an error body is read (and of an undecodable body kept).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
-/// How much of a body an error shows in its message.
-const EXCERPT_CHARS: usize = 200;
 
 /// One `{code, message, field}` of an Intercom error body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -362,20 +361,6 @@ struct WireError {
     field: Option<String>,
 }
 
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(EXCERPT_CHARS)
-        .collect();
-    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > EXCERPT_CHARS {
-        out.push('…');
-    }
-    out
-}
-
 /// Errors a consumer's tests can fake, with the `test-util` feature.
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -426,23 +411,5 @@ impl Error {
     /// A failure to connect.
     pub fn connect() -> Self {
         Error::Connect(None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpt_is_one_bounded_line() {
-        let body = format!("<html>\n<body>{}</body>", "x".repeat(1000));
-        let e = excerpt(body.as_bytes());
-        assert!(!e.contains('\n'));
-        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
-        // A body of exactly the excerpt's length is shown whole, without an ellipsis.
-        let whole = "y".repeat(EXCERPT_CHARS);
-        assert_eq!(excerpt(whole.as_bytes()), whole);
-        let longer = "y".repeat(EXCERPT_CHARS + 1);
-        assert_eq!(excerpt(longer.as_bytes()), format!("{whole}…"));
     }
 }

@@ -11,6 +11,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+mod body;
 mod build_error;
 mod builder;
 pub mod codec;
@@ -25,6 +26,7 @@ mod multipart;
 mod options;
 mod pages;
 mod path;
+mod rate_limit;
 mod request;
 mod response;
 mod retry;
@@ -49,8 +51,9 @@ pub use multipart::Multipart;
 pub use options::RequestOptions;
 pub use pages::{Advance, PageOptions, Pages, Slot, set_json_pointer};
 pub use path::encode_path_segment;
+pub use rate_limit::RateLimit;
 pub use request::Request;
-pub use response::{RateLimit, Response};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 

@@ -4,12 +4,14 @@
 use std::fmt;
 use std::ops::Deref;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::body::read_limited;
+use crate::rate_limit::RateLimit;
 
 /// A decoded response, with its status, headers and raw body.
 ///
@@ -105,54 +107,6 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("value", &self.value)
             .finish_non_exhaustive()
     }
-}
-
-/// The rate-limit headers of a response; a field is `None` when its header is absent or not
-/// a number.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimit {
-    /// `X-RateLimit-Limit`: requests allowed in the window.
-    pub limit: Option<u64>,
-    /// `X-RateLimit-Remaining`: requests left in the window.
-    pub remaining: Option<u64>,
-    /// `X-RateLimit-Reset`: UNIX time (seconds) when the window resets.
-    pub reset: Option<u64>,
-}
-
-impl RateLimit {
-    /// When the window resets, from `X-RateLimit-Reset`; `None` when the header is absent or
-    /// too far in the future to be a time.
-    pub fn reset_at(&self) -> Option<std::time::SystemTime> {
-        std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(self.reset?))
-    }
-
-    /// Reads the three headers.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let num = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
-        Self {
-            limit: num("x-ratelimit-limit"),
-            remaining: num("x-ratelimit-remaining"),
-            reset: num("x-ratelimit-reset"),
-        }
-    }
-}
-
-/// Reads at most `limit` bytes of body. `Ok(Err(partial))` means the body was longer.
-pub(crate) async fn read_limited(
-    resp: &mut reqwest::Response,
-    limit: usize,
-) -> reqwest::Result<Result<Bytes, Bytes>> {
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = resp.chunk().await? {
-        if buf.len() + chunk.len() > limit {
-            let room = limit - buf.len();
-            buf.extend_from_slice(&chunk[..room]);
-            return Ok(Err(buf.freeze()));
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(Ok(buf.freeze()))
 }
 
 /// Reads a success response's body, refusing one larger than `limit` (unread when its length

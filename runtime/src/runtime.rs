@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::error::error_response;
 use crate::events::{AttemptEvent, Observer};
 use crate::options::RequestOptions;
-use crate::response::RateLimit;
+use crate::rate_limit::RateLimit;
 use crate::response::{decode, read_body};
 use crate::retry::{backoff, is_idempotent, is_retryable_status, wait_from_headers};
 use crate::trace;

@@ -50,6 +50,27 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A place in a spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The spec file as it was named to the generator.
+    pub file: String,
+    /// JSON pointer into the spec, without the leading `#`.
+    pub pointer: String,
+    /// Line and column of the pointed-to node (or its nearest located ancestor), where known.
+    pub position: Option<LineCol>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(pos) = self.position {
+            write!(f, ":{}:{}", pos.line, pos.column)?;
+        }
+        write!(f, " #{}", self.pointer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use syn::visit::Visit;
-use syn::{Expr, Field, Type};
+use syn::{Attribute, Expr, Field, Lit, Meta, Type};
 
 /// Looks `key` up in `#[serde(...)]` attributes: `Some(Some(v))` for `key = "v"`, `Some(None)`
 /// for a bare `key`, `None` when absent.
@@ -132,4 +132,24 @@ pub(crate) fn elide_lifetimes(ty: &mut Type) {
         }
     }
     syn::visit_mut::VisitMut::visit_type_mut(&mut Elide, ty);
+}
+/// The first non-empty line of an item's docs, trimmed, unless it is a code span.
+pub(crate) fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        let text = doc_text(a)?;
+        let t = text.trim().to_string();
+        (!t.is_empty() && !t.starts_with('`')).then_some(t)
+    })
+}
+
+pub(crate) fn doc_text(attr: &Attribute) -> Option<String> {
+    match &attr.meta {
+        Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

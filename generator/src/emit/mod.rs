@@ -1,7 +1,7 @@
 //! Emitting the outputs of a generation from the model: the client (`Client`, one method per
 //! operation, constants, regions), the Cargo features of a crate built per resource, the
-//! `intercom` command's operation table, the mock server's module and data, the wire test, the
-//! files of a standalone crate, and the printing of all of it as formatted Rust.
+//! `intercom` command's operation table, the mock server's module and data, the wire test, and the printing
+//! of all of it as formatted Rust.
 
 pub(crate) mod cli_table;
 pub(crate) mod client;
@@ -9,5 +9,4 @@ pub(crate) mod features;
 pub(crate) mod json_schema;
 pub(crate) mod mock_server;
 pub(crate) mod print;
-pub(crate) mod standalone;
 pub(crate) mod wire_test;

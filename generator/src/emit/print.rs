@@ -2,28 +2,9 @@
 //! each), and one blank line between items, inside modules too.
 
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Expr, File, Item, Lit, Meta, parse_quote};
+use syn::{Attribute, File, Item, parse_quote};
 
-/// The first non-empty line of an item's docs, trimmed, unless it is a code span.
-pub(crate) fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| {
-        let text = doc_text(a)?;
-        let t = text.trim().to_string();
-        (!t.is_empty() && !t.starts_with('`')).then_some(t)
-    })
-}
-
-fn doc_text(attr: &Attribute) -> Option<String> {
-    match &attr.meta {
-        Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-            Expr::Lit(syn::ExprLit {
-                lit: Lit::Str(s), ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
+use crate::base::syn_util::doc_text;
 
 /// Rewrites every doc attribute as one attribute per line, each starting with one space, so
 /// that they print as `/// line`; trailing blank lines go.

@@ -1,11 +1,10 @@
 //! The state shared by every pass: the spec source (and the patch files applied to it) for
 //! locations, strictness, and the warnings found so far.
 
+use crate::base::diag::Origin;
 use crate::base::diag::{Diagnostic, Severity};
 use crate::load::SpecSource;
-use crate::load::patch::Patch;
 use crate::load::provenance::Prov;
-use crate::surface::Origin;
 
 /// Shared state of the passes: the sources for locations, strictness, and warnings so far.
 pub(crate) struct Ctx<'a> {
@@ -13,8 +12,9 @@ pub(crate) struct Ctx<'a> {
     pub strict: bool,
     pub warnings: Vec<Diagnostic>,
     /// The patch files, in the order applied; in the origin tree, file 0 is the spec, files
-    /// `1..=n` its other files ([`SpecSource::files`]) and file `n + 1 + i` is `patches[i]`.
-    pub patches: &'a [Patch],
+    /// `1..=n` its other files ([`SpecSource::files`]) and file `n + 1 + i` is the `i`-th patch,
+    /// whose source is `patches[i]`.
+    pub patches: Vec<&'a SpecSource>,
     /// Where each node of the patched spec came from, once patches were applied.
     pub prov: Option<Prov>,
     /// Component schemas to rename before the passes, (old, new): found by an earlier attempt
@@ -31,7 +31,7 @@ impl<'a> Ctx<'a> {
             src,
             strict,
             warnings: Vec::new(),
-            patches: &[],
+            patches: Vec::new(),
             prov: None,
             renames: Vec::new(),
             collided_component: None,
@@ -56,7 +56,8 @@ impl<'a> Ctx<'a> {
             Some(i) => self
                 .patches
                 .get(i - spec_files.len())
-                .map_or(self.src, |patch| &patch.source),
+                .copied()
+                .unwrap_or(self.src),
         }
     }
 

@@ -4,7 +4,19 @@
 use serde_json::Value;
 
 use crate::base::pointer::resolve;
-use crate::model::BodyPart;
+
+/// One part of a `multipart/form-data` body, as the spec describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyPart {
+    /// The part's name.
+    pub name: String,
+    /// Whether it holds a file (`format: binary`) rather than text.
+    pub file: bool,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The spec's description.
+    pub description: Option<String>,
+}
 
 /// The properties of the body's object schema as parts: a `format: binary` string (or a list of
 /// them) is a file, anything else text.

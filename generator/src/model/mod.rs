@@ -7,6 +7,8 @@ pub(crate) mod examples;
 pub(crate) mod form_parts;
 pub mod pagination;
 
+pub use form_parts::BodyPart;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -129,19 +131,6 @@ pub struct Body {
     pub ty: Type,
     /// The parts the spec describes, for a `multipart/form-data` body; empty for others.
     pub parts: Vec<BodyPart>,
-}
-
-/// One part of a `multipart/form-data` body, as the spec describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BodyPart {
-    /// The part's name.
-    pub name: String,
-    /// Whether it holds a file (`format: binary`) rather than text.
-    pub file: bool,
-    /// Whether the spec requires it.
-    pub required: bool,
-    /// The spec's description.
-    pub description: Option<String>,
 }
 
 /// What a success response carries.

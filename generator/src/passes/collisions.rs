@@ -393,7 +393,7 @@ pub(crate) struct EnumFix {
 pub(crate) fn for_type_generator(doc: &Value) -> (Value, Vec<EnumFix>) {
     let mut out = doc.clone();
     let mut fixes = Vec::new();
-    for at in crate::passes::schemas::schema_pointers(doc) {
+    for at in crate::base::pointer::schema_pointers(doc) {
         let Some(node) = out.pointer_mut(&at).and_then(Value::as_object_mut) else {
             continue;
         };

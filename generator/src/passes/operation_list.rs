@@ -8,12 +8,7 @@ use serde_json::Value;
 use crate::base::naming;
 use crate::base::pointer::{escape_token, resolve};
 use crate::load::context::{Ctx, R};
-use crate::passes::skip;
-
-/// HTTP methods an OpenAPI path item may hold, in the order progenitor visits them.
-pub(crate) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::passes::skip::{self, METHODS};
 
 /// Request body media types the generator can generate: progenitor types the first four, and
 /// `multipart/form-data` is sent as the runtime's `Multipart`.

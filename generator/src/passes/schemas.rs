@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::base::naming::{self, Case};
-use crate::base::pointer::{self, Walk, escape_token, resolve};
+use crate::base::pointer::{self, escape_token, resolve, schema_pointers};
 use crate::load::context::{Ctx, R};
 use crate::passes::collisions;
 use crate::passes::operation_list::{Op, is_json};
@@ -166,66 +166,6 @@ pub(crate) fn relax_nullable_components(doc: &mut Value) {
         });
         if all_optional && let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
             schema.remove("nullable");
-        }
-    }
-}
-
-/// Pointers of every schema node in the document, parents before children.
-pub(crate) fn schema_pointers(doc: &Value) -> Vec<String> {
-    let mut roots = Vec::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for k in schemas.keys() {
-            roots.push(format!("/components/schemas/{}", escape_token(k)));
-        }
-    }
-    // Schemas inside parameters, bodies, responses and headers, wherever they are declared.
-    pointer::walk(doc, &mut |at, v| {
-        if at == "/components/schemas" {
-            return Walk::Skip;
-        }
-        // Examples are data, not schemas.
-        if at.ends_with("/example") || at.ends_with("/examples") {
-            return Walk::Skip;
-        }
-        if at.ends_with("/schema") && v.is_object() {
-            roots.push(at.to_string());
-            return Walk::Skip;
-        }
-        Walk::Descend
-    });
-    let mut out = Vec::new();
-    for root in roots {
-        walk_schema(doc, &root, &mut out);
-    }
-    out
-}
-
-fn walk_schema(doc: &Value, at: &str, out: &mut Vec<String>) {
-    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
-        return;
-    };
-    if node.contains_key("$ref") {
-        return;
-    }
-    out.push(at.to_string());
-    if let Some(props) = node.get("properties").and_then(Value::as_object) {
-        for k in props.keys() {
-            walk_schema(doc, &format!("{at}/properties/{}", escape_token(k)), out);
-        }
-    }
-    for key in ["items", "additionalProperties", "not"] {
-        if node.get(key).is_some_and(Value::is_object) {
-            walk_schema(doc, &format!("{at}/{key}"), out);
-        }
-    }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(list) = node.get(key).and_then(Value::as_array) {
-            for i in 0..list.len() {
-                walk_schema(doc, &format!("{at}/{key}/{i}"), out);
-            }
         }
     }
 }

@@ -6,7 +6,11 @@ use serde_json::Value;
 
 use crate::base::pointer::unescape_token;
 use crate::load::context::{Ctx, R};
-use crate::passes::operation_list::METHODS;
+
+/// HTTP methods an OpenAPI path item may hold, in the order progenitor visits them.
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// The path item and method of an operation pointer (`/paths/~1a/get` → `/paths/~1a`, `get`).
 pub(crate) fn split(op_pointer: &str) -> Option<(&str, &str)> {

@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::base::pointer::schema_pointers;
 use crate::base::pointer::{self, unescape_token};
 use crate::load::context::{Ctx, R};
-use crate::passes::schemas::schema_pointers;
 
 /// Keys beside a wrapper that document it without changing the type.
 const ANNOTATIONS: [&str; 8] = [

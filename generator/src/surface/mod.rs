@@ -12,7 +12,7 @@ use std::fmt;
 use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Item, Visibility};
 
-use crate::base::diag::LineCol;
+pub use crate::base::diag::Origin;
 use crate::base::syn_util::{json_name, variant_json_name};
 use crate::passes::facts::ApiFacts;
 
@@ -30,27 +30,6 @@ pub struct Surface {
     /// parameters of operations are here too, as `param <operation>.<argument>`. A surface read
     /// back from text has none.
     pub origins: BTreeMap<String, Origin>,
-}
-
-/// A place in a spec file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    /// The spec file as it was named to the generator.
-    pub file: String,
-    /// JSON pointer into the spec, without the leading `#`.
-    pub pointer: String,
-    /// Line and column of the pointed-to node (or its nearest located ancestor), where known.
-    pub position: Option<LineCol>,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(pos) = self.position {
-            write!(f, ":{}:{}", pos.line, pos.column)?;
-        }
-        write!(f, " #{}", self.pointer)
-    }
 }
 
 /// Adds an item, remembering a key claimed twice.

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::base::diag::Diagnostic;
 use crate::base::pointer::escape_token;
 use crate::load::context::Ctx;
-use crate::passes::operation_list::{METHODS, MULTIPART};
+use crate::passes::operation_list::MULTIPART;
+use crate::passes::skip::METHODS;
 
 /// Deserializes the prepared document into openapiv3's model; a mismatch is located by the
 /// path serde was at.

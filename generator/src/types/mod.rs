@@ -552,7 +552,7 @@ fn document_gaps(items: &mut [Item]) {
             Item::Enum(e) => (&e.ident, &e.attrs),
             _ => continue,
         };
-        if let Some(line) = crate::emit::print::first_doc_line(attrs) {
+        if let Some(line) = crate::base::syn_util::first_doc_line(attrs) {
             first_lines.insert(ident.to_string(), line);
         }
     }

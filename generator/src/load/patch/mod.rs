@@ -48,12 +48,12 @@ impl Patch {
     }
 }
 
-/// Applies `ctx.patches` to `doc` in order, and keeps in `ctx` where each node came from.
-pub(crate) fn apply_all(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    if ctx.patches.is_empty() {
+/// Applies `patches` to `doc` in order, and keeps in `ctx` where each node came from (`ctx`
+/// knows the patches' sources, in the same order, for locating them).
+pub(crate) fn apply_all(ctx: &mut Ctx<'_>, patches: &[Patch], doc: &mut Value) -> R<()> {
+    if patches.is_empty() {
         return Ok(());
     }
-    let patches = ctx.patches;
     let mut prov = ctx.prov.take().unwrap_or_else(|| Prov::of(doc, 0, ""));
     for (i, patch) in patches.iter().enumerate() {
         let file = ctx.patch_file(i);
