@@ -27,7 +27,9 @@ pub use standalone::{crate_files, wire_test_file};
 pub use surface::diff::{
     AcceptEntry, AcceptList, ApiDiff, Change, Check, Impact, SeverityOverrides, diff,
 };
-pub use surface::{Origin, Surface};
+pub use surface::{
+    Item, Key, KeyKind, ModelKind, Origin, Signature, Surface, SurfaceType, VariantKind,
+};
 
 use base::{pointer, syn_util};
 use emit::{cli_table, client, features, mock_server, print, wire_test};
@@ -314,14 +316,13 @@ fn run(ctx: &mut context::Ctx<'_>, patches: &[Patch], options: &Options) -> cont
         &facts,
         &operations,
     );
-    if let Some(name) = surface
-        .duplicates
-        .iter()
-        .find_map(|k| k.strip_prefix("model "))
-    {
+    if let Some((key, name)) = surface.duplicates.iter().find_map(|k| match k.kind() {
+        KeyKind::Model(name) => Some((k, name)),
+        _ => None,
+    }) {
         let at = surface
             .origins
-            .get(&format!("model {name}"))
+            .get(key)
             .map_or("/components/schemas", |o| o.pointer.as_str());
         if let Some(component) = at.strip_prefix("/components/schemas/")
             && !component.contains('/')

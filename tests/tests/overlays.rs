@@ -185,7 +185,8 @@ fn overrides_merge_mappings_replace_lists_and_remove_nulls() {
             .surface
             .items
             .get("field Thing.name")
-            .map(String::as_str),
+            .map(ToString::to_string)
+            .as_deref(),
         Some("String")
     );
     assert!(

@@ -65,7 +65,7 @@ fn spec_has_the_documented_operations_servers_and_fields() {
         .surface
         .items
         .keys()
-        .filter(|k| k.starts_with("field Contact."))
+        .filter(|k| k.as_str().starts_with("field Contact."))
         .count();
     assert_eq!(contact_fields, 52);
 }

@@ -89,7 +89,7 @@ pub(crate) fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
         .surface
         .items
         .keys()
-        .filter(|k| k.starts_with("op "))
+        .filter(|k| matches!(k.kind(), intercom_generator::KeyKind::Operation(_)))
         .count();
     eprintln!(
         "wrote crate `{name}` to {} ({ops} operations, {} warnings, generated in {} ms)",

@@ -1,48 +1,50 @@
-//! The public API surface of generated code, one line per operation, model field, enum value,
-//! constant and region: what a reviewer reads when the spec changes. Beside the lines, and not
-//! part of their text form, it keeps where in the spec each item comes from and which keys more
-//! than one item claims.
+//! The public API surface of generated code as values, one item per operation, model, field,
+//! enum value, constant and region: what a reviewer reads when the spec changes, rendered one
+//! line per item, and what the API change report compares. Beside the items it keeps where in
+//! the spec each one comes from and which keys more than one item claims.
 
 pub(crate) mod diff;
+mod item;
 pub(crate) mod origins;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use quote::ToTokens;
-use syn::{Fields, File, ImplItem, Item, Visibility};
+use syn::{Fields, File, ImplItem, Visibility};
 
 pub use crate::base::diag::Origin;
 use crate::base::syn_util::{json_name, variant_json_name};
 use crate::passes::facts::ApiFacts;
+pub use item::{Item, Key, KeyKind, ModelKind, Signature, SurfaceType, VariantKind};
 
-/// The surface: a sorted map from an item's key (`op show_contact`, `field Contact.phone`,
-/// `field Shape::Circle.radius` for a field of a struct-like enum variant) to its signature.
+/// The surface: each item of the generated API by its key (`op show_contact`,
+/// `field Contact.phone`, `field Shape::Circle.radius` for a field of a struct-like variant).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Surface {
-    /// Item key → signature.
-    pub items: BTreeMap<String, String>,
+    /// Every item, by key, in the order of the keys' text.
+    pub items: BTreeMap<Key, Item>,
     /// Keys claimed by more than one item (`model TicketType` for two types of one name): code
     /// that does not compile, of which `items` holds only the last.
-    pub duplicates: BTreeSet<String>,
-    /// Where each item comes from in the spec, by item key, where known: operations at their
+    pub duplicates: BTreeSet<Key>,
+    /// Where each item comes from in the spec, by key, where known: operations at their
     /// operation, models and fields at their schema and property, regions at their server. The
-    /// parameters of operations are here too, as `param <operation>.<argument>`. A surface read
+    /// arguments of operations are here too (`param <operation>.<argument>`). A surface read
     /// back from text has none.
-    pub origins: BTreeMap<String, Origin>,
+    pub origins: BTreeMap<Key, Origin>,
 }
 
 /// Adds an item, remembering a key claimed twice.
-fn insert(surface: &mut Surface, key: String, signature: String) {
+fn insert(surface: &mut Surface, key: Key, item: Item) {
     if surface.items.contains_key(&key) {
         surface.duplicates.insert(key.clone());
     }
-    surface.items.insert(key, signature);
+    surface.items.insert(key, item);
 }
 
 impl Surface {
-    /// Reads a surface back from its text form (`key: signature` lines), as written by
-    /// `Display` or stored in an insta snapshot (whose `---` header is skipped).
+    /// Reads a surface back from its text form (`key: item` lines), as written by `Display` or
+    /// stored in an insta snapshot (whose `---` header is skipped).
     pub fn parse(text: &str) -> Self {
         let mut body = text;
         if let Some(rest) = text.strip_prefix("---\n")
@@ -52,7 +54,9 @@ impl Surface {
         }
         let mut surface = Surface::default();
         for (k, v) in body.lines().filter_map(|l| l.split_once(": ")) {
-            insert(&mut surface, k.to_string(), v.to_string());
+            let key = Key::parse(k);
+            let item = Item::parse(&key, v);
+            insert(&mut surface, key, item);
         }
         surface
     }
@@ -62,22 +66,25 @@ impl Surface {
         let mut surface = Surface::default();
         insert(
             &mut surface,
-            "const API_VERSION".to_string(),
-            format!("{:?}", facts.api_version),
+            Key::constant("API_VERSION"),
+            Item::Const(format!("{:?}", facts.api_version)),
         );
         insert(
             &mut surface,
-            "const VERSION_HEADER".to_string(),
-            format!("{:?}", facts.version_header),
+            Key::constant("VERSION_HEADER"),
+            Item::Const(format!("{:?}", facts.version_header)),
         );
         for s in &facts.servers {
-            insert(&mut surface, format!("region {}", s.variant), s.url.clone());
+            insert(
+                &mut surface,
+                Key::region(&s.variant),
+                Item::Region(s.url.clone()),
+            );
         }
         for item in &file.items {
             match item {
-                Item::Impl(imp) if imp.trait_.is_none() => {
-                    let self_ty = type_text(&imp.self_ty);
-                    if self_ty != "Client" {
+                syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                    if SurfaceType::of(&imp.self_ty).as_str() != "Client" {
                         continue;
                     }
                     for it in &imp.items {
@@ -85,36 +92,35 @@ impl Surface {
                         if !matches!(f.vis, Visibility::Public(_)) || f.sig.asyncness.is_none() {
                             continue;
                         }
-                        let params: Vec<String> = f
+                        let params = f
                             .sig
                             .inputs
                             .iter()
                             .filter_map(|a| match a {
-                                syn::FnArg::Typed(p) => Some(format!(
-                                    "{}: {}",
-                                    p.pat.to_token_stream(),
-                                    type_text(&p.ty)
+                                syn::FnArg::Typed(p) => Some((
+                                    p.pat.to_token_stream().to_string(),
+                                    SurfaceType::of(&p.ty),
                                 )),
                                 syn::FnArg::Receiver(_) => None,
                             })
                             .collect();
-                        let ret = match &f.sig.output {
-                            syn::ReturnType::Type(_, t) => type_text(t),
-                            syn::ReturnType::Default => "()".into(),
+                        let result = match &f.sig.output {
+                            syn::ReturnType::Type(_, t) => SurfaceType::of(t),
+                            syn::ReturnType::Default => SurfaceType::of(&syn::parse_quote!(())),
                         };
                         insert(
                             &mut surface,
-                            format!("op {}", f.sig.ident),
-                            format!("({}) -> {ret}", params.join(", ")),
+                            Key::operation(&f.sig.ident.to_string()),
+                            Item::Operation(Signature { params, result }),
                         );
                     }
                 }
-                Item::Mod(m) if m.ident == "types" => {
+                syn::Item::Mod(m) if m.ident == "types" => {
                     let Some((_, types)) = &m.content else {
                         continue;
                     };
                     for t in types {
-                        model_lines(t, &mut surface);
+                        model_items(t, &mut surface);
                     }
                 }
                 _ => {}
@@ -122,10 +128,15 @@ impl Surface {
         }
         surface
     }
+
+    /// The item whose key has this text (`op show_contact`).
+    pub fn get(&self, key: &str) -> Option<&Item> {
+        self.items.get(key)
+    }
 }
 
-/// `field <owner>.<name>: <type>` lines for named fields, with the JSON name where it differs.
-fn field_lines(owner: &str, fields: &syn::FieldsNamed, items: &mut Surface) {
+/// The items of named fields, with the JSON name where it differs from the field's.
+fn field_items(owner: &str, fields: &syn::FieldsNamed, surface: &mut Surface) {
     for f in &fields.named {
         let name = f
             .ident
@@ -133,73 +144,82 @@ fn field_lines(owner: &str, fields: &syn::FieldsNamed, items: &mut Surface) {
             .map(ToString::to_string)
             .unwrap_or_default();
         let json = json_name(f);
-        let rename = if json != name.trim_start_matches("r#") {
-            format!(" (json `{json}`)")
-        } else {
-            String::new()
-        };
+        let json = (json != name.trim_start_matches("r#")).then_some(json);
         insert(
-            items,
-            format!("field {owner}.{name}"),
-            format!("{}{rename}", type_text(&f.ty)),
+            surface,
+            Key::field(owner, &name),
+            Item::Field {
+                ty: SurfaceType::of(&f.ty),
+                json,
+            },
         );
     }
 }
 
-fn model_lines(item: &Item, items: &mut Surface) {
+fn model_items(item: &syn::Item, surface: &mut Surface) {
     match item {
-        Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => match &s.fields {
-            // A struct whose fields are all private (a model's builder) mirrors its model's
-            // fields, which the surface already lists.
-            Fields::Named(named)
-                if !named.named.is_empty()
-                    && named
-                        .named
+        syn::Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => {
+            let name = s.ident.to_string();
+            match &s.fields {
+                // A struct whose fields are all private (a model's builder) mirrors its model's
+                // fields, which the surface already lists.
+                Fields::Named(named)
+                    if !named.named.is_empty()
+                        && named
+                            .named
+                            .iter()
+                            .all(|f| !matches!(f.vis, Visibility::Public(_))) => {}
+                Fields::Named(named) => {
+                    let non_exhaustive = is_non_exhaustive(&s.attrs);
+                    insert(
+                        surface,
+                        Key::model(&name),
+                        Item::Model(ModelKind::Struct { non_exhaustive }),
+                    );
+                    field_items(&name, named, surface);
+                }
+                Fields::Unnamed(unnamed) => {
+                    let inner = unnamed
+                        .unnamed
                         .iter()
-                        .all(|f| !matches!(f.vis, Visibility::Public(_))) => {}
-            Fields::Named(named) => {
-                let kind = if is_non_exhaustive(&s.attrs) {
-                    "struct, non_exhaustive"
-                } else {
-                    "struct"
-                };
-                insert(items, format!("model {}", s.ident), kind.into());
-                field_lines(&s.ident.to_string(), named, items);
+                        .map(|f| SurfaceType::of(&f.ty))
+                        .collect();
+                    insert(
+                        surface,
+                        Key::model(&name),
+                        Item::Model(ModelKind::Newtype(inner)),
+                    );
+                }
+                Fields::Unit => {
+                    insert(surface, Key::model(&name), Item::Model(ModelKind::Unit));
+                }
             }
-            Fields::Unnamed(unnamed) => {
-                let inner: Vec<String> = unnamed.unnamed.iter().map(|f| type_text(&f.ty)).collect();
-                insert(
-                    items,
-                    format!("model {}", s.ident),
-                    format!("newtype({})", inner.join(", ")),
-                );
-            }
-            Fields::Unit => {
-                insert(items, format!("model {}", s.ident), "unit".into());
-            }
-        },
-        Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
-            let kind = if is_non_exhaustive(&e.attrs) {
-                "enum, non_exhaustive"
-            } else {
-                "enum"
-            };
-            insert(items, format!("model {}", e.ident), kind.into());
+        }
+        syn::Item::Enum(e) if matches!(e.vis, Visibility::Public(_)) => {
+            let name = e.ident.to_string();
+            let non_exhaustive = is_non_exhaustive(&e.attrs);
+            insert(
+                surface,
+                Key::model(&name),
+                Item::Model(ModelKind::Enum { non_exhaustive }),
+            );
             for v in &e.variants {
-                let sig = match &v.fields {
-                    Fields::Unit => format!("{:?}", variant_json_name(v)),
-                    Fields::Unnamed(u) => {
-                        let inner: Vec<String> =
-                            u.unnamed.iter().map(|f| type_text(&f.ty)).collect();
-                        format!("({})", inner.join(", "))
-                    }
-                    // The fields get lines of their own, owned by `Enum::Variant`.
+                let kind = match &v.fields {
+                    Fields::Unit => VariantKind::Value(variant_json_name(v)),
+                    Fields::Unnamed(u) => VariantKind::Tuple(
+                        u.unnamed.iter().map(|f| SurfaceType::of(&f.ty)).collect(),
+                    ),
+                    // The fields are items of their own, owned by `Enum::Variant`.
                     Fields::Named(named) => {
-                        field_lines(&format!("{}::{}", e.ident, v.ident), named, items);
-                        "{ .. }".into()
+                        field_items(&format!("{name}::{}", v.ident), named, surface);
+                        VariantKind::Struct
                     }
                 };
-                insert(items, format!("variant {}::{}", e.ident, v.ident), sig);
+                insert(
+                    surface,
+                    Key::variant(&name, &v.ident.to_string()),
+                    Item::Variant(kind),
+                );
             }
         }
         _ => {}
@@ -208,37 +228,6 @@ fn model_lines(item: &Item, items: &mut Surface) {
 
 fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
-}
-
-/// A type as a reader writes it: formatted by prettyplease, without leading `::std::…` paths.
-pub(crate) fn type_text(ty: &syn::Type) -> String {
-    let file: File = syn::parse_quote!(type T = #ty;);
-    let mut s = prettyplease::unparse(&file);
-    s = s
-        .trim()
-        .trim_start_matches("type T = ")
-        .trim_end_matches(';')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    for prefix in [
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::std::collections::",
-        "::std::boxed::",
-        "::serde_json::",
-        "types::",
-        "::intercom_runtime::",
-    ] {
-        s = s.replace(prefix, "");
-    }
-    // prettyplease breaks long types over lines with trailing commas; one line needs none.
-    s.replace("&'a ", "&")
-        .replace("< ", "<")
-        .replace(" >", ">")
-        .replace(",>", ">")
-        .replace(",)", ")")
 }
 
 impl fmt::Display for Surface {

@@ -13,7 +13,7 @@ use crate::base::pointer::{escape_token, join, resolve};
 use crate::model::{Location, Operation};
 use crate::passes::facts::ApiFacts;
 use crate::passes::operation_list::is_json;
-use crate::surface::{Origin, Surface};
+use crate::surface::{Item, Key, KeyKind, Origin, Surface, VariantKind};
 
 /// Fills `surface.origins`, each located by `locate` (through the patches applied, if any).
 /// `raw` is the document as read and patched (before the spec passes, which drop the version
@@ -26,14 +26,14 @@ pub(crate) fn attach(
     facts: &ApiFacts,
     operations: &[Operation],
 ) {
-    let mut pointers: BTreeMap<String, String> = BTreeMap::new();
+    let mut pointers: BTreeMap<Key, String> = BTreeMap::new();
     let (header, default) = version_pointers(raw, facts);
     pointers.insert(
-        "const API_VERSION".into(),
+        Key::constant("API_VERSION"),
         default.unwrap_or_else(|| "/info/version".into()),
     );
     pointers.insert(
-        "const VERSION_HEADER".into(),
+        Key::constant("VERSION_HEADER"),
         header.unwrap_or_else(|| "/info".into()),
     );
     for (i, server) in doc
@@ -49,32 +49,41 @@ pub(crate) fn attach(
             .map(str::to_string)
             .unwrap_or_else(|| format!("server{}", i + 1));
         pointers
-            .entry(format!("region {}", naming::pascal(&name)))
+            .entry(Key::region(&naming::pascal(&name)))
             .or_insert_with(|| format!("/servers/{i}"));
     }
     for op in operations {
-        pointers.insert(format!("op {}", op.ident), op.pointer.clone());
+        let name = op.ident.to_string();
+        pointers.insert(Key::operation(&name), op.pointer.clone());
         for p in &op.params {
             if let Some(at) = parameter_pointer(raw, op, p) {
-                pointers.insert(format!("param {}.{}", op.ident, p.ident), at);
+                pointers.insert(Key::param(&name, &p.ident.to_string()), at);
             }
         }
         if op.body.is_some() {
             pointers.insert(
-                format!("param {}.body", op.ident),
+                Key::param(&name, "body"),
                 format!("{}/requestBody", op.pointer),
             );
         }
     }
     let types = TypeNames::new(doc, operations);
-    for (key, sig) in &surface.items {
-        let Some((kind, name)) = key.split_once(' ') else {
-            continue;
-        };
-        let at = match kind {
-            "model" => types.pointer(name).map(str::to_string),
-            "field" => field_pointer(doc, &types, name, sig),
-            "variant" => variant_pointer(doc, &types, name, sig),
+    for (key, item) in &surface.items {
+        let at = match (key.kind(), item) {
+            (KeyKind::Model(name), _) => types.pointer(name).map(str::to_string),
+            (KeyKind::Field(owner, field), Item::Field { json, .. }) => {
+                let json = json
+                    .as_deref()
+                    .unwrap_or_else(|| field.trim_start_matches("r#"));
+                field_pointer(doc, &types, owner, json)
+            }
+            (KeyKind::Variant(model, _), Item::Variant(kind)) => {
+                let value = match kind {
+                    VariantKind::Value(v) => Some(v.as_str()),
+                    _ => None,
+                };
+                variant_pointer(doc, &types, model, value)
+            }
             _ => None,
         };
         if let Some(at) = at {
@@ -279,16 +288,11 @@ fn schema_at(doc: &Value, at: &str) -> Option<String> {
     Some(ref_target(node).unwrap_or_else(|| at.to_string()))
 }
 
-/// `Model.field` or `Enum::Variant.field`: the property in the model's schema, in one of the
-/// schemas it combines, or the schema itself.
-fn field_pointer(doc: &Value, types: &TypeNames, name: &str, sig: &str) -> Option<String> {
-    let (owner, field) = name.rsplit_once('.')?;
+/// The field `json` (its name on the wire) of `owner` (`Model` or `Enum::Variant`): the
+/// property in the model's schema, in one of the schemas it combines, or the schema itself.
+fn field_pointer(doc: &Value, types: &TypeNames, owner: &str, json: &str) -> Option<String> {
     let model = owner.split("::").next().unwrap_or(owner);
     let schema = schema_at(doc, types.pointer(model)?)?;
-    let json = sig
-        .rsplit_once(" (json `")
-        .and_then(|(_, j)| j.strip_suffix("`)"))
-        .unwrap_or_else(|| field.trim_start_matches("r#"));
     let mut candidates = vec![schema.clone()];
     for key in ["allOf", "oneOf", "anyOf"] {
         let n = doc
@@ -306,18 +310,22 @@ fn field_pointer(doc: &Value, types: &TypeNames, name: &str, sig: &str) -> Optio
     Some(found.unwrap_or(schema))
 }
 
-/// `Enum::Variant`: its entry in the schema's `enum` list, or the schema.
-fn variant_pointer(doc: &Value, types: &TypeNames, name: &str, sig: &str) -> Option<String> {
-    let (model, _) = name.split_once("::")?;
+/// A variant of `model` with the wire value `value`: its entry in the schema's `enum` list, or
+/// the schema.
+fn variant_pointer(
+    doc: &Value,
+    types: &TypeNames,
+    model: &str,
+    value: Option<&str>,
+) -> Option<String> {
     let schema = schema_at(doc, types.pointer(model)?)?;
-    let value = serde_json::from_str::<String>(sig).ok();
     let index = doc
         .pointer(&format!("{schema}/enum"))
         .and_then(Value::as_array)
         .and_then(|values| {
             values
                 .iter()
-                .position(|v| value.is_some() && v.as_str() == value.as_deref())
+                .position(|v| value.is_some() && v.as_str() == value)
         });
     Some(match index {
         Some(i) => format!("{schema}/enum/{i}"),
@@ -353,11 +361,11 @@ mod tests {
         );
         assert_eq!(types.pointer("Tickets"), None);
         assert_eq!(
-            variant_pointer(&doc, &types, "TicketState::Open", "\"open\"").as_deref(),
+            variant_pointer(&doc, &types, "TicketState", Some("open")).as_deref(),
             Some("/components/schemas/ticket/properties/state/enum/0")
         );
         assert_eq!(
-            field_pointer(&doc, &types, "TicketPartsItem.body", "Option<String>").as_deref(),
+            field_pointer(&doc, &types, "TicketPartsItem", "body").as_deref(),
             Some("/components/schemas/ticket/properties/parts/items/properties/body")
         );
     }

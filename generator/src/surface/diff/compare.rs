@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::view::View;
 use super::{ApiDiff, Change, Check};
-use crate::surface::Surface;
+use crate::surface::{Item, Key, KeyKind, Surface};
 
 /// Builds the changes between two views.
 pub(super) struct Compare<'a> {
@@ -51,7 +51,7 @@ impl Compare<'_> {
 
     /// Regions, constants and anything else.
     fn others(&mut self) {
-        let keys: BTreeSet<&str> = self
+        let keys: BTreeSet<&Key> = self
             .old
             .others
             .keys()
@@ -59,16 +59,27 @@ impl Compare<'_> {
             .copied()
             .collect();
         for key in keys {
-            let (old, new) = (self.old.others.get(key), self.new.others.get(key));
+            let text = |item: Option<&&Item>| item.map(|i| i.to_string());
+            let (old, new) = (
+                text(self.old.others.get(key)),
+                text(self.new.others.get(key)),
+            );
             if old == new {
                 continue;
             }
-            let (kind, name) = key.split_once(' ').unwrap_or(("", key));
+            let (kind, name) = match key.kind() {
+                KeyKind::Region(n) => ("region", n.as_str()),
+                KeyKind::Const(n) => ("const", n.as_str()),
+                // A signature the surface could not read.
+                KeyKind::Operation(n) => ("op", n.as_str()),
+                _ => ("", key.as_str()),
+            };
             let at = At {
-                old: old.map(|_| key),
-                new: new.map(|_| key),
+                old: old.as_ref().map(|_| key.as_str()),
+                new: new.as_ref().map(|_| key.as_str()),
                 operations: Vec::new(),
             };
+            let (old, new) = (old.as_deref(), new.as_deref());
             let (check, item, text) = match (kind, old, new) {
                 ("region", Some(url), None) => (
                     Check::RegionRemoved,
@@ -92,6 +103,11 @@ impl Compare<'_> {
                         "default API version changed: {a} → {b} (requests now run on another API version)"
                     ),
                 ),
+                ("op", Some(a), Some(b)) => (
+                    Check::OperationSignatureChanged,
+                    name.to_string(),
+                    format!("operation `{name}` changed: `{a}` → `{b}`"),
+                ),
                 ("const", Some(a), Some(b)) if name == "VERSION_HEADER" => (
                     Check::VersionHeaderChanged,
                     name.to_string(),
@@ -102,8 +118,8 @@ impl Compare<'_> {
                     name.to_string(),
                     format!(
                         "`{name}` changed: {} → {}",
-                        a.copied().unwrap_or("(none)"),
-                        b.copied().unwrap_or("(none)")
+                        a.unwrap_or("(none)"),
+                        b.unwrap_or("(none)")
                     ),
                 ),
             };
@@ -118,24 +134,31 @@ fn duplicate_errors(surface: &Surface, side: &str) -> Vec<String> {
     let models: BTreeSet<&str> = surface
         .duplicates
         .iter()
-        .filter_map(|k| k.strip_prefix("model "))
+        .filter_map(|k| match k.kind() {
+            KeyKind::Model(name) => Some(name.as_str()),
+            _ => None,
+        })
         .collect();
+    let owner_of = |owner: &str| owner.split("::").next().unwrap_or(owner).to_string();
     surface
         .duplicates
         .iter()
-        .filter(|k| {
-            let (kind, name) = k.split_once(' ').unwrap_or(("", k));
-            !(matches!(kind, "field" | "variant")
-                && models.contains(name.split(['.', ':']).next().unwrap_or(name)))
+        .filter(|k| match k.kind() {
+            KeyKind::Field(owner, _) | KeyKind::Variant(owner, _) => {
+                !models.contains(owner_of(owner).as_str())
+            }
+            _ => true,
         })
         .map(|k| {
-            let (kind, name) = k.split_once(' ').unwrap_or(("", k));
-            let what = match kind {
-                "model" => "type",
-                "op" => "operation",
-                "field" => "field",
-                "variant" => "enum value",
-                other => other,
+            let (what, name) = match k.kind() {
+                KeyKind::Model(n) => ("type", n.clone()),
+                KeyKind::Operation(n) => ("operation", n.clone()),
+                KeyKind::Field(owner, f) => ("field", format!("{owner}.{f}")),
+                KeyKind::Variant(e, v) => ("enum value", format!("{e}::{v}")),
+                KeyKind::Const(n) => ("const", n.clone()),
+                KeyKind::Region(n) => ("region", n.clone()),
+                KeyKind::Param(op, p) => ("param", format!("{op}.{p}")),
+                KeyKind::Other => ("item", k.to_string()),
             };
             format!("the {side} surface defines {what} `{name}` more than once: such code does not compile, and the report compares only one of them")
         })

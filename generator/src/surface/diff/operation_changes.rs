@@ -3,8 +3,8 @@
 //! result.
 
 use super::compare::{At, Compare};
-use super::view::OpSig;
 use crate::surface::diff::Check;
+use crate::surface::{Item, Key};
 
 impl Compare<'_> {
     pub(super) fn operations(&mut self) {
@@ -50,13 +50,13 @@ impl Compare<'_> {
             if renames.iter().any(|(f, _, _)| *f == name) {
                 continue;
             }
-            let key = format!("op {name}");
+            let key = Key::operation(name).to_string();
             self.push(
                 Check::OperationRemoved,
                 name.to_string(),
                 format!(
                     "operation `{name}` removed (was `{}`)",
-                    self.old.ops.get(name).copied().unwrap_or_default()
+                    self.signature_text(false, name)
                 ),
                 At {
                     old: Some(&key),
@@ -69,13 +69,13 @@ impl Compare<'_> {
             if renames.iter().any(|(_, t, _)| *t == name) {
                 continue;
             }
-            let key = format!("op {name}");
+            let key = Key::operation(name).to_string();
             self.push(
                 Check::OperationAdded,
                 name.to_string(),
                 format!(
                     "operation `{name}` added: `{}`",
-                    self.new.ops.get(name).copied().unwrap_or_default()
+                    self.signature_text(true, name)
                 ),
                 At {
                     new: Some(&key),
@@ -85,7 +85,10 @@ impl Compare<'_> {
             );
         }
         for (from, to, how) in renames {
-            let (old_key, new_key) = (format!("op {from}"), format!("op {to}"));
+            let (old_key, new_key) = (
+                Key::operation(from).to_string(),
+                Key::operation(to).to_string(),
+            );
             self.push(
                 Check::OperationRenamed,
                 from.to_string(),
@@ -112,30 +115,26 @@ impl Compare<'_> {
         }
     }
 
+    /// An operation's signature as the surface writes it, from the old or the new side.
+    fn signature_text(&self, new: bool, name: &str) -> String {
+        let side = if new { &self.new } else { &self.old };
+        side.ops
+            .get(name)
+            .map(|sig| Item::Operation((*sig).clone()).to_string())
+            .unwrap_or_default()
+    }
+
     /// The changes between the signatures of one operation, named `from` before and `to` after.
     fn signature(&mut self, from: &str, to: &str) {
-        let (Some(&old_sig), Some(&new_sig)) = (self.old.ops.get(from), self.new.ops.get(to))
-        else {
+        let (Some(&o), Some(&n)) = (self.old.ops.get(from), self.new.ops.get(to)) else {
             return;
         };
-        let (old_key, new_key) = (format!("op {from}"), format!("op {to}"));
+        let (old_key, new_key) = (
+            Key::operation(from).to_string(),
+            Key::operation(to).to_string(),
+        );
         let ops = vec![to.to_string()];
-        let (Some(o), Some(n)) = (OpSig::parse(old_sig), OpSig::parse(new_sig)) else {
-            if old_sig != new_sig {
-                self.push(
-                    Check::OperationSignatureChanged,
-                    from.to_string(),
-                    format!("operation `{from}` changed: `{old_sig}` → `{new_sig}`"),
-                    At {
-                        old: Some(&old_key),
-                        new: Some(&new_key),
-                        operations: ops,
-                    },
-                );
-            }
-            return;
-        };
-        let param_key = |op: &str, p: &str| format!("param {op}.{p}");
+        let param_key = |op: &str, p: &str| Key::param(op, p).to_string();
         let old_names: Vec<&str> = o.params.iter().map(|(n, _)| n.as_str()).collect();
         let new_names: Vec<&str> = n.params.iter().map(|(n, _)| n.as_str()).collect();
         let same_set = {
@@ -248,11 +247,11 @@ impl Compare<'_> {
                 );
             }
         }
-        if o.ret != n.ret {
+        if o.result != n.result {
             self.push(
                 Check::ResponseTypeChanged,
                 from.to_string(),
-                format!("`{from}` returns `{}` instead of `{}`", n.ret, o.ret),
+                format!("`{from}` returns `{}` instead of `{}`", n.result, o.result),
                 At {
                     old: Some(&old_key),
                     new: Some(&new_key),

@@ -4,20 +4,21 @@
 use std::collections::BTreeMap;
 
 use super::compare::{At, Compare};
-use super::view::{Fields, field_json, field_type, split_kind};
+use super::view::{FieldSig, Fields};
 use crate::surface::diff::Check;
+use crate::surface::{Item, Key, ModelKind};
 
 impl Compare<'_> {
     pub(super) fn types(&mut self) {
         let old_models = self.old.models.clone();
         let new_models = self.new.models.clone();
         for (&name, &kind) in &old_models {
-            let key = format!("model {name}");
+            let key = Key::model(name).to_string();
             match new_models.get(name) {
                 None => self.push(
                     Check::TypeRemoved,
                     name.to_string(),
-                    format!("type `{name}` removed (was {kind})"),
+                    format!("type `{name}` removed (was {})", Item::Model(kind.clone())),
                     At {
                         old: Some(&key),
                         operations: self.users(name),
@@ -29,11 +30,11 @@ impl Compare<'_> {
         }
         for (&name, &kind) in &new_models {
             if !old_models.contains_key(name) {
-                let key = format!("model {name}");
+                let key = Key::model(name).to_string();
                 self.push(
                     Check::TypeAdded,
                     name.to_string(),
-                    format!("type `{name}` added ({kind})"),
+                    format!("type `{name}` added ({})", Item::Model(kind.clone())),
                     At {
                         new: Some(&key),
                         operations: self.users(name),
@@ -45,14 +46,15 @@ impl Compare<'_> {
     }
 
     /// A type on both sides: its kind, its fields (through a newtype too) and its values.
-    fn model(&mut self, name: &str, old_kind: &str, new_kind: &str) {
-        let key = format!("model {name}");
+    fn model(&mut self, name: &str, old_kind: &ModelKind, new_kind: &ModelKind) {
+        let key = Key::model(name).to_string();
         let at = || At {
             old: Some(&key),
             new: Some(&key),
             operations: self.users(name),
         };
-        let ((old_base, old_ne), (new_base, new_ne)) = (split_kind(old_kind), split_kind(new_kind));
+        let (old_base, old_ne) = (old_kind.base(), old_kind.non_exhaustive());
+        let (new_base, new_ne) = (new_kind.base(), new_kind.non_exhaustive());
         if old_base != new_base {
             self.push(
                 Check::TypeKindChanged,
@@ -89,7 +91,7 @@ impl Compare<'_> {
         let ops = self.users(name);
         for (&v, &sig) in &old_values {
             let item = format!("{name}::{v}");
-            let key = format!("variant {item}");
+            let key = Key::variant(name, v).to_string();
             match new_values.get(v) {
                 None => self.push(
                     Check::EnumValueRemoved,
@@ -113,7 +115,7 @@ impl Compare<'_> {
                 ),
                 Some(_) => {
                     let owner = item.as_str();
-                    let fields = |map: &BTreeMap<&str, &str>| Fields::new(owner, map, false);
+                    let fields = |map: &BTreeMap<&str, FieldSig>| Fields::new(owner, map, false);
                     let (o, n) = (self.old.fields.get(owner), self.new.fields.get(owner));
                     if let (Some(o), Some(n)) = (o.map(fields), n.map(fields)) {
                         self.fields(owner, &o, &n, true);
@@ -126,7 +128,7 @@ impl Compare<'_> {
                 continue;
             }
             let item = format!("{name}::{v}");
-            let key = format!("variant {item}");
+            let key = Key::variant(name, v).to_string();
             let (check, why) = if new_ne {
                 (Check::EnumValueAdded, "is `#[non_exhaustive]`")
             } else {
@@ -154,16 +156,16 @@ impl Compare<'_> {
         let model = owner.split("::").next().unwrap_or(owner);
         let ops = self.users(model);
         for (f, sig) in &o.map {
-            let (f, sig) = (f.as_str(), sig.as_str());
+            let f = f.as_str();
             let item = format!("{owner}.{f}");
-            let old_key = format!("field {}.{f}", o.source);
-            let new_key = format!("field {}.{f}", n.source);
+            let old_key = Key::field(&o.source, f).to_string();
+            let new_key = Key::field(&n.source, f).to_string();
             let at = |both: bool| At {
                 old: Some(&old_key),
                 new: both.then_some(new_key.as_str()),
                 operations: ops.clone(),
             };
-            let Some(new_sig) = n.map.get(f).map(String::as_str) else {
+            let Some(new_sig) = n.map.get(f) else {
                 self.push(
                     Check::FieldRemoved,
                     item.clone(),
@@ -175,9 +177,9 @@ impl Compare<'_> {
             if new_sig == sig {
                 continue;
             }
-            let (a, b) = (field_type(sig), field_type(new_sig));
+            let (a, b) = (&sig.ty, &new_sig.ty);
             let (check, text) = if a == b {
-                let wire = |s: &str| field_json(s).unwrap_or(f).to_string();
+                let wire = |s: &FieldSig| s.json.as_deref().unwrap_or(f).to_string();
                 (
                     Check::FieldWireNameChanged,
                     format!(
@@ -187,12 +189,7 @@ impl Compare<'_> {
                     ),
                 )
             } else {
-                let opt = |s: &str| {
-                    s.strip_prefix("Option<")
-                        .and_then(|s| s.strip_suffix('>'))
-                        .map(str::to_string)
-                };
-                let (check, how) = match (opt(a), opt(b)) {
+                let (check, how) = match (a.option_inner(), b.option_inner()) {
                     (Some(inner), None) if inner == b => {
                         (Check::FieldBecameRequired, "became required")
                     }
@@ -210,7 +207,7 @@ impl Compare<'_> {
                 continue;
             }
             let item = format!("{owner}.{f}");
-            let new_key = format!("field {}.{f}", n.source);
+            let new_key = Key::field(&n.source, f).to_string();
             let (check, why) = if in_variant {
                 (
                     Check::VariantFieldAdded,

@@ -1,23 +1,39 @@
-//! A surface taken apart for comparison: operations with their parsed signatures, models with
-//! their fields and values, which operations reach each type, and each operation's route.
+//! A surface taken apart for comparison: operations with their signatures, models with their
+//! kinds, fields and values, which operations reach each type, and each operation's route.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::base::pointer::unescape_token;
-use crate::base::syn_util::{first_type_argument, last_ident, type_idents};
-use crate::surface::{Surface, type_text};
+use crate::surface::{Item, Key, KeyKind, ModelKind, Signature, Surface, SurfaceType};
+
+/// A field as the comparison sees it: its type, and its name on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct FieldSig {
+    pub(super) ty: SurfaceType,
+    pub(super) json: Option<String>,
+}
+
+impl std::fmt::Display for FieldSig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.ty)?;
+        if let Some(json) = &self.json {
+            write!(f, " (json `{json}`)")?;
+        }
+        Ok(())
+    }
+}
 
 /// A surface taken apart by kind of item.
 pub(super) struct View<'a> {
     pub(super) surface: &'a Surface,
-    pub(super) ops: BTreeMap<&'a str, &'a str>,
-    pub(super) models: BTreeMap<&'a str, &'a str>,
-    /// Owner (`Model` or `Enum::Variant`) → field → signature.
-    pub(super) fields: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
-    /// Enum → variant → signature.
-    pub(super) variants: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
-    /// Every other item (`region`, `const`, unknown kinds) by key.
-    pub(super) others: BTreeMap<&'a str, &'a str>,
+    pub(super) ops: BTreeMap<&'a str, &'a Signature>,
+    pub(super) models: BTreeMap<&'a str, &'a ModelKind>,
+    /// Owner (`Model` or `Enum::Variant`) → field → its type and wire name.
+    pub(super) fields: BTreeMap<&'a str, BTreeMap<&'a str, FieldSig>>,
+    /// Enum → variant → what it holds.
+    pub(super) variants: BTreeMap<&'a str, BTreeMap<&'a str, &'a Item>>,
+    /// Every other item (regions, constants, unknown kinds) by key.
+    pub(super) others: BTreeMap<&'a Key, &'a Item>,
     /// Type name → the operations whose signatures reach it, through fields and variants.
     pub(super) reach: BTreeMap<String, BTreeSet<String>>,
 }
@@ -33,27 +49,31 @@ impl<'a> View<'a> {
             others: BTreeMap::new(),
             reach: BTreeMap::new(),
         };
-        for (key, sig) in &surface.items {
-            let (kind, name) = key.split_once(' ').unwrap_or(("", key.as_str()));
-            match kind {
-                "op" => {
+        for (key, item) in &surface.items {
+            match (key.kind(), item) {
+                (KeyKind::Operation(name), Item::Operation(sig)) => {
                     view.ops.insert(name, sig);
                 }
-                "model" => {
-                    view.models.insert(name, sig);
+                (KeyKind::Model(name), Item::Model(kind)) => {
+                    view.models.insert(name, kind);
                 }
-                "field" => {
-                    if let Some((owner, field)) = name.rsplit_once('.') {
-                        view.fields.entry(owner).or_default().insert(field, sig);
-                    }
+                (KeyKind::Field(owner, field), Item::Field { ty, json }) => {
+                    view.fields.entry(owner).or_default().insert(
+                        field,
+                        FieldSig {
+                            ty: ty.clone(),
+                            json: json.clone(),
+                        },
+                    );
                 }
-                "variant" => {
-                    if let Some((model, variant)) = name.split_once("::") {
-                        view.variants.entry(model).or_default().insert(variant, sig);
-                    }
+                (KeyKind::Variant(model, variant), _) => {
+                    view.variants
+                        .entry(model)
+                        .or_default()
+                        .insert(variant, item);
                 }
                 _ => {
-                    view.others.insert(key, sig);
+                    view.others.insert(key, item);
                 }
             }
         }
@@ -66,33 +86,30 @@ impl<'a> View<'a> {
     fn reach(&self) -> BTreeMap<String, BTreeSet<String>> {
         let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for (model, kind) in &self.models {
-            let mut out = BTreeSet::new();
-            if let Some(inner) = newtype_inner(kind) {
-                out.extend(idents(&format!("({inner})")));
-            }
+            let mut out = Item::Model((*kind).clone()).names();
             for (owner, fields) in &self.fields {
                 if *owner == *model || owner.split("::").next() == Some(model) {
-                    for sig in fields.values() {
-                        out.extend(idents(field_type(sig)));
+                    for f in fields.values() {
+                        out.extend(f.ty.names().iter().cloned());
                     }
                 }
             }
-            for sig in self
+            for item in self
                 .variants
                 .get(model)
                 .into_iter()
                 .flat_map(|v| v.values())
             {
-                out.extend(idents(sig));
+                out.extend(item.names());
             }
             edges.insert(model, out);
         }
         let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (op, sig) in &self.ops {
-            let Some(parsed) = OpSig::parse(sig) else {
-                continue;
-            };
-            let mut todo: VecDeque<String> = parsed.idents.into_iter().collect();
+            let mut todo: VecDeque<String> = Item::Operation((*sig).clone())
+                .names()
+                .into_iter()
+                .collect();
             let mut seen = BTreeSet::new();
             while let Some(t) = todo.pop_front() {
                 let Some(next) = edges.get(t.as_str()) else {
@@ -110,7 +127,7 @@ impl<'a> View<'a> {
 
     /// The method and path (parameter names left out) of an operation, from its origin.
     pub(super) fn route(&self, op: &str) -> Option<(String, String)> {
-        let origin = self.surface.origins.get(&format!("op {op}"))?;
+        let origin = self.surface.origins.get(Key::operation(op).as_str())?;
         let (item, method) = origin.pointer.rsplit_once('/')?;
         let path = unescape_token(item.strip_prefix("/paths/")?);
         let mut shape = String::new();
@@ -133,27 +150,22 @@ impl<'a> View<'a> {
     /// (or an `Option` or `Box` of one).
     pub(super) fn fields_of(&self, model: &str) -> Option<Fields> {
         let kind = self.models.get(model)?;
-        let source = if kind.starts_with("struct") {
-            model
-        } else {
-            let inner: syn::Type = syn::parse_str(newtype_inner(kind)?).ok()?;
-            let mut ty = &inner;
-            while last_ident(ty).is_some_and(|i| i == "Option" || i == "Box") {
-                ty = first_type_argument(ty)?;
+        let source = match kind {
+            ModelKind::Struct { .. } => model,
+            ModelKind::Newtype(inner) => {
+                let name = inner.first()?.unwrapped().name()?;
+                let (&source, kind) = self.models.get_key_value(name)?;
+                if !matches!(kind, ModelKind::Struct { .. }) {
+                    return None;
+                }
+                source
             }
-            let name = last_ident(ty)?.to_string();
-            let (&source, kind) = self.models.get_key_value(name.as_str())?;
-            if !kind.starts_with("struct") {
-                return None;
-            }
-            source
+            _ => return None,
         };
         Some(Fields::new(
             source,
             &self.fields.get(source).cloned().unwrap_or_default(),
-            self.models
-                .get(source)
-                .is_some_and(|k| k.contains("non_exhaustive")),
+            self.models.get(source).is_some_and(|k| k.non_exhaustive()),
         ))
     }
 }
@@ -161,88 +173,19 @@ impl<'a> View<'a> {
 /// The fields of a struct, or of a struct-like variant (`source` is then `Enum::Variant`).
 pub(super) struct Fields {
     pub(super) source: String,
-    pub(super) map: BTreeMap<String, String>,
+    pub(super) map: BTreeMap<String, FieldSig>,
     pub(super) non_exhaustive: bool,
 }
 
 impl Fields {
-    pub(super) fn new(source: &str, map: &BTreeMap<&str, &str>, non_exhaustive: bool) -> Self {
+    pub(super) fn new(source: &str, map: &BTreeMap<&str, FieldSig>, non_exhaustive: bool) -> Self {
         Fields {
             source: source.to_string(),
             map: map
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
             non_exhaustive,
         }
-    }
-}
-
-/// An operation's signature taken apart: arguments with their types, and the result.
-pub(super) struct OpSig {
-    pub(super) params: Vec<(String, String)>,
-    pub(super) ret: String,
-    pub(super) idents: BTreeSet<String>,
-}
-
-impl OpSig {
-    /// Parses a surface signature, `(id: &str, body: &X) -> Result<Response<Y>, Error>`.
-    pub(super) fn parse(sig: &str) -> Option<Self> {
-        let parsed: syn::Signature = syn::parse_str(&format!("fn f{sig}")).ok()?;
-        let mut idents = BTreeSet::new();
-        let mut params = Vec::new();
-        for input in &parsed.inputs {
-            let syn::FnArg::Typed(p) = input else {
-                continue;
-            };
-            let syn::Pat::Ident(name) = &*p.pat else {
-                return None;
-            };
-            idents.extend(type_idents(&*p.ty));
-            params.push((name.ident.to_string(), type_text(&p.ty)));
-        }
-        let ret = match &parsed.output {
-            syn::ReturnType::Type(_, t) => {
-                idents.extend(type_idents(&**t));
-                type_text(t)
-            }
-            syn::ReturnType::Default => "()".to_string(),
-        };
-        Some(OpSig {
-            params,
-            ret,
-            idents,
-        })
-    }
-}
-
-/// The inner type text of `newtype(T)`.
-pub(super) fn newtype_inner(kind: &str) -> Option<&str> {
-    kind.strip_prefix("newtype(")?.strip_suffix(')')
-}
-
-/// The type part of a field signature, without ` (json `…`)`.
-pub(super) fn field_type(sig: &str) -> &str {
-    sig.split_once(" (json `").map_or(sig, |(t, _)| t)
-}
-
-/// The JSON name a field signature gives, if it differs from the field's.
-pub(super) fn field_json(sig: &str) -> Option<&str> {
-    sig.split_once(" (json `")
-        .and_then(|(_, j)| j.strip_suffix("`)"))
-}
-
-/// The type names in a type's text; nothing for text that is not a type (a wire value).
-pub(super) fn idents(text: &str) -> BTreeSet<String> {
-    syn::parse_str::<syn::Type>(text)
-        .map(|t| type_idents(&t))
-        .unwrap_or_default()
-}
-
-/// The kind of a model without its exhaustiveness, and whether it is `#[non_exhaustive]`.
-pub(super) fn split_kind(kind: &str) -> (&str, bool) {
-    match kind.strip_suffix(", non_exhaustive") {
-        Some(base) => (base, true),
-        None => (kind, false),
     }
 }
