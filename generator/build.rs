@@ -1,28 +1,32 @@
-//! Embeds the runtime crate's own files (its manifest and every source file) so that standalone
-//! crates get a copy of exactly what `intercom-client` builds on, with no list kept by hand.
+//! Embeds the files of the crates a generated client builds on, the runtime and the contract
+//! (each one's manifest and every source file), so that standalone crates get a copy of exactly
+//! what `intercom-client` builds on, with no list kept by hand.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let runtime = manifest.join("../runtime");
-    let mut files = vec![PathBuf::from("Cargo.toml")];
-    collect(&runtime, Path::new("src"), &mut files);
-    files.sort();
     let mut out = String::from("&[\n");
-    for rel in &files {
-        let abs = runtime.join(rel);
-        println!("cargo:rerun-if-changed={}", abs.display());
-        let _ = writeln!(
-            out,
-            "    ({:?}, include_str!({:?})),",
-            rel.display().to_string(),
-            abs.display().to_string()
-        );
+    // In name order, as the standalone crate lists them.
+    for krate in ["contract", "runtime"] {
+        let root = manifest.join("..").join(krate);
+        let mut files = vec![PathBuf::from("Cargo.toml")];
+        collect(&root, Path::new("src"), &mut files);
+        files.sort();
+        for rel in &files {
+            let abs = root.join(rel);
+            println!("cargo:rerun-if-changed={}", abs.display());
+            let _ = writeln!(
+                out,
+                "    ({:?}, include_str!({:?})),",
+                Path::new(krate).join(rel).display().to_string(),
+                abs.display().to_string()
+            );
+        }
+        println!("cargo:rerun-if-changed={}", root.join("src").display());
     }
     out.push(']');
-    println!("cargo:rerun-if-changed={}", runtime.join("src").display());
     let dest =
         PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("runtime_files.rs");
     if let Err(e) = std::fs::write(&dest, out) {

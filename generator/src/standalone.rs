@@ -1,10 +1,12 @@
 //! The files of a standalone client crate: the generated module over a copy of the runtime
-//! crate that `intercom-client` uses (its own manifest and sources, embedded at build time), so
-//! any spec gets regions, auth, the version header, retries and typed errors.
+//! crate that `intercom-client` uses and of the contract crate under it (their own manifests and
+//! sources, embedded at build time), so any spec gets regions, auth, the version header,
+//! retries and typed errors.
 
 use crate::Generated;
 
-/// The runtime crate's files, as (path relative to the crate root, contents).
+/// The runtime's and the contract's files, as (path relative to the standalone crate's root:
+/// `runtime/…`, `contract/…`; contents).
 const RUNTIME_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
 /// Files of a standalone crate named `name`, as (path relative to the crate root, contents).
@@ -86,7 +88,7 @@ pub use generated::*;
     files.extend(
         RUNTIME_FILES
             .iter()
-            .map(|(path, text)| (format!("runtime/{path}"), (*text).to_string())),
+            .map(|(path, text)| ((*path).to_string(), (*text).to_string())),
     );
     files
 }
@@ -136,27 +138,29 @@ mod tests {
         assert_eq!(library_path("enum"), "r#enum");
     }
 
-    /// The embedded copy holds every source file of the runtime crate and its manifest.
+    /// The embedded copy holds every source file of the runtime and contract crates and their
+    /// manifests.
     #[test]
     fn runtime_copy_is_the_whole_crate() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-        let mut on_disk = vec!["Cargo.toml".to_string()];
-        let mut dirs = vec![root.join("src")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir)
-                .expect("runtime/src is readable")
-                .flatten()
-            {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let rel = path.strip_prefix(&root).expect("under the runtime crate");
-                    on_disk.push(rel.display().to_string());
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut on_disk = Vec::new();
+        for krate in ["contract", "runtime"] {
+            let mut files = vec![format!("{krate}/Cargo.toml")];
+            let mut dirs = vec![root.join(krate).join("src")];
+            while let Some(dir) = dirs.pop() {
+                for entry in std::fs::read_dir(&dir).expect("src is readable").flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    } else if path.extension().is_some_and(|e| e == "rs") {
+                        let rel = path.strip_prefix(&root).expect("under the workspace");
+                        files.push(rel.display().to_string());
+                    }
                 }
             }
+            files.sort();
+            on_disk.extend(files);
         }
-        on_disk.sort();
         let embedded: Vec<&str> = RUNTIME_FILES.iter().map(|(p, _)| *p).collect();
         assert_eq!(embedded, on_disk);
         for (path, text) in RUNTIME_FILES {

@@ -47,9 +47,12 @@ pub use error_code::ErrorCode;
 pub use events::AttemptEvent;
 /// The stream a paginated operation returns; `futures::StreamExt` gives it `next()`.
 pub use futures_core::Stream;
+/// The descriptions the client crates share: operations, pagination, mock data.
+pub use intercom_contract as contract;
+pub use intercom_contract::{Advance, Pages, Slot};
 pub use multipart::Multipart;
 pub use options::RequestOptions;
-pub use pages::{Advance, PageOptions, Pages, Slot, set_json_pointer};
+pub use pages::{PageOptions, set_json_pointer};
 pub use path::encode_path_segment;
 pub use rate_limit::RateLimit;
 pub use request::Request;

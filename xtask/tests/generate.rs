@@ -96,6 +96,8 @@ fn strict_mode_refuses_what_lenient_mode_works_around() {
         "tests/wire.rs",
         "runtime/Cargo.toml",
         "runtime/src/lib.rs",
+        "contract/Cargo.toml",
+        "contract/src/lib.rs",
     ] {
         assert!(out.join(file).exists(), "{file} missing");
     }

@@ -1,4 +1,5 @@
-//! The per-spec data a generated client hands the mock server, as JSON: its operations (method,
+//! The per-spec data a generated client hands the mock server (`intercom_contract::mock::MockSpec`,
+//! as JSON): its operations (method,
 //! path template, parameters, body, success answer) and its schemas, already in JSON Schema's
 //! dialect. Parsed and compiled once into a [`Spec`]: a router over the path templates and one
 //! validator per parameter and body.
@@ -7,93 +8,15 @@ use std::collections::BTreeMap;
 
 use hyper::Method;
 use jsonschema::{Draft, Validator};
-use serde::Deserialize;
 use serde_json::{Map, Value};
+
+pub(crate) use intercom_contract::mock::{Echo, ParamIn};
+use intercom_contract::mock::{MockParam, MockSpec};
 
 /// The spec data could not be read or one of its schemas could not be compiled.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("mock spec: {0}")]
 pub struct SpecError(String);
-
-/// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ParamIn {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SpecData {
-    #[serde(default)]
-    bearer_auth: bool,
-    #[serde(default)]
-    version_header: Option<ParamData>,
-    operations: Vec<OperationData>,
-    #[serde(default)]
-    schemas: Map<String, Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParamData {
-    name: String,
-    #[serde(rename = "in")]
-    location: ParamIn,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    schema: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OperationData {
-    id: String,
-    name: String,
-    method: String,
-    path: String,
-    #[serde(default)]
-    parameters: Vec<ParamData>,
-    #[serde(default)]
-    body: Option<BodyData>,
-    response: ResponseData,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BodyData {
-    media_type: String,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    schema: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResponseData {
-    status: u16,
-    #[serde(default)]
-    media_type: Option<String>,
-    #[serde(default)]
-    body: Option<Value>,
-    #[serde(default)]
-    echo: Vec<Echo>,
-}
-
-/// A path parameter copied into the answer: `GET /contacts/abc` answers a contact whose `id`
-/// is `abc`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Echo {
-    /// The path parameter.
-    pub(crate) param: String,
-    /// JSON pointer of the member of the answer that takes its value.
-    pub(crate) pointer: String,
-}
 
 /// How a parameter's text becomes a JSON value before it is validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,7 +100,7 @@ impl std::fmt::Debug for Spec {
 impl Spec {
     /// Reads the JSON a generated client embeds and compiles its schemas.
     pub fn parse(json: &str) -> Result<Spec, SpecError> {
-        let data: SpecData = serde_json::from_str(json)
+        let data: MockSpec = serde_json::from_str(json)
             .map_err(|e| SpecError(format!("cannot read the spec data: {e}")))?;
         let defs = Value::Object(data.schemas);
         let compile = |schema: &Option<Value>, at: &str| -> Result<Option<Validator>, SpecError> {
@@ -186,7 +109,7 @@ impl Spec {
                 .map(|s| compile(s, &defs).map_err(|e| SpecError(format!("{at}: {e}"))))
                 .transpose()
         };
-        let param = |p: ParamData, at: &str| -> Result<Param, SpecError> {
+        let param = |p: MockParam, at: &str| -> Result<Param, SpecError> {
             let at = format!("{at}: parameter `{}`", p.name);
             let (repeated, scalar) = scalar_of(p.schema.as_ref());
             Ok(Param {
