@@ -1,5 +1,5 @@
-//! One subcommand per operation of the table, built with clap's builder API, and the call it
-//! makes: path parameters, query and headers from the flags, the body from `--json-body` or the
+//! One subcommand per operation of the client's table, built with clap's builder API from its
+//! names and flags (`table.rs`), and the call it makes: path parameters, query and headers from the flags, the body from `--json-body` or the
 //! field flags, sent through the client's runtime. A paginated operation with `--all` prints
 //! every item of every page, one compact JSON object per line, as it arrives.
 
@@ -13,7 +13,8 @@ use intercom_runtime::{Advance, Bytes, PageOptions, Pages, Request, Runtime, Slo
 use serde_json::{Map, Value};
 
 use crate::Failure;
-use crate::table::{Encoding, Kind, Location, Operation, PageFlag, Paging, Segment, Success};
+use crate::table::{PageFlag, Paging, Subcommand};
+use intercom_runtime::contract::{Encoding, Kind, Location, Segment, Success};
 
 /// The flag that reads a JSON body from a file or stdin.
 const JSON_BODY: &str = "json-body";
@@ -22,21 +23,21 @@ const RAW_BODY: &str = "raw-body";
 /// The flag that walks every page.
 const ALL: &str = "all";
 
-/// The subcommand of `op`: a flag per parameter, `--json-body` and a flag per top-level scalar
-/// field of its body, and for a paginated operation `--all` and the pagination's flags.
-pub fn subcommand(op: &'static Operation) -> Command {
+/// The clap command of `sub`: a flag per parameter, `--json-body` and a flag per top-level
+/// scalar field of its body, and for a paginated operation `--all` and the pagination's flags.
+pub fn subcommand(sub: &'static Subcommand) -> Command {
+    let op = sub.op;
     let about = op.summary.unwrap_or(op.id);
-    let mut cmd = Command::new(op.command).about(about);
+    let mut cmd = Command::new(sub.name.as_str()).about(about);
     if let Some(description) = op.description {
         let deprecated = if op.deprecated { " (deprecated)" } else { "" };
         cmd = cmd.long_about(format!(
             "{about}{deprecated}\n\n{description}\n\nSends `{} {}`.",
-            op.method.method(),
-            op.path
+            op.method, op.path
         ));
     }
-    for p in op.params {
-        cmd = cmd.arg(flag(p.flag, p.kind, p.help).required(p.required));
+    for (p, name) in op.params.iter().zip(&sub.param_flags) {
+        cmd = cmd.arg(flag(name, p.kind, p.help).required(p.required));
     }
     if let Some(body) = &op.body {
         match body.encoding {
@@ -47,8 +48,8 @@ pub fn subcommand(op: &'static Operation) -> Command {
                         .value_name("FILE|-")
                         .help("Send this JSON object (a file, or - for stdin) as the body, member for member; not combinable with the field options"),
                 );
-                for f in body.fields {
-                    cmd = cmd.arg(flag(f.flag, f.kind, f.help).conflicts_with(JSON_BODY));
+                for (f, name) in body.fields.iter().zip(&sub.field_flags) {
+                    cmd = cmd.arg(flag(name, f.kind, f.help).conflicts_with(JSON_BODY));
                 }
             }
             Encoding::Text | Encoding::Bytes => {
@@ -63,13 +64,13 @@ pub fn subcommand(op: &'static Operation) -> Command {
                         )),
                 );
             }
+            // Left out of the subcommands (`table.rs`).
+            Encoding::Multipart => {}
         }
     }
-    if let Some(paging) = &op.pages {
-        for pf in page_flags(paging) {
-            if !has_flag(op, pf.flag) {
-                cmd = cmd.arg(flag(pf.flag, pf.kind, Some(pf.help)));
-            }
+    if let Some(paging) = &sub.paging {
+        for pf in page_flags(paging).filter(|pf| pf.own) {
+            cmd = cmd.arg(flag(&pf.flag, pf.kind, Some(&pf.help)));
         }
         cmd = cmd.arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(
             "Every item of every page, one compact JSON object per line, printed as it arrives",
@@ -83,20 +84,10 @@ fn page_flags(paging: &Paging) -> impl Iterator<Item = &PageFlag> {
     std::iter::once(&paging.start).chain(paging.size.as_ref())
 }
 
-/// Whether a parameter or a body field of `op` has the flag `name`.
-fn has_flag(op: &Operation, name: &str) -> bool {
-    op.params.iter().any(|p| p.flag == name)
-        || op
-            .body
-            .iter()
-            .flat_map(|b| b.fields)
-            .any(|f| f.flag == name)
-}
-
 /// A flag taking one value, read as `kind`.
-fn flag(name: &'static str, kind: Kind, help: Option<&'static str>) -> Arg {
-    let arg = Arg::new(name)
-        .long(name)
+fn flag(name: &str, kind: Kind, help: Option<&str>) -> Arg {
+    let arg = Arg::new(name.to_string())
+        .long(name.to_string())
         .action(ArgAction::Set)
         .value_name(name.to_uppercase().replace('-', "_"));
     let arg = match kind {
@@ -107,7 +98,7 @@ fn flag(name: &'static str, kind: Kind, help: Option<&'static str>) -> Arg {
         Kind::Json => arg.value_parser(json),
     };
     match help {
-        Some(help) => arg.help(help),
+        Some(help) => arg.help(help.to_string()),
         None => arg,
     }
 }
@@ -148,8 +139,8 @@ fn given<'a>(m: &'a ArgMatches, name: &str) -> Option<&'a Value> {
 /// What a call sends, read from the flags.
 #[derive(Debug)]
 pub struct Call {
-    op: &'static Operation,
-    /// Each parameter's value, by index of [`Operation::params`].
+    sub: &'static Subcommand,
+    /// Each parameter's value, by index of the operation's parameters.
     params: Vec<Option<Value>>,
     /// Query parameters of the pagination that have no parameter of their own.
     extra_query: Vec<(&'static str, Value)>,
@@ -162,22 +153,25 @@ pub struct Call {
 }
 
 impl Call {
-    /// Reads the call of `op` from its subcommand's matches: the values of its flags and its
-    /// body; a body that cannot be read or is refused is a usage error.
-    pub fn from_matches(op: &'static Operation, m: &ArgMatches) -> Result<Self, Failure> {
-        let paging = op
-            .pages
+    /// Reads the call of `sub` from its matches: the values of its flags and its body; a body
+    /// that cannot be read or is refused is a usage error.
+    pub fn from_matches(sub: &'static Subcommand, m: &ArgMatches) -> Result<Self, Failure> {
+        let op = sub.op;
+        let paging = sub
+            .paging
+            .as_ref()
             .filter(|_| m.try_get_one::<bool>(ALL).ok().flatten() == Some(&true));
         // With `--all` the walk places the pagination's values itself.
-        let walked = |name: &str| paging.is_some_and(|p| page_flags(&p).any(|f| f.flag == name));
+        let walked = |name: &str| paging.is_some_and(|p| page_flags(p).any(|f| f.flag == name));
         let params = op
             .params
             .iter()
-            .map(|p| {
-                if p.location == Location::Query && walked(p.flag) {
+            .zip(&sub.param_flags)
+            .map(|(p, flag)| {
+                if p.location == Location::Query && walked(flag) {
                     None
                 } else {
-                    given(m, p.flag).cloned()
+                    given(m, flag).cloned()
                 }
             })
             .collect();
@@ -187,13 +181,14 @@ impl Call {
             match b.encoding {
                 Encoding::Json | Encoding::Form => {
                     body = match m.try_get_one::<String>(JSON_BODY).ok().flatten() {
-                        Some(source) => Some(json_body(op, source)?),
+                        Some(source) => Some(json_body(sub, source)?),
                         None => {
                             let members: Map<String, Value> = b
                                 .fields
                                 .iter()
-                                .filter_map(|f| {
-                                    Some((f.name.to_string(), given(m, f.flag)?.clone()))
+                                .zip(&sub.field_flags)
+                                .filter_map(|(f, flag)| {
+                                    Some((f.name.to_string(), given(m, flag)?.clone()))
                                 })
                                 .collect();
                             (b.required || !members.is_empty()).then_some(Value::Object(members))
@@ -205,13 +200,14 @@ impl Call {
                         raw_body = Some(Bytes::from(read_source(source)?));
                     }
                 }
+                Encoding::Multipart => {}
             }
         }
         let mut extra_query = Vec::new();
         let mut walk = None;
-        if let Some(p) = &op.pages {
+        if let Some(p) = &sub.paging {
             if let Some(paging) = paging {
-                walk = Some((paging, page_options(&paging, m)?));
+                walk = Some((paging.clone(), page_options(paging, m)?));
             } else {
                 // Without `--all`, a pagination flag of its own is placed where the page says.
                 let slots = [
@@ -222,10 +218,10 @@ impl Call {
                     let (Some(slot), Some(pf)) = (slot, pf) else {
                         continue;
                     };
-                    if has_flag(op, pf.flag) {
+                    if !pf.own {
                         continue;
                     }
-                    let Some(value) = given(m, pf.flag) else {
+                    let Some(value) = given(m, &pf.flag) else {
                         continue;
                     };
                     match slot {
@@ -245,7 +241,7 @@ impl Call {
             }
         }
         Ok(Self {
-            op,
+            sub,
             params,
             extra_query,
             body,
@@ -256,8 +252,8 @@ impl Call {
 
     /// The request without its JSON or form body: method, path, query, headers, and a raw body.
     fn request(&self) -> Request {
-        let op = self.op;
-        let mut request = Request::new(op.method.method(), op.id);
+        let op = self.sub.op;
+        let mut request = Request::new(op.method.clone(), op.id);
         for segment in op.segments {
             request = match segment {
                 Segment::Literal(text) => request.path(text),
@@ -282,7 +278,7 @@ impl Call {
         for (name, value) in &self.extra_query {
             request = request.query(name, value);
         }
-        if let (Some(bytes), Some(b)) = (&self.raw_body, &self.op.body) {
+        if let (Some(bytes), Some(b)) = (&self.raw_body, &op.body) {
             let media = match b.encoding {
                 Encoding::Text => "text/plain",
                 _ => b.media_type,
@@ -299,13 +295,13 @@ impl Call {
             return self.walk(runtime, paging, options).await;
         }
         let mut request = self.request();
-        if let (Some(body), Some(b)) = (&self.body, &self.op.body) {
+        if let (Some(body), Some(b)) = (&self.body, &self.sub.op.body) {
             request = match b.encoding {
                 Encoding::Form => request.form(body),
                 _ => request.json(body),
             };
         }
-        match self.op.success {
+        match self.sub.op.success {
             Success::Json => {
                 let response = runtime.send::<serde::de::IgnoredAny>(request).await?;
                 let text = pretty(response.status(), response.raw_body())?;
@@ -383,7 +379,7 @@ fn advance_slot(pages: &Pages) -> Slot {
 /// With `--all`: the pagination's flags as where to start and the page size.
 fn page_options(paging: &Paging, m: &ArgMatches) -> Result<PageOptions, Failure> {
     let mut options = PageOptions::new();
-    if let Some(start) = given(m, paging.start.flag) {
+    if let Some(start) = given(m, &paging.start.flag) {
         options = options.start(match start {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -392,7 +388,7 @@ fn page_options(paging: &Paging, m: &ArgMatches) -> Result<PageOptions, Failure>
     if let Some(size) = paging
         .size
         .as_ref()
-        .and_then(|f| given(m, f.flag).map(|v| (f, v)))
+        .and_then(|f| given(m, &f.flag).map(|v| (f, v)))
     {
         let (f, value) = size;
         let n = value
@@ -456,11 +452,11 @@ fn read_source(source: &str) -> Result<Vec<u8>, Failure> {
 
 /// The JSON body from `--json-body`: a JSON object, with no member the operation's body cannot
 /// have, so that what is sent is what was written.
-fn json_body(op: &Operation, source: &str) -> Result<Value, Failure> {
+fn json_body(sub: &Subcommand, source: &str) -> Result<Value, Failure> {
     let bytes = read_source(source)?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::Usage(format!("{source}: not JSON: {e}")))?;
-    let Some(body) = &op.body else {
+    let Some(body) = &sub.op.body else {
         return Ok(value);
     };
     if body.members.is_none() && body.fields.is_empty() {
@@ -476,7 +472,7 @@ fn json_body(op: &Operation, source: &str) -> Result<Value, Failure> {
     {
         return Err(Failure::Usage(format!(
             "{source}: `{unknown}` is not a field of the {} body",
-            op.command
+            sub.name
         )));
     }
     Ok(value)
@@ -487,7 +483,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::operations::OPERATIONS;
+    use crate::table::subcommands;
 
     /// The call `intercom ARGS…` asks for.
     fn call(args: &[&str]) -> Call {
@@ -495,8 +491,8 @@ mod tests {
             .try_get_matches_from(std::iter::once("intercom").chain(args.iter().copied()))
             .unwrap();
         let (name, sub) = matches.subcommand().unwrap();
-        let op = OPERATIONS.iter().find(|op| op.command == name).unwrap();
-        Call::from_matches(op, sub).unwrap()
+        let entry = subcommands().iter().find(|s| s.name == name).unwrap();
+        Call::from_matches(entry, sub).unwrap()
     }
 
     #[test]
@@ -544,20 +540,19 @@ mod tests {
     #[test]
     fn every_field_flag_conflicts_with_a_json_body() {
         let cli = crate::cli();
-        for op in OPERATIONS {
-            let sub = cli.find_subcommand(op.command).unwrap();
-            for field in op.body.iter().flat_map(|b| b.fields) {
+        for entry in subcommands() {
+            let sub = cli.find_subcommand(&entry.name).unwrap();
+            for flag in &entry.field_flags {
                 let arg = sub
                     .get_arguments()
-                    .find(|a| a.get_id() == field.flag)
+                    .find(|a| a.get_id() == flag.as_str())
                     .unwrap();
                 assert!(
                     sub.get_arg_conflicts_with(arg)
                         .iter()
                         .any(|c| c.get_id() == JSON_BODY),
-                    "{} --{} does not conflict with --json-body",
-                    op.command,
-                    field.flag
+                    "{} --{flag} does not conflict with --json-body",
+                    entry.name,
                 );
             }
         }
@@ -569,12 +564,12 @@ mod tests {
             .try_get_matches_from(["intercom", "list-contacts", "--per-page", "0", "--all"])
             .unwrap();
         let (_, sub) = matches.subcommand().unwrap();
-        let op = OPERATIONS
+        let entry = subcommands()
             .iter()
-            .find(|op| op.command == "list-contacts")
+            .find(|s| s.name == "list-contacts")
             .unwrap();
         assert!(matches!(
-            Call::from_matches(op, sub),
+            Call::from_matches(entry, sub),
             Err(Failure::Usage(m)) if m.contains("--per-page")
         ));
     }

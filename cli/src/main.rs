@@ -10,12 +10,10 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use intercom_client::{Client, Region, TOKEN_ENV, webhooks};
 
 mod command;
-#[rustfmt::skip]
-mod operations;
 mod table;
 
 use crate::command::Call;
-use crate::operations::OPERATIONS;
+use crate::table::subcommands;
 
 /// Call the Intercom REST API. Prints the response JSON on success; one line on stderr and a
 /// non-zero exit status on failure.
@@ -77,8 +75,8 @@ const VERIFY_WEBHOOK: &str = "verify-webhook";
 /// `verify-webhook`.
 fn cli() -> clap::Command {
     let mut cmd = Cli::command();
-    for op in OPERATIONS {
-        cmd = cmd.subcommand(command::subcommand(op));
+    for sub in subcommands() {
+        cmd = cmd.subcommand(command::subcommand(sub));
     }
     cmd.subcommand(VerifyWebhook::augment_args(clap::Command::new(
         VERIFY_WEBHOOK,
@@ -104,11 +102,11 @@ fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<(Cli, Inv
         let args = VerifyWebhook::from_arg_matches(sub).unwrap_or_else(|e| e.exit());
         return Ok((globals, Invocation::VerifyWebhook(args)));
     }
-    let op = OPERATIONS
+    let entry = subcommands()
         .iter()
-        .find(|op| op.command == name)
+        .find(|s| s.name == name)
         .ok_or_else(|| Failure::Usage(format!("unknown command `{name}`")))?;
-    let call = Call::from_matches(op, sub)?;
+    let call = Call::from_matches(entry, sub)?;
     Ok((globals, Invocation::Operation(Box::new(call))))
 }
 

@@ -2,7 +2,7 @@
 //! Client types and operations generated from spec/intercom-2.10.yaml (Intercom API 2.10).
 
 #[allow(unused_imports)]
-use ::intercom_runtime::{Method, Request, Runtime};
+use ::intercom_runtime::{Method, Request, Runtime, contract};
 
 pub use ::intercom_runtime::exports::*;
 
@@ -3814,6 +3814,4360 @@ impl ::intercom_runtime::BaseUrl for Region {
         Region::base_url(self)
     }
 }
+
+/// Every operation of the client as data, in method order: what the `intercom` command
+/// builds its subcommands from.
+pub static OPERATIONS: &[contract::Operation] = &[
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "ArchiveContact",
+            "archive_contact",
+            Method::POST,
+            "/contacts/{id}/archive",
+        )
+        .with_docs(
+            Some("Archive a contact"),
+            Some(
+                "Archives a contact without deleting it; unarchiving the contact brings it back.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/archive"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(any(feature = "companies", feature = "contacts"))]
+    contract::Operation::new(
+            "attachContactToACompany",
+            "attach_contact_to_a_company",
+            Method::POST,
+            "/contacts/{contact_id}/companies",
+        )
+        .with_docs(
+            Some("Attach a contact to a company"),
+            Some(
+                "Makes the contact a member of an existing company and returns the company. A contact can belong to at most 1000 companies.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/companies"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).",
+                        ),
+                    ),
+                ],
+                Some(&["id"]),
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "attachContactToConversation",
+            "attach_contact_to_conversation",
+            Method::POST,
+            "/conversations/{id}/customers",
+        )
+        .with_docs(
+            Some("Attach a contact to a conversation"),
+            Some(
+                "Adds a contact to the participants of a conversation, on behalf of an admin or of another contact. When the contact is given by `email` and no user or lead of the workspace has that address, Intercom creates a new contact whose `role` is `lead`.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/customers"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The Intercom identifier of the conversation."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some("The `id` of the admin who adds the contact."),
+                    ),
+                ],
+                Some(&["admin_id", "customer"]),
+            ),
+        ),
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    contract::Operation::new(
+            "attachSubscriptionTypeToContact",
+            "attach_subscription_type_to_contact",
+            Method::POST,
+            "/contacts/{contact_id}/subscriptions",
+        )
+        .with_docs(
+            Some("Add a subscription type to a contact"),
+            Some(
+                "Records a contact's choice about a subscription type and returns the type. For an opt-out type this stops messages of that type reaching the contact; for an opt-in type it starts them.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/subscriptions"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "consent_type",
+                        contract::Kind::String,
+                        Some(
+                            "How a subscription type asks for consent: `opt_out` when contacts get its messages until they opt out, `opt_in` when they get them only after opting in.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some("The identifier of the subscription type."),
+                    ),
+                ],
+                Some(&["consent_type", "id"]),
+            ),
+        ),
+    #[cfg(any(feature = "contacts", feature = "tags"))]
+    contract::Operation::new(
+            "attachTagToContact",
+            "attach_tag_to_contact",
+            Method::POST,
+            "/contacts/{contact_id}/tags",
+        )
+        .with_docs(
+            Some("Add a tag to a contact"),
+            Some("Puts an existing tag on a contact and returns the tag."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some("The identifier of an existing tag."),
+                    ),
+                ],
+                Some(&["id"]),
+            ),
+        ),
+    #[cfg(any(feature = "conversations", feature = "tags"))]
+    contract::Operation::new(
+            "attachTagToConversation",
+            "attach_tag_to_conversation",
+            Method::POST,
+            "/conversations/{conversation_id}/tags",
+        )
+        .with_docs(
+            Some("Attach a tag to a conversation"),
+            Some("Puts a tag on a conversation and returns the tag as applied."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags"),
+            ],
+            &[
+                contract::Param::new(
+                    "conversation_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the conversation to tag."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some("The identifier Intercom gave the admin."),
+                    ),
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some("The identifier Intercom gave the tag."),
+                    ),
+                ],
+                Some(&["admin_id", "id"]),
+            ),
+        ),
+    #[cfg(any(feature = "tags", feature = "tickets"))]
+    contract::Operation::new(
+            "attachTagToTicket",
+            "attach_tag_to_ticket",
+            Method::POST,
+            "/tickets/{ticket_id}/tags",
+        )
+        .with_docs(
+            Some("Add a tag to a ticket"),
+            Some(
+                "Puts a tag, named by its identifier, on a ticket and returns that tag.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/tickets/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags"),
+            ],
+            &[
+                contract::Param::new(
+                    "ticket_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the ticket to tag."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier Intercom gave the admin who puts the tag on.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some("The identifier of the tag, as given by Intercom."),
+                    ),
+                ],
+                Some(&["admin_id", "id"]),
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "autoAssignConversation",
+            "auto_assign_conversation",
+            Method::POST,
+            "/conversations/{id}/run_assignment_rules",
+        )
+        .with_docs(
+            Some("Run the assignment rules on a conversation"),
+            Some(
+                "Has the workspace's assignment rules decide who the conversation is assigned to. The endpoint is deprecated from version 2.12 on and will be withdrawn for good on 31 December 2026, after which every call to it fails. It cannot be used together with Workflows.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/run_assignment_rules"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The Intercom identifier of the conversation."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "data-export")]
+    contract::Operation::new(
+            "cancelDataExport",
+            "cancel_data_export",
+            Method::POST,
+            "/export/cancel/{job_identifier}",
+        )
+        .with_docs(
+            Some("Cancel a content data export"),
+            Some("Cancels an export job and returns it."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/export/cancel/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "job_identifier",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier of the export job, as returned when it was created.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "convertConversationToTicket",
+            "convert_conversation_to_ticket",
+            Method::POST,
+            "/conversations/{id}/convert",
+        )
+        .with_docs(
+            Some("Convert a conversation to a ticket"),
+            Some(
+                "Turns a conversation into a ticket of a given type and returns the ticket.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/convert"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the conversation."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "ticket_type_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the ticket type the conversation is to become.",
+                        ),
+                    ),
+                ],
+                Some(&["attributes", "ticket_type_id"]),
+            ),
+        ),
+    #[cfg(feature = "visitors")]
+    contract::Operation::new(
+            "convertVisitor",
+            "convert_visitor",
+            Method::POST,
+            "/visitors/convert",
+        )
+        .with_docs(
+            Some("Convert a visitor into a contact"),
+            Some(
+                "Turns a visitor into a contact with the role `lead` or `user`. When the user named in `user` already exists, the visitor is merged into it and then deleted, and that user is returned. When it does not exist, the visitor itself becomes the user, its visitor identifiers replaced by the user's.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/visitors/convert")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "type",
+                        contract::Kind::String,
+                        Some("The role of the contact that results: `lead` or `user`."),
+                    ),
+                ],
+                Some(&["type", "user", "visitor"]),
+            ),
+        ),
+    #[cfg(feature = "articles")]
+    contract::Operation::new(
+            "createArticle",
+            "create_article",
+            Method::POST,
+            "/articles",
+        )
+        .with_docs(
+            Some("Create an article"),
+            Some(
+                "Adds an article to a Help Center and returns it. The body needs a `title` and an `author_id`.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/articles")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "author_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the article's author, who must be a teammate in the Help Center's workspace. For an article in several languages, this is the author of the default language version.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some(
+                            "The article's body, as HTML. For an article in several languages, this is the body in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The article's description. For an article in several languages, this is the description in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the collection or section to put the article in. Leave it out for an article that stands on its own.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_type",
+                        contract::Kind::String,
+                        Some("What holds the article: a `collection` or a `section`."),
+                    ),
+                    contract::Field::new(
+                        "state",
+                        contract::Kind::String,
+                        Some(
+                            "Whether to publish the article (`published`) or keep it as a `draft`; `draft` when left out. For an article in several languages, this is the state of the default language version.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "title",
+                        contract::Kind::String,
+                        Some(
+                            "The article's title. For an article in several languages, this is the title in the default language.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "author_id",
+                        "body",
+                        "description",
+                        "parent_id",
+                        "parent_type",
+                        "state",
+                        "title",
+                        "translated_content",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "createCollection",
+            "create_collection",
+            Method::POST,
+            "/help_center/collections",
+        )
+        .with_docs(
+            Some("Create a collection"),
+            Some(
+                "Adds a collection to a Help Center and returns it. The body needs a `name`.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/help_center/collections")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The collection's description. For a collection in several languages, this is the description in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "help_center_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the Help Center to create the collection in; null for the default Help Center.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some(
+                            "The collection's name. For a collection in several languages, this is the name in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the collection to put the new one in; null to create a top-level collection.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "description",
+                        "help_center_id",
+                        "name",
+                        "parent_id",
+                        "translated_content",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "CreateContact",
+            "create_contact",
+            Method::POST,
+            "/contacts",
+        )
+        .with_docs(
+            Some("Create a contact"),
+            Some(
+                "Adds a new contact, a user or a lead, to the workspace and returns it. The body needs at least one of `email`, `external_id` or `role`.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/contacts")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "avatar",
+                        contract::Kind::String,
+                        Some("Address of an image to show as the contact's avatar."),
+                    ),
+                    contract::Field::new(
+                        "email",
+                        contract::Kind::String,
+                        Some("The contact's email address."),
+                    ),
+                    contract::Field::new(
+                        "external_id",
+                        contract::Kind::String,
+                        Some("Your own unique identifier for the contact."),
+                    ),
+                    contract::Field::new(
+                        "last_seen_at",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) When the contact was last seen."),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The contact's full name."),
+                    ),
+                    contract::Field::new(
+                        "owner_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The id of the admin to make the account owner of the contact.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "phone",
+                        contract::Kind::String,
+                        Some("The contact's phone number."),
+                    ),
+                    contract::Field::new(
+                        "role",
+                        contract::Kind::String,
+                        Some("Either `user` or `lead`; a user when left out."),
+                    ),
+                    contract::Field::new(
+                        "signed_up_at",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) When the contact signed up."),
+                    ),
+                    contract::Field::new(
+                        "unsubscribed_from_emails",
+                        contract::Kind::Boolean,
+                        Some("Whether the contact has opted out of receiving emails."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "avatar",
+                        "custom_attributes",
+                        "email",
+                        "external_id",
+                        "last_seen_at",
+                        "name",
+                        "owner_id",
+                        "phone",
+                        "role",
+                        "signed_up_at",
+                        "unsubscribed_from_emails",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "createConversation",
+            "create_conversation",
+            Method::POST,
+            "/conversations",
+        )
+        .with_docs(
+            Some("Create a conversation"),
+            Some(
+                "Starts a conversation whose first message comes from a contact, a user or a lead. Only in-app messages can be sent this way. A visitor can be the sender too: give its `user_id` or `id` in `from`, with `type` set to `contact`; once the conversation exists, Intercom turns the visitor into a contact with the lead role. The response is the message that was created.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/conversations")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some("The text of the message; HTML is not accepted."),
+                    ),
+                    contract::Field::new(
+                        "subject",
+                        contract::Kind::String,
+                        Some(
+                            "The subject of the email; used only when the message is an email.",
+                        ),
+                    ),
+                ],
+                Some(&["attachment_urls", "body", "from", "subject"]),
+            ),
+        ),
+    #[cfg(feature = "data-attributes")]
+    contract::Operation::new(
+            "createDataAttribute",
+            "create_data_attribute",
+            Method::POST,
+            "/data_attributes",
+        )
+        .with_docs(
+            Some("Create a data attribute"),
+            Some(
+                "Adds a custom data attribute to the `contact` or the `company` model and returns it.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/data_attributes")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "data_type",
+                        contract::Kind::String,
+                        Some("The type of value the attribute holds."),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "A readable description of the attribute, shown in the Intercom UI.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "messenger_writable",
+                        contract::Kind::Boolean,
+                        Some("Whether the Messenger may change the attribute's value."),
+                    ),
+                    contract::Field::new(
+                        "model",
+                        contract::Kind::String,
+                        Some("The model the attribute belongs to."),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The attribute's name."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "data_type",
+                        "description",
+                        "messenger_writable",
+                        "model",
+                        "name",
+                        "options",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "data-events")]
+    contract::Operation::new(
+            "createDataEvent",
+            "create_data_event",
+            Method::POST,
+            "/events",
+        )
+        .with_docs(
+            Some("Submit a data event"),
+            Some(
+                "Records something a contact did. The access token must have write\npermission, and the event is sent as JSON, with\n`Content-Type: application/json`. Events can also come from Intercom's\nclient libraries: in Ruby, `Intercom::Event.create` with a hash\ndescribing the event, or `track_event` on the current user object. Once\nthe Messenger's JavaScript is installed in an app, its `trackEvent`\nmethod sends an event for the lead, the logged-in user or the logged-out\nvisitor, and takes a map of optional metadata as its last argument.\n\nAn event about a lead must give the lead's `id`.\n\n**Kinds of metadata value**\n\n- Text: a JSON string, as in `\"source\": \"desktop\"`.\n- Number: a JSON number, as in `\"load\": 3.67`.\n- Date: a key whose name ends in `_date`, with a UNIX timestamp taken to\n  be in UTC, as in `\"contact_date\": 1392036272`.\n- Link: an HTTP or HTTPS address, as in\n  `\"guide\": \"https://example.org/setup.html\"`.\n- Rich link: an object with the keys `url` and `value`, as in\n  `\"guide\": {\"url\": \"https://example.org/setup.html\", \"value\": \"Setup guide\"}`.\n- Monetary amount: an object with the keys `amount`, a positive whole\n  number of cents, and `currency`;\n  `\"price\": {\"amount\": 34999, \"currency\": \"eur\"}` stands for €349.99.\n\nThe two object kinds may not contain nested JSON.\n\n**Metadata limits**\n\n- An event keeps at most 10 metadata keys: the first 10 in the order\n  sent. Any further keys are dropped.\n- The metadata keys of an event that has been sent cannot be changed. To\n  use other keys, create a new event with them and archive the old one.\n- New metadata for an existing event can take up to 24 hours to show.\n\n**Duplicates**\n\nIntercom may spot and drop a duplicate event. An event is identified by\nthe workspace, the contact's external identifier, the event name and the\ntime the event was created, so sending `created_at` as a UNIX timestamp\nprecise to the second is strongly advised. A duplicate is still answered\nwith `202 Accepted`, not an error, but each repeat request counts\nagainst any rate limit in force.\n\n**Responses**\n\n- `202 Accepted`, with an empty body, when the event is taken.\n- `401 Unauthorized` or `403 Forbidden` when access is refused.\n- `404 Not Found` when the user the event is about does not exist.\n- Duplicates within a list of events are dropped.\n- `500` on a server error, possibly with a message in the body.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/events")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        )
+        .with_success(contract::Success::Empty),
+    #[cfg(feature = "data-export")]
+    contract::Operation::new(
+            "createDataExport",
+            "create_data_export",
+            Method::POST,
+            "/export/content/data",
+        )
+        .with_docs(
+            Some("Create a content data export"),
+            Some(
+                "Starts a job that exports delivery and engagement data about outbound\ncontent (such as emails, posts, surveys, tours, custom bots and series)\nsent between two dates: who got each message, when it arrived, and what\nthey did with it (opened, clicked, replied, completed, dismissed,\nunsubscribed or bounced). The text of messages and conversations is not\npart of the export. The body gives nothing but the date range.\n\nA workspace may have a single active job. Asking for a second one while\nthe first is still pending is answered with status 429 and a message\nthat the limit of one pending export job has been exceeded.\n\nThe range picks messages by when they were sent, not when they were last\nupdated. For instance, a message sent two days ago and updated yesterday\nis only exported if `created_at_after` is earlier than its sending.\n\nBoth ends of the range are included: a range from 2018-06-01 to\n2018-06-30 takes in all of June, from the first second of 1 June to the\nlast second of 30 June.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/export/content/data")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "created_at_after",
+                        contract::Kind::Integer,
+                        Some(
+                            "(UNIX timestamp) The start of the range of data to export.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "created_at_before",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) The end of the range of data to export."),
+                    ),
+                ],
+                Some(&["created_at_after", "created_at_before"]),
+            ),
+        ),
+    #[cfg(feature = "messages")]
+    contract::Operation::new(
+            "createMessage",
+            "create_message",
+            Method::POST,
+            "/messages",
+        )
+        .with_docs(
+            Some("Send a message from an admin"),
+            Some(
+                "Sends a message from an admin to a contact, either in the Messenger (in-app) or by email, and returns the message.\nFor a short while after a contact is created, the API may not yet be able to message it; until then the request fails with 404 Not Found.\nSending the message does not create a conversation. A conversation exists only once the contact replies; to find it, search the contact's conversations with the message's id.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/messages")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "createNewsItem",
+            "create_news_item",
+            Method::POST,
+            "/news/news_items",
+        )
+        .with_docs(
+            Some("Create a news item"),
+            Some(
+                "Adds a news item to the workspace and returns it. The body needs a `title` and a `sender_id`.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/news/news_items")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some("The text of the news item; HTML is allowed."),
+                    ),
+                    contract::Field::new(
+                        "deliver_silently",
+                        contract::Kind::Boolean,
+                        Some(
+                            "If `true`, the news item shows up in the Messenger newsfeed with no notification badge.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "sender_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the teammate who sends the news item; it must be a teammate of this workspace.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "state",
+                        contract::Kind::String,
+                        Some(
+                            "Whether the news item is a `draft` or `live`. Users see it in its newsfeeds only once it is `live`.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "title",
+                        contract::Kind::String,
+                        Some("The headline of the news item."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "body",
+                        "deliver_silently",
+                        "labels",
+                        "newsfeed_assignments",
+                        "reactions",
+                        "sender_id",
+                        "state",
+                        "title",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(any(feature = "contacts", feature = "notes"))]
+    contract::Operation::new(
+            "createNote",
+            "create_note",
+            Method::POST,
+            "/contacts/{contact_id}/notes",
+        )
+        .with_docs(
+            Some("Add a note to a contact"),
+            Some(
+                "Writes a note about a contact, on behalf of an admin, and returns it; the note's text comes back as HTML.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/notes"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some("The identifier of the admin to show as the note's author."),
+                    ),
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some("The text of the note; HTML is kept."),
+                    ),
+                    contract::Field::new(
+                        "contact_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the contact; the one in the path when left out.",
+                        ),
+                    ),
+                ],
+                Some(&["admin_id", "body", "contact_id"]),
+            ),
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "createOrUpdateCompany",
+            "create_or_update_company",
+            Method::POST,
+            "/companies",
+        )
+        .with_docs(
+            Some("Create or update a company"),
+            Some(
+                "Creates a company, or changes it if it exists already, and returns it. Intercom looks for a company with the `company_id` of the request: if there is none, a new company is made; if there is one, that company is updated.\nThe `company_id` is given once, when the company is made, and cannot be changed later, so it should be unique from the start.\nA company shows in Intercom only once at least one user is attached to it.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/companies")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "company_id",
+                        contract::Kind::String,
+                        Some(
+                            "Your own identifier for the company; it is fixed once the company exists.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "industry",
+                        contract::Kind::String,
+                        Some("The line of business the company is in."),
+                    ),
+                    contract::Field::new(
+                        "monthly_spend",
+                        contract::Kind::Integer,
+                        Some(
+                            "The revenue the company brings your business, as a whole number: any fraction is cut off, so 155.98 is kept as 155. At most 2147483647 (2^31 - 1).",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The company's name."),
+                    ),
+                    contract::Field::new(
+                        "plan",
+                        contract::Kind::String,
+                        Some("The name of the company's plan."),
+                    ),
+                    contract::Field::new(
+                        "remote_created_at",
+                        contract::Kind::Integer,
+                        Some(
+                            "(UNIX timestamp) When the company was created, as your own records have it.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "size",
+                        contract::Kind::Integer,
+                        Some("How many people work at the company."),
+                    ),
+                    contract::Field::new(
+                        "website",
+                        contract::Kind::String,
+                        Some(
+                            "The address of the company's website. Intercom does not check it: any text is accepted.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "company_id",
+                        "custom_attributes",
+                        "industry",
+                        "monthly_spend",
+                        "name",
+                        "plan",
+                        "remote_created_at",
+                        "size",
+                        "website",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "switch")]
+    contract::Operation::new(
+            "createPhoneSwitch",
+            "create_phone_switch",
+            Method::POST,
+            "/phone_call_redirects",
+        )
+        .with_docs(
+            Some("Switch a phone caller to the Messenger"),
+            Some(
+                "Moves a phone caller over to the Intercom Messenger: Intercom texts the given number a link that opens the Messenger. Any `custom_attributes` in the body are stored on the matching user or lead as custom data attributes.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/phone_call_redirects")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "phone",
+                        contract::Kind::String,
+                        Some(
+                            "The number, in E.164 format, to text the Messenger link to so the caller can carry on the conversation there.",
+                        ),
+                    ),
+                ],
+                Some(&["custom_attributes", "phone"]),
+            ),
+        ),
+    #[cfg(feature = "tags")]
+    contract::Operation::new("createTag", "create_tag", Method::POST, "/tags")
+        .with_docs(
+            Some("Create, rename or apply a tag"),
+            Some(
+                "One endpoint for several things, told apart by the body, each answering with the tag: with only `name`, it creates the tag or finds the one of that name (names ignore case); with `id` and `name`, it renames that tag; with `name` and `companies`, it tags those companies, creating the tag if needed, or untags them where an entry has `untag: true`; with `name` and `users`, it tags those contacts.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/tags")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "id",
+                        contract::Kind::String,
+                        Some("The identifier of an existing tag to rename."),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some(
+                            "The tag's name; when `id` is given, its new name. Names ignore case.",
+                        ),
+                    ),
+                ],
+                Some(&["companies", "id", "name", "users"]),
+            ),
+        ),
+    #[cfg(feature = "tickets")]
+    contract::Operation::new("createTicket", "create_ticket", Method::POST, "/tickets")
+        .with_docs(
+            Some("Create a ticket"),
+            Some(
+                "Opens a new ticket of the given ticket type for a contact and returns it.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/tickets")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "company_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the company the ticket concerns: the one the workspace set when it created the company.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "ticket_type_id",
+                        contract::Kind::String,
+                        Some("The identifier of the ticket type for the new ticket."),
+                    ),
+                ],
+                Some(&["company_id", "contacts", "ticket_attributes", "ticket_type_id"]),
+            ),
+        ),
+    #[cfg(feature = "ticket-types")]
+    contract::Operation::new(
+            "createTicketType",
+            "create_ticket_type",
+            Method::POST,
+            "/ticket_types",
+        )
+        .with_docs(
+            Some("Create a ticket type"),
+            Some(
+                "Adds a ticket type to the workspace and returns it. Intercom gives each new type the attributes `_default_title_` and `_default_description_` on its own. The `icon` takes an emoji from the Twemoji set.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/ticket_types")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "category",
+                        contract::Kind::String,
+                        Some("Which category the ticket type belongs to."),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some("The ticket type's description."),
+                    ),
+                    contract::Field::new(
+                        "icon",
+                        contract::Kind::String,
+                        Some("The ticket type's icon, an emoji."),
+                    ),
+                    contract::Field::new(
+                        "is_internal",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether tickets of this type are kept for internal use only, rather than shared with customers. Intercom limits the use of this attribute for now.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The ticket type's name."),
+                    ),
+                ],
+                Some(&["category", "description", "icon", "is_internal", "name"]),
+            ),
+        ),
+    #[cfg(feature = "ticket-type-attributes")]
+    contract::Operation::new(
+            "createTicketTypeAttribute",
+            "create_ticket_type_attribute",
+            Method::POST,
+            "/ticket_types/{ticket_type_id}/attributes",
+        )
+        .with_docs(
+            Some("Add an attribute to a ticket type"),
+            Some("Adds a new attribute, a data field, to a ticket type and returns it."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/ticket_types/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/attributes"),
+            ],
+            &[
+                contract::Param::new(
+                    "ticket_type_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the ticket type."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "allow_multiple_values",
+                        contract::Kind::Boolean,
+                        Some(
+                            "For `files` attributes only: whether more than one file may be attached.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "data_type",
+                        contract::Kind::String,
+                        Some("What kind of data the attribute holds."),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The attribute's description, as teammates and contacts see it.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "list_items",
+                        contract::Kind::String,
+                        Some(
+                            "For `list` attributes only: the items to choose from, separated by commas.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "multiline",
+                        contract::Kind::Boolean,
+                        Some(
+                            "For `string` attributes only: whether the text may run over several lines.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The attribute's name."),
+                    ),
+                    contract::Field::new(
+                        "required_to_create",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether teammates must fill the attribute in when they create the ticket in the Inbox.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "required_to_create_for_contacts",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether contacts must fill the attribute in when they create the ticket in the Messenger.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "visible_on_create",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether teammates see the attribute when they create a ticket in the Inbox.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "visible_to_contacts",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether contacts see the attribute when they create a ticket in the Messenger.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "allow_multiple_values",
+                        "data_type",
+                        "description",
+                        "list_items",
+                        "multiline",
+                        "name",
+                        "required_to_create",
+                        "required_to_create_for_contacts",
+                        "visible_on_create",
+                        "visible_to_contacts",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "data-events")]
+    contract::Operation::new(
+            "dataEventSummaries",
+            "data_event_summaries",
+            Method::POST,
+            "/events/summaries",
+        )
+        .with_docs(
+            Some("Create event summaries"),
+            Some(
+                "Records summaries of a user's events. A summary tracks how many times an event has happened and when it first and last happened.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/events/summaries")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "user_id",
+                        contract::Kind::String,
+                        Some("Your own identifier for the user."),
+                    ),
+                ],
+                Some(&["event_summaries", "user_id"]),
+            ),
+        )
+        .with_success(contract::Success::Empty),
+    #[cfg(feature = "articles")]
+    contract::Operation::new(
+            "deleteArticle",
+            "delete_article",
+            Method::DELETE,
+            "/articles/{id}",
+        )
+        .with_docs(
+            Some("Delete an article"),
+            Some("Deletes one article, looked up by its identifier."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/articles/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the article."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "deleteCollection",
+            "delete_collection",
+            Method::DELETE,
+            "/help_center/collections/{id}",
+        )
+        .with_docs(
+            Some("Delete a collection"),
+            Some("Deletes one collection, looked up by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/help_center/collections/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the collection."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "deleteCompany",
+            "delete_company",
+            Method::DELETE,
+            "/companies/{id}",
+        )
+        .with_docs(
+            Some("Delete a company"),
+            Some(
+                "Deletes a company by archiving it rather than erasing it: the record is kept, and every contact attached to it is detached, though the contacts stay in the workspace. Archiving runs in the background. The answer, `200` with `deleted` set to `true`, comes as soon as the request is accepted, and a `company.deleted` webhook follows when the archiving is done.\nA company that a third-party integration (Salesforce or Chargebee, say) syncs into Intercom comes back at that integration's next sync. To keep it gone, remove it or filter it out in the integration first, then delete it here.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the company."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "DeleteContact",
+            "delete_contact",
+            Method::DELETE,
+            "/contacts/{id}",
+        )
+        .with_docs(
+            Some("Delete a contact"),
+            Some("Removes a contact from the workspace for good."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/contacts/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "deleteNewsItem",
+            "delete_news_item",
+            Method::DELETE,
+            "/news/news_items/{id}",
+        )
+        .with_docs(
+            Some("Delete a news item"),
+            Some("Removes one news item, found by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/news/news_items/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the news item."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "tags")]
+    contract::Operation::new("deleteTag", "delete_tag", Method::DELETE, "/tags/{id}")
+        .with_docs(
+            Some("Delete a tag"),
+            Some(
+                "Deletes one of the workspace's tags. A tag that other objects depend on, such as a segment's rules, cannot be deleted (400).",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/tags/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the tag, as given by Intercom."),
+                ),
+            ],
+        )
+        .with_success(contract::Success::Empty),
+    #[cfg(any(feature = "companies", feature = "contacts"))]
+    contract::Operation::new(
+            "detachContactFromACompany",
+            "detach_contact_from_a_company",
+            Method::DELETE,
+            "/contacts/{contact_id}/companies/{company_id}",
+        )
+        .with_docs(
+            Some("Detach a contact from a company"),
+            Some("Ends the contact's membership of a company and returns the company."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/companies/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+                contract::Param::new(
+                    "company_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier Intercom gave the company (its `id`, not the `company_id` chosen by the workspace).",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "detachContactFromConversation",
+            "detach_contact_from_conversation",
+            Method::DELETE,
+            "/conversations/{conversation_id}/customers/{contact_id}",
+        )
+        .with_docs(
+            Some("Detach a contact from a group conversation"),
+            Some(
+                "Removes a contact from the participants of a group conversation, with an admin as the one acting. The only contact left in a conversation cannot be removed.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/customers/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "conversation_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The Intercom identifier of the conversation."),
+                ),
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The Intercom identifier of the contact to remove."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some("The `id` of the admin who carries out the action."),
+                    ),
+                ],
+                Some(&["admin_id"]),
+            ),
+        ),
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    contract::Operation::new(
+            "detachSubscriptionTypeToContact",
+            "detach_subscription_type_to_contact",
+            Method::DELETE,
+            "/contacts/{contact_id}/subscriptions/{subscription_type_id}",
+        )
+        .with_docs(
+            Some("Remove a subscription type from a contact"),
+            Some(
+                "Withdraws the contact's recorded choice about a subscription type and returns the type.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/subscriptions/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+                contract::Param::new(
+                    "subscription_type_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the subscription type."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "detachTagFromContact",
+            "detach_tag_from_contact",
+            Method::DELETE,
+            "/contacts/{contact_id}/tags/{tag_id}",
+        )
+        .with_docs(
+            Some("Remove tag from a contact"),
+            Some(
+                "Takes a tag off one contact. The response is the tag that the contact no longer carries.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom",
+                    ),
+                ),
+                contract::Param::new(
+                    "tag_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the tag, as given by Intercom"),
+                ),
+            ],
+        ),
+    #[cfg(any(feature = "conversations", feature = "tags"))]
+    contract::Operation::new(
+            "detachTagFromConversation",
+            "detach_tag_from_conversation",
+            Method::DELETE,
+            "/conversations/{conversation_id}/tags/{id}",
+        )
+        .with_docs(
+            Some("Remove a tag from a conversation"),
+            Some(
+                "Takes a tag off a conversation and returns the tag that was taken off.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "conversation_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the conversation that carries the tag."),
+                ),
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the tag to take off."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some("The identifier Intercom gave the admin."),
+                    ),
+                ],
+                Some(&["admin_id"]),
+            ),
+        ),
+    #[cfg(any(feature = "tags", feature = "tickets"))]
+    contract::Operation::new(
+            "detachTagFromTicket",
+            "detach_tag_from_ticket",
+            Method::DELETE,
+            "/tickets/{ticket_id}/tags/{id}",
+        )
+        .with_docs(
+            Some("Remove a tag from a ticket"),
+            Some("Takes a tag off a ticket and returns the tag that was removed."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/tickets/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "ticket_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the ticket to take the tag off."),
+                ),
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the tag, as given by Intercom."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "admin_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier Intercom gave the admin who takes the tag off.",
+                        ),
+                    ),
+                ],
+                Some(&["admin_id"]),
+            ),
+        ),
+    #[cfg(feature = "data-export")]
+    contract::Operation::new(
+            "downloadDataExport",
+            "download_data_export",
+            Method::GET,
+            "/download/content/data/{job_identifier}",
+        )
+        .with_docs(
+            Some("Download a content data export"),
+            Some(
+                "Streams the data of a finished export job as a gzipped CSV file. Once the job's status is `completed`, its `download_url` is filled in with the address of this endpoint for the job, `/download/content/data/{job_identifier}`. The request must send the header `Accept: application/octet-stream`.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/download/content/data/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "job_identifier",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier of the export job, as returned when it was created.",
+                    ),
+                ),
+            ],
+        )
+        .with_success(contract::Success::Empty),
+    #[cfg(feature = "tags")]
+    contract::Operation::new("findTag", "find_tag", Method::GET, "/tags/{id}")
+        .with_docs(
+            Some("Find a tag"),
+            Some("Fetches one of the workspace's tags by its identifier."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/tags/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the tag, as given by Intercom."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "data-export")]
+    contract::Operation::new(
+            "getDataExport",
+            "get_data_export",
+            Method::GET,
+            "/export/content/data/{job_identifier}",
+        )
+        .with_docs(
+            Some("Get a content data export"),
+            Some(
+                "Returns an export job with its status. The job is named by the `job_identifier` given in the answer to its creation. Once a job has completed, its data can be downloaded from the given address for two days; after that it is gone.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/export/content/data/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "job_identifier",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier of the export job, as returned when it was created.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "tickets")]
+    contract::Operation::new("getTicket", "get_ticket", Method::GET, "/tickets/{id}")
+        .with_docs(
+            Some("Get a ticket"),
+            Some("Fetches one ticket by the identifier Intercom gave it."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/tickets/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier Intercom gave the ticket: the `id` of the ticket object, not the `ticket_id` number that the Intercom Inbox shows (such as #12345).",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "ticket-types")]
+    contract::Operation::new(
+            "getTicketType",
+            "get_ticket_type",
+            Method::GET,
+            "/ticket_types/{id}",
+        )
+        .with_docs(
+            Some("Get a ticket type"),
+            Some(
+                "Fetches one ticket type, with its attributes, by the identifier Intercom gave it.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/ticket_types/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the ticket type."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "admins")]
+    contract::Operation::new("identifyAdmin", "identify_admin", Method::GET, "/me")
+        .with_docs(
+            Some("Get the current admin"),
+            Some(
+                "Returns the admin whom the access token authorises, with the workspace that admin belongs to nested in it as the `app` object.\nA site that builds its own \"Log in with Intercom\" flow and relies on this endpoint to learn who has signed in should turn away anyone whose email address is unverified (`email_verified` is not `true`); letting them in would allow one person to sign in as another.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/me")], &[]),
+    #[cfg(feature = "data-attributes")]
+    contract::Operation::new(
+            "lisDataAttributes",
+            "lis_data_attributes",
+            Method::GET,
+            "/data_attributes",
+        )
+        .with_docs(
+            Some("List all data attributes"),
+            Some(
+                "Returns the workspace's data attributes, standard and custom, for contacts, companies or conversations, in one list.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/data_attributes")],
+            &[
+                contract::Param::new(
+                    "model",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "Which model's attributes to return: `contact`, `company` or `conversation`.",
+                    ),
+                ),
+                contract::Param::new(
+                    "include_archived",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Boolean,
+                    Some(
+                        "Whether archived attributes are listed too. When left out, only attributes that are not archived are returned.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "data-events")]
+    contract::Operation::new("lisDataEvents", "lis_data_events", Method::GET, "/events")
+        .with_docs(
+            Some("List a contact's data events"),
+            Some(
+                "Returns the events of one user or lead. The query names the contact by a\nsingle identifier, `user_id`, `intercom_user_id` or `email`, and sets\n`type` to `user`; leads can be listed by `intercom_user_id`. An `email`\nvalue must be percent-encoded (URL-encoded). The page size can be chosen\nwith `per_page`.\n\nOnly events less than 90 days old can be listed one by one. Older events\nstill count towards event counts and summaries.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/events")],
+            &[
+                contract::Param::new(
+                    "user_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "Your own identifier for the user whose events to list. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
+                    ),
+                ),
+                contract::Param::new(
+                    "intercom_user_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier Intercom gave the user or lead whose events to list; the only way to name a lead. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
+                    ),
+                ),
+                contract::Param::new(
+                    "email",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "The email address of the user whose events to list, percent-encoded. Exactly one of `user_id`, `intercom_user_id` and `email` must be sent.",
+                    ),
+                ),
+                contract::Param::new(
+                    "type",
+                    contract::Location::Query,
+                    true,
+                    contract::Kind::String,
+                    Some("Must be `user`."),
+                ),
+                contract::Param::new(
+                    "summary",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Boolean,
+                    Some("A flag asking for a summary of the events."),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some("How many events a page holds; 15 when left out."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "admins")]
+    contract::Operation::new(
+            "listActivityLogs",
+            "list_activity_logs",
+            Method::GET,
+            "/admins/activity_logs",
+        )
+        .with_docs(
+            Some("List admin activity logs"),
+            Some(
+                "Returns a record of what the workspace's admins did in a given period.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/admins/activity_logs")],
+            &[
+                contract::Param::new(
+                    "created_at_after",
+                    contract::Location::Query,
+                    true,
+                    contract::Kind::String,
+                    Some("(UNIX timestamp) The start of the period to report on."),
+                ),
+                contract::Param::new(
+                    "created_at_before",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("(UNIX timestamp) The end of the period to report on."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "admins")]
+    contract::Operation::new("listAdmins", "list_admins", Method::GET, "/admins")
+        .with_docs(
+            Some("List all admins"),
+            Some("Returns every admin of the workspace, in one response."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/admins")],
+            &[
+                contract::Param::new(
+                    "display_avatar",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Boolean,
+                    Some(
+                        "Whether to add each admin's avatar, with the address of its image; `false` when left out.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "listAllCollections",
+            "list_all_collections",
+            Method::GET,
+            "/help_center/collections",
+        )
+        .with_docs(
+            Some("List all collections"),
+            Some(
+                "Returns the workspace's collections, nested ones included, ordered by `updated_at` with the most recently updated first, a page at a time; pages are numbered from 1.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/help_center/collections")],
+            &[
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "listAllCompanies",
+            "list_all_companies",
+            Method::POST,
+            "/companies/list",
+        )
+        .with_docs(
+            Some("List all companies"),
+            Some(
+                "Returns the workspace's companies a page at a time, ordered by `last_request_at`: the most recent first, unless `order` asks for the opposite. Companies with no users attached are left out.\nPages are numbered, and `per_page` sets their size. Paging reaches at most 10,000 companies; to go through more, scroll through them with `GET /companies/scroll` instead.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies/list")],
+            &[
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some("How many companies a page holds; 15 when left out."),
+                ),
+                contract::Param::new(
+                    "order",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "The direction of the ordering, `asc` (ascending) or `desc` (descending); `desc` when left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "articles")]
+    contract::Operation::new("listArticles", "list_articles", Method::GET, "/articles")
+        .with_docs(
+            Some("List all articles"),
+            Some(
+                "Returns every article in the workspace, ordered by `updated_at` with the most recently updated article first, a page at a time; pages are numbered from 1.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/articles")],
+            &[
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(any(feature = "companies", feature = "contacts"))]
+    contract::Operation::new(
+            "ListAttachedContacts",
+            "list_attached_contacts",
+            Method::GET,
+            "/companies/{id}/contacts",
+        )
+        .with_docs(
+            Some("List a company's contacts"),
+            Some(
+                "Returns the contacts that belong to a company, a page at a time. Pages are numbered.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/companies/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/contacts"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the company."),
+                ),
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: Some("/pages/total_pages"),
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "ListAttachedSegmentsForCompanies",
+            "list_attached_segments_for_companies",
+            Method::GET,
+            "/companies/{id}/segments",
+        )
+        .with_docs(
+            Some("List a company's segments"),
+            Some("Returns the segments a company is in."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/companies/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/segments"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the company."),
+                ),
+            ],
+        ),
+    #[cfg(any(feature = "companies", feature = "contacts"))]
+    contract::Operation::new(
+            "listCompaniesForAContact",
+            "list_companies_for_a_contact",
+            Method::GET,
+            "/contacts/{contact_id}/companies",
+        )
+        .with_docs(
+            Some("List a contact's companies"),
+            Some(
+                "Returns the companies the contact belongs to, a page at a time; pages are numbered from 1.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/companies"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new("ListContacts", "list_contacts", Method::GET, "/contacts")
+        .with_docs(
+            Some("List all contacts"),
+            Some(
+                "Returns the workspace's contacts, users and leads alike, a page at a time. Pages are chained by a cursor: to get the page after this one, send the `starting_after` found in this page's `pages.next`. The last page has no `pages.next`. Contacts merged into another contact are not listed.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/contacts")],
+            &[
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many contacts a page holds, at most 150. Intercom uses 10 when the parameter is left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "starting_after",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "Where to resume: the `pages.next.starting_after` value of the page before. Leave it out to get the first page.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Query("starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "listConversations",
+            "list_conversations",
+            Method::GET,
+            "/conversations",
+        )
+        .with_docs(
+            Some("List all conversations"),
+            Some(
+                "Returns the workspace's conversations, a page at a time. A page holds 20 conversations unless `per_page` asks for another size. To go on from a page, send its cursor back in `starting_after`.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/conversations")],
+            &[
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many conversations a page holds, at most 150; 20 when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "starting_after",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "The cursor of the page to continue from; left out for the first page.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Query("starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/conversations",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "listHelpCenters",
+            "list_help_centers",
+            Method::GET,
+            "/help_center/help_centers",
+        )
+        .with_docs(
+            Some("List all Help Centers"),
+            Some(
+                "Returns the workspace's Help Centers, a page at a time; pages are numbered from 1. The response gives no page count.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/help_center/help_centers")],
+            &[
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "listLiveNewsfeedItems",
+            "list_live_newsfeed_items",
+            Method::GET,
+            "/news/newsfeeds/{id}/items",
+        )
+        .with_docs(
+            Some("List the live items of a newsfeed"),
+            Some(
+                "Returns the news items of one newsfeed that are currently live, in numbered pages; drafts are left out. The operation declares no parameter to choose the page.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/news/newsfeeds/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/items"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the newsfeed."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "listNewsItems",
+            "list_news_items",
+            Method::GET,
+            "/news/news_items",
+        )
+        .with_docs(
+            Some("List all news items"),
+            Some(
+                "Returns every news item in the workspace, whether a draft or live, in numbered pages. The operation declares no parameter to choose the page.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/news/news_items")], &[]),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "listNewsfeeds",
+            "list_newsfeeds",
+            Method::GET,
+            "/news/newsfeeds",
+        )
+        .with_docs(
+            Some("List all newsfeeds"),
+            Some(
+                "Returns every newsfeed in the workspace, in numbered pages. The operation declares no parameter to choose the page.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/news/newsfeeds")], &[]),
+    #[cfg(any(feature = "contacts", feature = "notes"))]
+    contract::Operation::new(
+            "listNotes",
+            "list_notes",
+            Method::GET,
+            "/contacts/{contact_id}/notes",
+        )
+        .with_docs(
+            Some("List a contact's notes"),
+            Some(
+                "Returns the notes written about a contact, newest first, a page at a time; pages are numbered from 1.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/notes"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "How many entries a page holds. Intercom picks a default when the parameter is left out.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Page {
+                slot: ::intercom_runtime::Slot::Query("page"),
+                total: None,
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Query("per_page")),
+        }),
+    #[cfg(feature = "segments")]
+    contract::Operation::new("listSegments", "list_segments", Method::GET, "/segments")
+        .with_docs(
+            Some("List all segments"),
+            Some("Returns the segments defined in the workspace."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/segments")],
+            &[
+                contract::Param::new(
+                    "include_count",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Boolean,
+                    Some(
+                        "Whether to give each segment a `count` of the contacts that are in it.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(any(feature = "contacts", feature = "segments"))]
+    contract::Operation::new(
+            "listSegmentsForAContact",
+            "list_segments_for_a_contact",
+            Method::GET,
+            "/contacts/{contact_id}/segments",
+        )
+        .with_docs(
+            Some("List a contact's segments"),
+            Some("Returns every segment the contact is in, in one response."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/segments"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "subscription-types")]
+    contract::Operation::new(
+            "listSubscriptionTypes",
+            "list_subscription_types",
+            Method::GET,
+            "/subscription_types",
+        )
+        .with_docs(
+            Some("List all subscription types"),
+            Some(
+                "Returns every subscription type defined in the workspace, in one response.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/subscription_types")], &[]),
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    contract::Operation::new(
+            "listSubscriptionsForAContact",
+            "list_subscriptions_for_a_contact",
+            Method::GET,
+            "/contacts/{contact_id}/subscriptions",
+        )
+        .with_docs(
+            Some("List a contact's subscription types"),
+            Some(
+                "Returns, in one response, the subscription types for which the contact has made an explicit choice: the opt-out types it left and the opt-in types it joined. Types the contact never chose about are not listed.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/subscriptions"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "tags")]
+    contract::Operation::new("listTags", "list_tags", Method::GET, "/tags")
+        .with_docs(
+            Some("List all tags"),
+            Some("Returns every tag defined in the workspace, in one response."),
+        )
+        .with_params(&[contract::Segment::Literal("/tags")], &[]),
+    #[cfg(any(feature = "contacts", feature = "tags"))]
+    contract::Operation::new(
+            "listTagsForAContact",
+            "list_tags_for_a_contact",
+            Method::GET,
+            "/contacts/{contact_id}/tags",
+        )
+        .with_docs(
+            Some("List a contact's tags"),
+            Some("Returns every tag the contact carries, in one response."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/tags"),
+            ],
+            &[
+                contract::Param::new(
+                    "contact_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "teams")]
+    contract::Operation::new("listTeams", "list_teams", Method::GET, "/teams")
+        .with_docs(
+            Some("List all teams"),
+            Some("Returns every team in the workspace, in one response."),
+        )
+        .with_params(&[contract::Segment::Literal("/teams")], &[]),
+    #[cfg(feature = "ticket-types")]
+    contract::Operation::new(
+            "listTicketTypes",
+            "list_ticket_types",
+            Method::GET,
+            "/ticket_types",
+        )
+        .with_docs(
+            Some("List all ticket types"),
+            Some("Returns every ticket type of the workspace, each with its attributes."),
+        )
+        .with_params(&[contract::Segment::Literal("/ticket_types")], &[]),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "manageConversation",
+            "manage_conversation",
+            Method::POST,
+            "/conversations/{id}/parts",
+        )
+        .with_docs(
+            Some("Manage a conversation"),
+            Some(
+                "Changes the state or the assignment of a conversation. The\n`message_type` of the body says what to do:\n- `close`: close the conversation;\n- `snoozed`: snooze it until the time in `snoozed_until`, when it\n  reopens;\n- `open`: reopen a conversation that is `snoozed` or `closed`;\n- `assignment`: assign it to an admin, to a team, or to both.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/parts"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The Intercom identifier of the conversation."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "MergeContact",
+            "merge_contact",
+            Method::POST,
+            "/contacts/merge",
+        )
+        .with_docs(
+            Some("Merge a lead into a user"),
+            Some(
+                "Folds a lead (`from`) into a user (`into`) and returns the user. The lead is gone afterwards: fetching it by its old identifier answers 404, and neither listing nor searching returns it, so any stored identifier of it should be replaced by the user's.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/contacts/merge")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "from",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the lead to merge; it is gone afterwards.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "into",
+                        contract::Kind::String,
+                        Some("The identifier of the user that absorbs the lead."),
+                    ),
+                ],
+                Some(&["from", "into"]),
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "redactConversation",
+            "redact_conversation",
+            Method::POST,
+            "/conversations/redact",
+        )
+        .with_docs(
+            Some("Redact a conversation part"),
+            Some(
+                "Redacts either one part of a conversation or its source message (the message found in its `source` object). A part can be redacted only if it has a `body`, and a source message only if a contact wrote it; otherwise the request fails with a `conversation_part_not_redactable` error.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/conversations/redact")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "replyConversation",
+            "reply_conversation",
+            Method::POST,
+            "/conversations/{id}/reply",
+        )
+        .with_docs(
+            Some("Reply to a conversation"),
+            Some(
+                "Adds a reply to a conversation: a message from an admin, a message on behalf of a contact, or a note that only admins see. By default, a reply from a bot or from Operator to a conversation that came in by email does not reach the customer: it is kept as a bot comment that notifies no one, and no `seen` receipt exists until an email has really gone out. Sending such replies as outbound emails needs the email-reply feature flag, which Intercom's accounts team can turn on for the workspace.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/reply"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "Which conversation to answer: its Intercom identifier, or the string `last` for a reply to the conversation's last part.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+    #[cfg(feature = "tickets")]
+    contract::Operation::new(
+            "replyTicket",
+            "reply_ticket",
+            Method::POST,
+            "/tickets/{id}/reply",
+        )
+        .with_docs(
+            Some("Reply to a ticket"),
+            Some(
+                "Adds a reply to a ticket, written by an admin or sent on behalf of a contact, or an admin note that only teammates see. Returns the new ticket part.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/tickets/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/reply"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    None,
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "RetrieveACompanyById",
+            "retrieve_a_company_by_id",
+            Method::GET,
+            "/companies/{id}",
+        )
+        .with_docs(
+            Some("Get a company"),
+            Some("Fetches one company by the identifier Intercom gave it."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the company."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "admins")]
+    contract::Operation::new(
+            "retrieveAdmin",
+            "retrieve_admin",
+            Method::GET,
+            "/admins/{id}",
+        )
+        .with_docs(
+            Some("Get an admin"),
+            Some("Fetches one admin by the identifier Intercom gave them."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/admins/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the admin, as given by Intercom."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "articles")]
+    contract::Operation::new(
+            "retrieveArticle",
+            "retrieve_article",
+            Method::GET,
+            "/articles/{id}",
+        )
+        .with_docs(
+            Some("Get an article"),
+            Some(
+                "Returns one article, with its statistics, looked up by its identifier.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/articles/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the article."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "retrieveCollection",
+            "retrieve_collection",
+            Method::GET,
+            "/help_center/collections/{id}",
+        )
+        .with_docs(
+            Some("Get a collection"),
+            Some("Returns one collection, looked up by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/help_center/collections/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the collection."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "retrieveCompany",
+            "retrieve_company",
+            Method::GET,
+            "/companies",
+        )
+        .with_docs(
+            Some("Find or filter companies"),
+            Some(
+                "Looks a company up by its `company_id` or by its `name`, or lists the companies that carry a tag (`tag_id`) or are in a segment (`segment_id`). Each of these is a query parameter, as in `/companies?name={name}`.\nThe answer takes one of two shapes, told apart by `type`: a look-up by `company_id` or `name` returns the company itself (`company`), while the other requests return a numbered page of companies (`list`), which `page` and `per_page` choose.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies")],
+            &[
+                contract::Param::new(
+                    "name",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("The name of the company to look up."),
+                ),
+                contract::Param::new(
+                    "company_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("The `company_id` of the company to look up."),
+                ),
+                contract::Param::new(
+                    "tag_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("Only companies that carry the tag with this identifier."),
+                ),
+                contract::Param::new(
+                    "segment_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("Only companies in the segment with this identifier."),
+                ),
+                contract::Param::new(
+                    "page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "Which page to return, counting from 1; the first when left out.",
+                    ),
+                ),
+                contract::Param::new(
+                    "per_page",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some("How many companies a page holds; 15 when left out."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "retrieveConversation",
+            "retrieve_conversation",
+            Method::GET,
+            "/conversations/{id}",
+        )
+        .with_docs(
+            Some("Retrieve a conversation"),
+            Some(
+                "Returns one conversation with its parts. No more than 500 parts are returned: for a longer conversation, these are the latest 500. Details about an AI agent's part in the conversation appear only when the agent is enabled in the workspace, which is a paid feature.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the conversation."),
+                ),
+                contract::Param::new(
+                    "display_as",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "`plaintext` to have the conversation's messages returned as plain text.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "retrieveHelpCenter",
+            "retrieve_help_center",
+            Method::GET,
+            "/help_center/help_centers/{id}",
+        )
+        .with_docs(
+            Some("Get a Help Center"),
+            Some("Returns one Help Center, looked up by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/help_center/help_centers/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the Help Center."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "retrieveNewsItem",
+            "retrieve_news_item",
+            Method::GET,
+            "/news/news_items/{id}",
+        )
+        .with_docs(
+            Some("Retrieve a news item"),
+            Some("Returns one news item, found by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/news/news_items/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the news item."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "retrieveNewsfeed",
+            "retrieve_newsfeed",
+            Method::GET,
+            "/news/newsfeeds/{id}",
+        )
+        .with_docs(
+            Some("Retrieve a newsfeed"),
+            Some("Returns one newsfeed, found by its identifier."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/news/newsfeeds/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the newsfeed."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "notes")]
+    contract::Operation::new("retrieveNote", "retrieve_note", Method::GET, "/notes/{id}")
+        .with_docs(
+            Some("Get a note"),
+            Some("Fetches one note by the identifier Intercom gave it."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/notes/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the note, as given by Intercom."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "segments")]
+    contract::Operation::new(
+            "retrieveSegment",
+            "retrieve_segment",
+            Method::GET,
+            "/segments/{id}",
+        )
+        .with_docs(
+            Some("Get a segment"),
+            Some("Fetches one segment by the identifier Intercom gave it."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/segments/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the segment, as given by Intercom."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "teams")]
+    contract::Operation::new("retrieveTeam", "retrieve_team", Method::GET, "/teams/{id}")
+        .with_docs(
+            Some("Get a team"),
+            Some(
+                "Fetches one team by the identifier Intercom gave it, with the ids of the admins on the team.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/teams/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the team, as given by Intercom."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "visitors")]
+    contract::Operation::new(
+            "retrieveVisitorWithUserId",
+            "retrieve_visitor_with_user_id",
+            Method::GET,
+            "/visitors",
+        )
+        .with_docs(
+            Some("Get a visitor by user ID"),
+            Some("Fetches one visitor, found by its `user_id`."),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/visitors")],
+            &[
+                contract::Param::new(
+                    "user_id",
+                    contract::Location::Query,
+                    true,
+                    contract::Kind::String,
+                    Some("The `user_id` of the visitor to fetch."),
+                ),
+            ],
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "scrollOverAllCompanies",
+            "scroll_over_all_companies",
+            Method::GET,
+            "/companies/scroll",
+        )
+        .with_docs(
+            Some("Scroll through all companies"),
+            Some(
+                "Walks through every company in the workspace, one batch at a time. On\nvery many companies this is the efficient way: paging deep into\n`POST /companies/list` is slow and can end in errors.\n\n- The first request goes without `scroll_param`; each later one sends\n  the `scroll_param` of the response before it.\n- A workspace may have just one scroll open; trying to open a second\n  one gives an error.\n- A scroll that goes unused for a minute expires, and requests with its\n  `scroll_param` then fail.\n- When the scroll reaches its end, `data` comes back empty and the\n  `scroll_param` expires.\n- On large sets, network trouble such as timeouts can interrupt a\n  scroll. Intercom then answers with HTTP 500 and a message asking for\n  the scroll to be restarted. There is no resuming from a given point:\n  the scroll has to start again from the beginning.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies/scroll")],
+            &[
+                contract::Param::new(
+                    "scroll_param",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "The `scroll_param` of the previous response; left out to start a scroll.",
+                    ),
+                ),
+            ],
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Scroll {
+                slot: ::intercom_runtime::Slot::Query("scroll_param"),
+                next: "/scroll_param",
+            },
+            items: "/data",
+            page_size: None,
+        }),
+    #[cfg(feature = "articles")]
+    contract::Operation::new(
+            "searchArticles",
+            "search_articles",
+            Method::GET,
+            "/articles/search",
+        )
+        .with_docs(
+            Some("Search articles"),
+            Some(
+                "Returns the articles that match the query: a phrase, a state and a Help Center, each optional. On request, the response also marks where the phrase occurs in each article. Results come in numbered pages of 10; the operation declares no parameter to choose the page.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/articles/search")],
+            &[
+                contract::Param::new(
+                    "phrase",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some("The words to look for in the articles."),
+                ),
+                contract::Param::new(
+                    "state",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "Which articles to include, by state: `published`, `draft` or `all`.",
+                    ),
+                ),
+                contract::Param::new(
+                    "help_center_id",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Integer,
+                    Some(
+                        "The identifier of the Help Center whose articles are searched.",
+                    ),
+                ),
+                contract::Param::new(
+                    "highlight",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::Boolean,
+                    Some(
+                        "Whether to return highlighted extracts of the matching text as well, in `data.highlights` (described by `article_search_highlights`).",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "SearchContacts",
+            "search_contacts",
+            Method::POST,
+            "/contacts/search",
+        )
+        .with_docs(
+            Some("Search contacts"),
+            Some(
+                "Finds the contacts whose attributes match a query, a page at a time. A query is either one filter (a field, an operator and a value) or a group that joins filters and nested groups with `AND` or `OR`; groups nest at most two levels deep and hold at most 15 filters each. Pages are chained by the cursor in `pages.next`, sent back in the body's `pagination.starting_after`. Timestamps are compared by calendar day in the workspace's time zone. A contact created moments ago may take a few minutes to show up, and contacts merged into another never do.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/contacts/search")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                Some(&["pagination", "query"]),
+            ),
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/data",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        }),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "searchConversations",
+            "search_conversations",
+            Method::POST,
+            "/conversations/search",
+        )
+        .with_docs(
+            Some("Search conversations"),
+            Some(
+                "Finds the conversations whose attributes match a query, a page at a\ntime. The query is sent as the body of a `POST` to\n`https://api.intercom.io/conversations/search` and sets out the filters.\n\nComplex queries cost time, so it pays to shape them: combine filters\nwith `AND` and `OR` to narrow the results down, and read them page by\npage. A page holds 20 conversations unless `per_page` asks for more, and\n150 at most; the cursor for the next page goes in `starting_after`.\n\n### Nesting and limits\n\nFilters can be nested, as in (1 OR 2) AND (3 OR 4), within two limits:\n- nesting goes at most two levels deep;\n- one `AND` or `OR` group holds at most 15 filters.\n\n### Fields\n\nMost fields of the conversation object can be searched, writable or not.\nThe `value` must be of the type the field takes, or the query fails:\n`created_at` takes a timestamp, so a text such as `\"foorbar\"` is\nrefused.\n\n`source.body` is matched differently: each word of the body is compared\non its own, never the body as a whole. A conversation whose body is\n`\"I need support\"` is found by `=` with `\"support\"`, but not by `=` with\n`\"need support\"`.\n\nThe searchable fields, grouped by the type of value they take:\n- text: `id`; `source.type`, whose values are `conversation`, `push`,\n  `email`, `sms`, `whatsapp`, `phone_call`, `phone_switch`, `facebook`,\n  `instagram` and `twitter`; `source.id`; `source.delivered_as`;\n  `source.subject`; `source.body`; `source.author.id`;\n  `source.author.type`; `source.author.name`; `source.author.email`;\n  `source.url`; `contact_ids`; `teammate_ids`; `channel_initiated`;\n  `state`; `tag_ids`; `priority`; `statistics.last_closed_by_id`;\n  `conversation_rating.remark`; `conversation_rating.contact_id`;\n  `conversation_rating.admin_d`; `ai_agent.resolution_state`;\n  `ai_agent.last_answer_type`; `ai_agent.rating_remark`;\n  `ai_agent.source_type`; `ai_agent.source_title`;\n- integer: `admin_assignee_id`; `team_assignee_id`;\n  `statistics.time_to_assignment`; `statistics.time_to_admin_reply`;\n  `statistics.time_to_first_close`; `statistics.time_to_last_close`;\n  `statistics.median_time_to_reply`; `statistics.count_reopens`;\n  `statistics.count_assignments`; `statistics.count_conversation_parts`;\n  `conversation_rating.score`; `ai_agent.rating`;\n- true or false: `open`; `read`; `ai_agent_participated`;\n- UNIX timestamp: `created_at`; `updated_at`; `waiting_since`;\n  `snoozed_until`; `statistics.first_contact_reply_at`;\n  `statistics.first_assignment_at`; `statistics.first_admin_reply_at`;\n  `statistics.first_close_at`; `statistics.last_assignment_at`;\n  `statistics.last_assignment_admin_reply_at`;\n  `statistics.last_contact_reply_at`; `statistics.last_admin_reply_at`;\n  `statistics.last_close_at`; `conversation_rating.requested_at`;\n  `conversation_rating.replied_at`.\n\n### Operators\n\nThe operator is given as a string, such as `\"=\"`, and must suit the type\nof the field: `>`, for one, works on integers and timestamps but not on\ntext.\n\n| Operator | Types              | Matches when the field                   |\n| :------- | :----------------- | :--------------------------------------- |\n| `=`      | any                | equals the value                         |\n| `!=`     | any                | differs from the value                   |\n| `IN`     | any                | equals any value in an array (an `OR`)   |\n| `NIN`    | any                | equals no value in an array              |\n| `>`      | integer, timestamp | is greater than, or equal to, the value  |\n| `<`      | integer, timestamp | is lower than, or equal to, the value    |\n| `~`      | text               | contains the value                       |\n| `!~`     | text               | does not contain the value               |\n| `^`      | text               | begins with the value                    |\n| `$`      | text               | finishes with the value                  |",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/conversations/search")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                Some(&["pagination", "query"]),
+            ),
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/conversations",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        }),
+    #[cfg(feature = "tickets")]
+    contract::Operation::new(
+            "searchTickets",
+            "search_tickets",
+            Method::POST,
+            "/tickets/search",
+        )
+        .with_docs(
+            Some("Search tickets"),
+            Some(
+                "Finds the tickets whose attributes match a query, a page at a time. The\nquery goes in the body of this `POST` to `/tickets/search` and sets the\nfilters.\n\nA query is a single filter, or a group that joins filters with `AND` or\n`OR`. Groups nest, as in (1 OR 2) AND (3 OR 4), but at most two levels\ndeep, and one `AND` or `OR` group holds at most 15 filters. Precise\nfilters and small pages keep a search quick. A page holds 20 tickets\nunless the body's `pagination.per_page` sets another size; a later page\nis fetched by sending back the `starting_after` cursor.\n\nMost fields of the ticket object are searchable, read-only ones\nincluded. A value must have its field's type or the query fails:\n`created_at` takes a timestamp, so a string such as `\"foobar\"` is\nrefused. `source.body` is matched piece by piece rather than as a whole:\na body of \"I need support\" is found by `=` with `\"support\"`, but not by\n`=` with `\"need support\"`.\n\nThe searchable fields, by type:\n\n- string: `id`, `title`, `description`, `category`, `ticket_type_id`,\n  `contact_ids`, `teammate_ids`, `admin_assignee_id`,\n  `team_assignee_id`, `state`\n- timestamp (UNIX): `created_at`, `updated_at`, `snoozed_until`\n- boolean: `open`\n- string, boolean, timestamp, float or integer: `ticket_attribute.{id}`\n\nAn operator is sent as a string, such as `\"=\"`, and must suit the type\nof its field: `>`, for one, works on integers and timestamps, never on\nstrings.\n\n- `=` (any type): equals.\n- `!=` (any type): does not equal.\n- `IN` (any type): in the array of values given; a short form of `OR`.\n- `NIN` (any type): not in the array of values given; a short form of\n  `OR !`.\n- `>` (integer, timestamp): greater than, or equal to.\n- `<` (integer, timestamp): less than, or equal to.\n- `~` (string): contains.\n- `!~` (string): does not contain.\n- `^` (string): starts with.\n- `$` (string): ends with.\n\n`created_at` also takes `<=` and `>=`.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/tickets/search")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                Some(&["pagination", "query"]),
+            ),
+        )
+        .with_pages(::intercom_runtime::Pages {
+            advance: ::intercom_runtime::Advance::Cursor {
+                slot: ::intercom_runtime::Slot::Body("/pagination/starting_after"),
+                next: "/pages/next/starting_after",
+            },
+            items: "/tickets",
+            page_size: Some(::intercom_runtime::Slot::Body("/pagination/per_page")),
+        }),
+    #[cfg(feature = "admins")]
+    contract::Operation::new(
+            "setAwayAdmin",
+            "set_away_admin",
+            Method::PUT,
+            "/admins/{id}/away",
+        )
+        .with_docs(
+            Some("Mark an admin as away"),
+            Some(
+                "Turns an admin's away mode in the Inbox on or off, and returns the admin.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/admins/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/away"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the admin, as given by Intercom."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "away_mode_enabled",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether the admin is to be away; `true` marks them as away.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "away_mode_reassign",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether new replies to conversations are to be assigned to the default inbox.",
+                        ),
+                    ),
+                ],
+                Some(&["away_mode_enabled", "away_mode_reassign"]),
+            ),
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "ShowContact",
+            "show_contact",
+            Method::GET,
+            "/contacts/{id}",
+        )
+        .with_docs(
+            Some("Get a contact"),
+            Some(
+                "Fetches one contact, user or lead, by the identifier Intercom gave it.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/contacts/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "UnarchiveContact",
+            "unarchive_contact",
+            Method::POST,
+            "/contacts/{id}/unarchive",
+        )
+        .with_docs(
+            Some("Unarchive a contact"),
+            Some("Brings an archived contact back into the workspace's active contacts."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/contacts/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/unarchive"),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom.",
+                    ),
+                ),
+            ],
+        ),
+    #[cfg(feature = "articles")]
+    contract::Operation::new(
+            "updateArticle",
+            "update_article",
+            Method::PUT,
+            "/articles/{id}",
+        )
+        .with_docs(
+            Some("Update an article"),
+            Some(
+                "Changes one article, looked up by its identifier, and returns it as it now stands.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/articles/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the article."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "author_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the article's author, who must be a teammate in the Help Center's workspace. For an article in several languages, this is the author of the default language version.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some(
+                            "The article's new body, as HTML. For an article in several languages, this is the body in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The article's new description. For an article in several languages, this is the description in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the collection or section to move the article to. Leave it out for an article that stands on its own.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_type",
+                        contract::Kind::String,
+                        Some("What holds the article: a `collection` or a `section`."),
+                    ),
+                    contract::Field::new(
+                        "state",
+                        contract::Kind::String,
+                        Some(
+                            "Whether the article is `published` or a `draft`. When it is left out the state does not change: a draft stays a draft, and changes to a published article go live at once, unless the article already has a draft waiting. For an article in several languages, this is the state of the default language version.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "title",
+                        contract::Kind::String,
+                        Some(
+                            "The article's new title. For an article in several languages, this is the title in the default language.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "author_id",
+                        "body",
+                        "description",
+                        "parent_id",
+                        "parent_type",
+                        "state",
+                        "title",
+                        "translated_content",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "help-center")]
+    contract::Operation::new(
+            "updateCollection",
+            "update_collection",
+            Method::PUT,
+            "/help_center/collections/{id}",
+        )
+        .with_docs(
+            Some("Update a collection"),
+            Some(
+                "Changes one collection, looked up by its identifier, and returns it as it now stands.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/help_center/collections/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the collection."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The collection's new description. For a collection in several languages, this is the description in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some(
+                            "The collection's new name. For a collection in several languages, this is the name in the default language.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "parent_id",
+                        contract::Kind::String,
+                        Some(
+                            "The identifier of the collection to move this one into; null to make it a top-level collection.",
+                        ),
+                    ),
+                ],
+                Some(&["description", "name", "parent_id", "translated_content"]),
+            ),
+        ),
+    #[cfg(feature = "companies")]
+    contract::Operation::new(
+            "UpdateCompany",
+            "update_company",
+            Method::PUT,
+            "/companies/{id}",
+        )
+        .with_docs(
+            Some("Update a company"),
+            Some(
+                "Changes one company, found by the `id` Intercom gave it, and returns it. Its `company_id` stays as it is: that is set only when the company is created.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/companies/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the company."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                false,
+                &[
+                    contract::Field::new(
+                        "industry",
+                        contract::Kind::String,
+                        Some("The line of business the company is in."),
+                    ),
+                    contract::Field::new(
+                        "monthly_spend",
+                        contract::Kind::Integer,
+                        Some(
+                            "The revenue the company brings your business, as a whole number: any fraction is cut off, so 155.98 is kept as 155. At most 2147483647 (2^31 - 1).",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The company's name."),
+                    ),
+                    contract::Field::new(
+                        "plan",
+                        contract::Kind::String,
+                        Some("The name of the company's plan."),
+                    ),
+                    contract::Field::new(
+                        "size",
+                        contract::Kind::Integer,
+                        Some("How many people work at the company."),
+                    ),
+                    contract::Field::new(
+                        "website",
+                        contract::Kind::String,
+                        Some(
+                            "The address of the company's website. Intercom does not check it: any text is accepted.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "custom_attributes",
+                        "industry",
+                        "monthly_spend",
+                        "name",
+                        "plan",
+                        "size",
+                        "website",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "contacts")]
+    contract::Operation::new(
+            "UpdateContact",
+            "update_contact",
+            Method::PUT,
+            "/contacts/{id}",
+        )
+        .with_docs(
+            Some("Update a contact"),
+            Some(
+                "Changes fields of an existing contact, user or lead, and returns the contact as it is afterwards.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/contacts/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The unique identifier for the contact which is given by Intercom",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "avatar",
+                        contract::Kind::String,
+                        Some("Address of an image to show as the contact's avatar."),
+                    ),
+                    contract::Field::new(
+                        "email",
+                        contract::Kind::String,
+                        Some("The contact's email address."),
+                    ),
+                    contract::Field::new(
+                        "external_id",
+                        contract::Kind::String,
+                        Some("Your own unique identifier for the contact."),
+                    ),
+                    contract::Field::new(
+                        "last_seen_at",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) When the contact was last seen."),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The contact's full name."),
+                    ),
+                    contract::Field::new(
+                        "owner_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The id of the admin to make the account owner of the contact.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "phone",
+                        contract::Kind::String,
+                        Some("The contact's phone number."),
+                    ),
+                    contract::Field::new(
+                        "role",
+                        contract::Kind::String,
+                        Some("Either `user` or `lead`."),
+                    ),
+                    contract::Field::new(
+                        "signed_up_at",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) When the contact signed up."),
+                    ),
+                    contract::Field::new(
+                        "unsubscribed_from_emails",
+                        contract::Kind::Boolean,
+                        Some("Whether the contact has opted out of receiving emails."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "avatar",
+                        "custom_attributes",
+                        "email",
+                        "external_id",
+                        "last_seen_at",
+                        "name",
+                        "owner_id",
+                        "phone",
+                        "role",
+                        "signed_up_at",
+                        "unsubscribed_from_emails",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "conversations")]
+    contract::Operation::new(
+            "updateConversation",
+            "update_conversation",
+            Method::PUT,
+            "/conversations/{id}",
+        )
+        .with_docs(
+            Some("Update a conversation"),
+            Some(
+                "Changes fields of an existing conversation. Replying, assigning, unassigning, opening, closing and snoozing are done through the reply and manage endpoints instead. When the body carries `custom_attributes` and the workspace has more than one conversation custom attribute that is not archived and has the same name, the request now fails with `400 INVALID_PARAMETER`; earlier, the change went to one of those attributes, picked unpredictably. Renaming or archiving the duplicate in the workspace settings, then sending the request again, resolves it.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/conversations/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the conversation."),
+                ),
+                contract::Param::new(
+                    "display_as",
+                    contract::Location::Query,
+                    false,
+                    contract::Kind::String,
+                    Some(
+                        "`plaintext` to have the conversation's messages returned as plain text.",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "read",
+                        contract::Kind::Boolean,
+                        Some("Whether to mark the conversation as read."),
+                    ),
+                ],
+                Some(&["custom_attributes", "read"]),
+            ),
+        ),
+    #[cfg(feature = "data-attributes")]
+    contract::Operation::new(
+            "updateDataAttribute",
+            "update_data_attribute",
+            Method::PUT,
+            "/data_attributes/{id}",
+        )
+        .with_docs(
+            Some("Update a data attribute"),
+            Some(
+                "Changes a data attribute's description, options, archived state or whether the Messenger may write it, and returns the attribute. The data type cannot be changed through the API, since doing so is risky; it has to be changed in the Intercom UI.",
+            ),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/data_attributes/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier of the data attribute."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "archived",
+                        contract::Kind::Boolean,
+                        Some("Whether the attribute should be archived."),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "A readable description of the attribute, shown in the Intercom UI.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "messenger_writable",
+                        contract::Kind::Boolean,
+                        Some("Whether the Messenger may change the attribute's value."),
+                    ),
+                ],
+                Some(&["archived", "description", "messenger_writable", "options"]),
+            ),
+        ),
+    #[cfg(feature = "news")]
+    contract::Operation::new(
+            "updateNewsItem",
+            "update_news_item",
+            Method::PUT,
+            "/news/news_items/{id}",
+        )
+        .with_docs(Some("Update a news item"), None)
+        .with_params(
+            &[
+                contract::Segment::Literal("/news/news_items/"),
+                contract::Segment::Param(0),
+            ],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the news item."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "body",
+                        contract::Kind::String,
+                        Some("The text of the news item; HTML is allowed."),
+                    ),
+                    contract::Field::new(
+                        "deliver_silently",
+                        contract::Kind::Boolean,
+                        Some(
+                            "If `true`, the news item shows up in the Messenger newsfeed with no notification badge.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "sender_id",
+                        contract::Kind::Integer,
+                        Some(
+                            "The identifier of the teammate who sends the news item; it must be a teammate of this workspace.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "state",
+                        contract::Kind::String,
+                        Some(
+                            "Whether the news item is a `draft` or `live`. Users see it in its newsfeeds only once it is `live`.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "title",
+                        contract::Kind::String,
+                        Some("The headline of the news item."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "body",
+                        "deliver_silently",
+                        "labels",
+                        "newsfeed_assignments",
+                        "reactions",
+                        "sender_id",
+                        "state",
+                        "title",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "tickets")]
+    contract::Operation::new(
+            "updateTicket",
+            "update_ticket",
+            Method::PUT,
+            "/tickets/{id}",
+        )
+        .with_docs(
+            Some("Update a ticket"),
+            Some(
+                "Changes a ticket's attributes, state, assignee, open or snoozed status or visibility, and returns the ticket.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/tickets/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some(
+                        "The identifier Intercom gave the ticket: the `id` of the ticket object, not the `ticket_id` number that the Intercom Inbox shows (such as #12345).",
+                    ),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "is_shared",
+                        contract::Kind::Boolean,
+                        Some("Whether users can see the ticket."),
+                    ),
+                    contract::Field::new(
+                        "open",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether the ticket is open. `false` closes it, which also ends any snooze.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "snoozed_until",
+                        contract::Kind::Integer,
+                        Some("(UNIX timestamp) When the snoozed ticket should reopen."),
+                    ),
+                    contract::Field::new(
+                        "state",
+                        contract::Kind::String,
+                        Some("The state to move the ticket to."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "assignment",
+                        "is_shared",
+                        "open",
+                        "snoozed_until",
+                        "state",
+                        "ticket_attributes",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "ticket-types")]
+    contract::Operation::new(
+            "updateTicketType",
+            "update_ticket_type",
+            Method::PUT,
+            "/ticket_types/{id}",
+        )
+        .with_docs(
+            Some("Update a ticket type"),
+            Some(
+                "Changes a ticket type and returns it. The `icon` takes an emoji from the Twemoji set.",
+            ),
+        )
+        .with_params(
+            &[contract::Segment::Literal("/ticket_types/"), contract::Segment::Param(0)],
+            &[
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the ticket type."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "archived",
+                        contract::Kind::Boolean,
+                        Some("Whether the ticket type is archived."),
+                    ),
+                    contract::Field::new(
+                        "category",
+                        contract::Kind::String,
+                        Some("Which category the ticket type belongs to."),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some("The ticket type's description."),
+                    ),
+                    contract::Field::new(
+                        "icon",
+                        contract::Kind::String,
+                        Some("The ticket type's icon, an emoji."),
+                    ),
+                    contract::Field::new(
+                        "is_internal",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether tickets of this type are kept for internal use only, rather than shared with customers. Intercom limits the use of this attribute for now.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The ticket type's name."),
+                    ),
+                ],
+                Some(
+                    &[
+                        "archived",
+                        "category",
+                        "description",
+                        "icon",
+                        "is_internal",
+                        "name",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "ticket-type-attributes")]
+    contract::Operation::new(
+            "updateTicketTypeAttribute",
+            "update_ticket_type_attribute",
+            Method::PUT,
+            "/ticket_types/{ticket_type_id}/attributes/{id}",
+        )
+        .with_docs(
+            Some("Update an attribute of a ticket type"),
+            Some("Changes an existing attribute of a ticket type and returns it."),
+        )
+        .with_params(
+            &[
+                contract::Segment::Literal("/ticket_types/"),
+                contract::Segment::Param(0),
+                contract::Segment::Literal("/attributes/"),
+                contract::Segment::Param(1),
+            ],
+            &[
+                contract::Param::new(
+                    "ticket_type_id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the ticket type."),
+                ),
+                contract::Param::new(
+                    "id",
+                    contract::Location::Path,
+                    true,
+                    contract::Kind::String,
+                    Some("The identifier Intercom gave the attribute."),
+                ),
+            ],
+        )
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[
+                    contract::Field::new(
+                        "allow_multiple_values",
+                        contract::Kind::Boolean,
+                        Some(
+                            "For `files` attributes only: whether more than one file may be attached.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "archived",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether to archive the attribute. An archived attribute is no longer offered when a ticket is created, but stays on the tickets that already have it.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "description",
+                        contract::Kind::String,
+                        Some(
+                            "The attribute's description, as teammates and contacts see it.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "list_items",
+                        contract::Kind::String,
+                        Some(
+                            "For `list` attributes only: the items to choose from, separated by commas.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "multiline",
+                        contract::Kind::Boolean,
+                        Some(
+                            "For `string` attributes only: whether the text may run over several lines.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "name",
+                        contract::Kind::String,
+                        Some("The attribute's name."),
+                    ),
+                    contract::Field::new(
+                        "required_to_create",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether teammates must fill the attribute in when they create the ticket in the Inbox.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "required_to_create_for_contacts",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether contacts must fill the attribute in when they create the ticket in the Messenger.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "visible_on_create",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether teammates see the attribute when they create a ticket in the Inbox.",
+                        ),
+                    ),
+                    contract::Field::new(
+                        "visible_to_contacts",
+                        contract::Kind::Boolean,
+                        Some(
+                            "Whether contacts see the attribute when they create a ticket in the Messenger.",
+                        ),
+                    ),
+                ],
+                Some(
+                    &[
+                        "allow_multiple_values",
+                        "archived",
+                        "description",
+                        "list_items",
+                        "multiline",
+                        "name",
+                        "required_to_create",
+                        "required_to_create_for_contacts",
+                        "visible_on_create",
+                        "visible_to_contacts",
+                    ],
+                ),
+            ),
+        ),
+    #[cfg(feature = "visitors")]
+    contract::Operation::new("updateVisitor", "update_visitor", Method::PUT, "/visitors")
+        .with_docs(
+            Some("Update a visitor"),
+            Some(
+                "Changes an existing visitor and returns it as updated. The body names the visitor by either its `user_id` or its `id`. Intercom answers 404 when no visitor matches.",
+            ),
+        )
+        .with_params(&[contract::Segment::Literal("/visitors")], &[])
+        .with_body(
+            contract::Body::new(
+                contract::Encoding::Json,
+                "application/json",
+                true,
+                &[],
+                None,
+            ),
+        ),
+];
 
 /// Types used as operation parameters and responses.
 pub mod types {

@@ -1,8 +1,19 @@
-//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client: load, patch
-//! (overlays and overrides, if given), prepare (spec passes, located warnings and errors; an
-//! operation that cannot be generated is left out), model (one typed value per operation), emit
-//! (types by progenitor, methods from the model, over the `intercom-runtime` crate), print.
+//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client, in phases, each
+//! a module that imports only the ones before it:
 //!
+//! 1. [`load`]: read the spec and the files it references, apply the patches (overlays and
+//!    overrides) — one document, as written.
+//! 2. [`passes`]: the spec passes — located warnings and errors, an operation that cannot be
+//!    generated left out, work-arounds for what the type engine mishandles, and the facts it
+//!    ignores (servers, auth, the version header, pagination, tagged unions).
+//! 3. [`types`]: the type engine (progenitor) over the prepared document, and the passes over
+//!    the types it generates.
+//! 4. [`model`]: one value holding everything the rest reads — the typed operations, the types
+//!    module, the spec as written for the mock, and where each thing is declared.
+//! 5. [`emit`]: the client module, the mock's module and data, the wire test, printed.
+//! 6. [`surface`]: the public API as values, located in the spec, and the API change report.
+//!
+//! [`base`] holds what every phase shares: diagnostics, naming, JSON pointers, syn helpers.
 //! The generator reads nothing but the text it is given and writes no files: callers (the
 //! `xtask` crate, tests) decide where the output goes.
 
@@ -31,11 +42,9 @@ pub use surface::{
     Item, Key, KeyKind, ModelKind, Origin, Signature, Surface, SurfaceType, VariantKind,
 };
 
-use base::{pointer, syn_util};
-use emit::{cli_table, client, features, mock_server, print, wire_test};
-use load::{context, patch};
-use passes::{collisions, schemas, skip};
-use types::{builders, engine};
+use emit::{client, features, mock_server, print, wire_test};
+use load::context;
+use passes::collisions;
 
 /// How to generate.
 #[derive(Clone, Debug)]
@@ -72,10 +81,6 @@ pub struct Generated {
     pub surface: Surface,
     /// The operations, as the client's methods were emitted from them.
     pub operations: Vec<model::Operation>,
-    /// Formatted Rust source of the `intercom` command's operation table
-    /// (`cli/src/operations.rs`): one entry per operation, with its subcommand, flags, body
-    /// fields and pagination.
-    pub cli_source: String,
     /// Formatted Rust source of the `mock` module (`MockServer` and its typed overrides),
     /// written next to the generated module as [`Generated::MOCK_MODULE_FILE`]; the module
     /// declares it behind the `mock` feature.
@@ -153,7 +158,6 @@ pub fn generate_patched(
             facts,
             surface,
             operations,
-            cli_source,
             mock_source,
             mock_data,
             wire_test,
@@ -168,7 +172,6 @@ pub fn generate_patched(
                 Vec::new()
             },
             operations,
-            cli_source,
             mock_source,
             mock_data,
             wire_test,
@@ -203,10 +206,7 @@ pub fn patch(
 ) -> Result<Patched, GenerateError> {
     let mut ctx = context::Ctx::new(src, options.strict);
     ctx.patches = patches.iter().map(|p| &p.source).collect();
-    let result = src.parse().and_then(|mut doc| {
-        load::bundle::resolve(&mut ctx, &mut doc)?;
-        patch::apply_all(&mut ctx, patches, &mut doc).map(|()| doc)
-    });
+    let result = load::document::read(&mut ctx, patches);
     let warnings = std::mem::take(&mut ctx.warnings);
     match result {
         Ok(document) => Ok(Patched { document, warnings }),
@@ -223,152 +223,45 @@ struct Output {
     facts: ApiFacts,
     surface: Surface,
     operations: Vec<model::Operation>,
-    cli_source: String,
     mock_source: String,
     mock_data: String,
     wire_test: WireTest,
 }
 
+/// One round of generation: the phases in order.
 fn run(ctx: &mut context::Ctx<'_>, patches: &[Patch], options: &Options) -> context::R<Output> {
-    let mut doc = ctx.src.parse()?;
-    load::bundle::resolve(ctx, &mut doc)?;
-    patch::apply_all(ctx, patches, &mut doc)?;
-    // Members in name order whatever serde_json's map type is (its `preserve_order` feature may
-    // be switched on elsewhere in a build), so the output does not depend on the build.
-    doc.sort_all_objects();
-    // As read and patched, for locating the surface's items: the passes take the version header
-    // out of parameter lists.
-    let raw = doc.clone();
-    collisions::rename_components(ctx, &mut doc)?;
+    let raw = load::document::read(ctx, patches)?;
+    let mut doc = raw.clone();
     let mut facts = passes::prepare(ctx, &mut doc)?;
-    // An operation progenitor fails on is left out, and the rest generated again; each round
-    // leaves out at least one operation, so the loop ends.
-    let (tokens, enum_fixes) = loop {
-        let (mut for_types, fixes) = collisions::for_type_generator(&doc);
-        engine::without_multipart_bodies(&mut for_types);
-        engine::without_default_beside_success(&mut for_types);
-        engine::without_patterns(&mut for_types);
-        let spec = engine::typed_spec(ctx, for_types)?;
-        match engine::run_progenitor(ctx, &spec) {
-            Ok(tokens) => break (tokens, fixes),
-            Err(engine::Failure::Whole(err)) => return Err(err),
-            Err(engine::Failure::Schemas(bad)) => {
-                for (name, reason) in bad {
-                    schemas::make_free_form(ctx, &mut doc, &name, &reason)?;
-                }
-            }
-            Err(engine::Failure::Operations(culprits)) => {
-                for (op, reason) in culprits {
-                    skip::drop_operation(ctx, &mut doc, &op, &op, &reason)?;
-                    facts.operations.retain(|_, at| *at != op);
-                }
-            }
-        }
-    };
-    let progenitor: syn::File = syn::parse2(tokens).map_err(|e| {
-        ctx.error(
-            "",
-            format!("internal error: progenitor produced unparsable code: {e}"),
-        )
-    })?;
-    let operations = model::operations(ctx, &doc, &facts.operations, &progenitor)?;
-    let mut types = engine::types_module(progenitor)
-        .ok_or_else(|| ctx.error("", "internal error: progenitor produced no `types` module"))?;
-    let request_roots = operations
-        .iter()
-        .flat_map(|op| {
-            op.params
-                .iter()
-                .map(|p| &p.ty)
-                .chain(op.body.as_ref().map(|b| &b.ty))
-        })
-        .flat_map(syn_util::type_idents)
-        .collect();
-    let response_roots = operations
-        .iter()
-        .filter_map(|op| match &op.success {
-            model::Success::Json(ty) => Some(syn_util::type_idents(&**ty)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    if let Some((_, items)) = &mut types.content {
-        collisions::restore_variants(items, &enum_fixes);
-        types::types_pass(ctx, items, &facts, &request_roots, &response_roots)?;
-        builders::add(items);
-        if options.features_per_tag {
-            features::gate_types(items, &operations);
-        }
-    }
-    let mut file = print::file_of(client::client_items(
-        &facts,
-        &operations,
-        options.features_per_tag,
-    ));
-    file.items.push(syn::Item::Mod(types));
-    print::normalize_docs(&mut file);
-    let mut surface = Surface::of(&file, &facts);
-    surface::origins::attach(
-        &mut surface,
-        &|p| ctx.origin(p),
-        &raw,
-        &doc,
-        &facts,
-        &operations,
-    );
-    if let Some((key, name)) = surface.duplicates.iter().find_map(|k| match k.kind() {
-        KeyKind::Model(name) => Some((k, name)),
-        _ => None,
-    }) {
-        let at = surface
-            .origins
-            .get(key)
-            .map_or("/components/schemas", |o| o.pointer.as_str());
-        if let Some(component) = at.strip_prefix("/components/schemas/")
-            && !component.contains('/')
-        {
-            ctx.collided_component = Some(pointer::unescape_token(component));
-        }
-        return Err(ctx.error(
-            at,
-            format!("two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"),
-        ));
-    }
-    let header = format!(
-        "// @generated by `{}` from {}. Do not edit.\n//! Client types and operations generated from {} ({} {}).\n\n",
-        options.command,
-        ctx.src.name(),
-        ctx.src.name(),
-        facts.title,
-        facts.api_version
-    );
-    let cli_header = format!(
-        "// @generated by `{}` from {}. Do not edit.\n",
-        options.command,
-        ctx.src.name()
-    );
-    let cli_source = cli_table::source(&doc, &facts, &operations, &cli_header);
+    let engine = types::generate(ctx, &mut doc, &mut facts)?;
+    let model = model::build(ctx, &raw, &doc, facts, engine)?;
+    drop((raw, doc));
+
+    let mut file = client::file(&model, options.features_per_tag);
+    let surface = surface::of(ctx, &file, &model)?;
     // After the surface: the mock module is a test aid behind a feature, not the client's API.
     file.items.push(mock_server::declaration());
-    let mut mock_file = print::file_of(mock_server::items(&operations));
+    let source = ctx.src.name();
+    let header = format!(
+        "// @generated by `{}` from {source}. Do not edit.\n//! Client types and operations generated from {source} ({} {}).\n\n",
+        options.command, model.facts.title, model.facts.api_version
+    );
+    let mut mock_file = print::file_of(mock_server::items(&model.operations));
     print::normalize_docs(&mut mock_file);
     let mock_source = format!(
-        "// @generated by `{}` from {}. Do not edit.\n//! The `mock` module of the client generated from {}.\n\n{}",
+        "// @generated by `{}` from {source}. Do not edit.\n//! The `mock` module of the client generated from {source}.\n\n{}",
         options.command,
-        ctx.src.name(),
-        ctx.src.name(),
         print::print(&mock_file)
     );
-    let mock_data = mock_server::data(&raw, &facts, &operations);
-    let wire_test = wire_test::wire_test(&doc, &facts, &operations);
+    let mock_data = mock_server::data(&model);
+    let wire_test = wire_test::wire_test(&model);
     Ok(Output {
         source: format!("{header}{}", print::print(&file)),
-        facts,
         surface,
-        operations,
-        cli_source,
         mock_source,
         mock_data,
         wire_test,
+        facts: model.facts,
+        operations: model.operations,
     })
 }

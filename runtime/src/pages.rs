@@ -11,11 +11,12 @@
 use std::collections::{HashSet, VecDeque};
 
 use futures_core::Stream;
+use intercom_contract::{Advance, Pages, Slot};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::decode::{self, DecodeError};
-use crate::{Advance, Error, Pages, Request, Runtime, Slot};
+use crate::{Error, Request, Runtime};
 
 /// Where a walk starts and how big its pages are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -243,7 +243,6 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let mut stale_files = Vec::new();
     for (rel, contents) in [
         (generated_rel, &generated.source),
-        (Paths::CLI_OPERATIONS, &generated.cli_source),
         (Paths::MOCK_MODULE, &generated.mock_source),
         (Paths::MOCK_DATA, &generated.mock_data),
         (Paths::WIRE_TEST, &wire),

@@ -24,8 +24,6 @@ impl Paths {
     pub const CLIENT_MANIFEST: &str = "generated-client/Cargo.toml";
     /// The checked-in wire test of the client: every operation against a local server.
     pub const WIRE_TEST: &str = "generated-client/tests/wire/generated.rs";
-    /// The checked-in operation table of the `intercom` command, generated with the client.
-    pub const CLI_OPERATIONS: &str = "cli/src/operations.rs";
     /// The root module of the client crate; touching it recompiles that crate alone.
     pub const CLIENT_LIB: &str = "generated-client/src/lib.rs";
     /// The reviewed API surface: the snapshot the surface test compares against.

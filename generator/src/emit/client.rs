@@ -7,19 +7,36 @@ use quote::{format_ident, quote};
 use syn::{Item, parse_quote};
 
 use crate::base::naming;
+use crate::emit::{features, operations_table, print};
 use crate::model::pagination::Pagination;
-use crate::model::{BodyEncoding, Location, Operation, Segment, Success};
+use crate::model::{BodyEncoding, Location, Model, Operation, Segment, Success};
 use crate::passes::facts::{ApiFacts, Server};
 
-/// Every item of the generated module but the `types` module.
+/// The generated module: the client, the operations table and the `types` module, docs
+/// normalised. With `per_tag`, each operation's methods and entry are behind its tags' Cargo
+/// features, and each type behind those of the operations that reach it.
+pub(crate) fn file(model: &Model, per_tag: bool) -> syn::File {
+    let mut items = client_items(&model.facts, &model.operations, per_tag);
+    items.extend(operations_table::items(&model.operations, per_tag));
+    let mut types = model.types.clone();
+    if per_tag && let Some((_, items)) = &mut types.content {
+        features::gate_types(items, &model.operations);
+    }
+    items.push(Item::Mod(types));
+    let mut file = print::file_of(items);
+    print::normalize_docs(&mut file);
+    file
+}
+
+/// Every item of the generated module but the operations table and the `types` module.
 /// With `per_tag`, each operation's methods are behind its tags' Cargo features.
-pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation], per_tag: bool) -> Vec<Item> {
+fn client_items(facts: &ApiFacts, operations: &[Operation], per_tag: bool) -> Vec<Item> {
     // With every resource's feature off, no method is left to use the request types.
     let unused = per_tag.then(|| quote!(#[allow(unused_imports)]));
     let mut items: Vec<Item> = vec![
         parse_quote!(
             #unused
-            use ::intercom_runtime::{Method, Request, Runtime};
+            use ::intercom_runtime::{Method, Request, Runtime, contract};
         ),
         parse_quote!(
             pub use ::intercom_runtime::exports::*;
@@ -28,12 +45,10 @@ pub(crate) fn client_items(facts: &ApiFacts, operations: &[Operation], per_tag: 
     items.extend(constants(facts));
     items.extend(client(facts));
     if !operations.is_empty() {
-        let every = crate::emit::features::all(operations).len();
+        let every = features::all(operations).len();
         let methods = operations.iter().map(|op| {
             let cfg = per_tag
-                .then(|| {
-                    crate::emit::features::cfg(&crate::emit::features::of_operation(op), every)
-                })
+                .then(|| features::cfg(&features::of_operation(op), every))
                 .flatten();
             let stream = op.pagination.as_ref().map(|p| {
                 let m = stream_method(op, p);

@@ -1,249 +1,25 @@
-//! The mock server of a generated client: the per-spec data the runtime's engine serves (JSON:
-//! each operation's route, parameters, body and answer, the component schemas in JSON Schema's
-//! dialect), and the `mock` module, feature-gated, with `MockServer` and one typed
-//! `on_<operation>` override per operation.
-//!
-//! The data is read from the spec as written (before the passes that make the client lenient),
-//! so the server validates what the spec says.
+//! The mock server of a generated client: the per-spec data the runtime's engine serves (the
+//! model's account of the spec as written, as JSON: each operation's route, parameters, body
+//! and answer, the component schemas in JSON Schema's dialect), and the `mock` module,
+//! feature-gated, with `MockServer` and one typed `on_<operation>` override per operation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{Map, Value, json};
 use syn::{Item, Type, parse_quote};
 
-use crate::base::pointer::resolve;
-use crate::emit::json_schema;
-use crate::model::examples;
-use crate::model::{BodyEncoding, Operation, Success};
-use crate::passes::facts::ApiFacts;
-use crate::passes::operation_list::is_json;
+use crate::model::{BodyEncoding, Model, Operation, Success};
 
 /// The file the data is written to, next to the generated module.
 pub(crate) const DATA_FILE: &str = "mock_spec.json";
 
-/// The mock data for `operations` of `raw` (the spec as read), pretty-printed, ending in a
-/// newline.
-pub(crate) fn data(raw: &Value, facts: &ApiFacts, operations: &[Operation]) -> String {
-    let mut version_header = Value::Null;
-    let ops: Vec<Value> = operations
-        .iter()
-        .map(|op| {
-            let params = declared_params(raw, &op.pointer);
-            let mut parameters = Vec::new();
-            for p in params {
-                let Some(name) = p.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-                let entry = param_entry(raw, p);
-                if facts.version_header.as_deref() == Some(name) && location == "header" {
-                    if version_header.is_null() {
-                        version_header = entry;
-                    }
-                } else if matches!(location, "path" | "query" | "header") {
-                    parameters.push(entry);
-                }
-            }
-            let item = raw.pointer(&op.pointer);
-            let mut entry = json!({
-                "id": op.id,
-                "name": op.ident.to_string(),
-                "method": op.method.as_str(),
-                "path": op.path,
-                "parameters": parameters,
-                "response": response(raw, op, item),
-            });
-            if let Some(body) = body(raw, op, item) {
-                entry["body"] = body;
-            }
-            entry
-        })
-        .collect();
-    let mut data = Map::new();
-    data.insert("bearer_auth".into(), json!(facts.bearer_auth));
-    if !version_header.is_null() {
-        data.insert("version_header".into(), version_header);
-    }
-    data.insert("operations".into(), Value::Array(ops));
-    data.insert("schemas".into(), Value::Object(json_schema::defs(raw)));
-    let mut data = Value::Object(data);
-    // Members in name order whatever serde_json's map type is in this build.
+/// The mock data of `model`, pretty-printed with members in name order (whatever serde_json's
+/// map type is in this build), ending in a newline.
+pub(crate) fn data(model: &Model) -> String {
+    let mut data = serde_json::to_value(&model.as_written).unwrap_or_default();
     data.sort_all_objects();
     let mut text = serde_json::to_string_pretty(&data).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// The parameters an operation declares, references resolved; operation-level ones replace
-/// path-level ones of the same name and location.
-fn declared_params<'a>(raw: &'a Value, pointer: &str) -> Vec<&'a Value> {
-    let item_ptr = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-    let mut out: Vec<&Value> = Vec::new();
-    for list in [
-        raw.pointer(&format!("{item_ptr}/parameters")),
-        raw.pointer(&format!("{pointer}/parameters")),
-    ] {
-        for p in list.and_then(Value::as_array).into_iter().flatten() {
-            let Some(p) = resolve(raw, p) else { continue };
-            let key = |v: &Value| (v.get("name").cloned(), v.get("in").cloned());
-            out.retain(|q| key(q) != key(p));
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn param_entry(raw: &Value, p: &Value) -> Value {
-    let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-    let mut entry = json!({
-        "name": p.get("name"),
-        "in": location,
-        "required": location == "path" || p.get("required") == Some(&Value::Bool(true)),
-    });
-    if let Some(schema) = p.get("schema") {
-        entry["schema"] = json_schema::convert(raw, schema);
-    }
-    entry
-}
-
-fn body(raw: &Value, op: &Operation, item: Option<&Value>) -> Option<Value> {
-    let model = op.body.as_ref()?;
-    let body = item
-        .and_then(|i| i.get("requestBody"))
-        .and_then(|b| resolve(raw, b))?;
-    let mut entry = json!({
-        "media_type": model.media_type,
-        "required": body.get("required") == Some(&Value::Bool(true)),
-    });
-    if let Some(schema) = body
-        .get("content")
-        .and_then(|c| c.get(&model.media_type))
-        .and_then(|m| m.get("schema"))
-    {
-        entry["schema"] = json_schema::convert(raw, schema);
-    }
-    Some(entry)
-}
-
-/// The success answer: the first 2xx status (else 200), its example (or a value built from its
-/// schema), and the members the path parameters are copied into.
-fn response(raw: &Value, op: &Operation, item: Option<&Value>) -> Value {
-    let responses = item
-        .and_then(|i| i.get("responses"))
-        .and_then(Value::as_object);
-    let (status, declared) = responses
-        .and_then(|r| {
-            r.iter()
-                .find(|(status, _)| status.len() == 3 && status.starts_with('2'))
-                .map(|(status, r)| (status.parse::<u16>().unwrap_or(200), Some(r)))
-        })
-        .or_else(|| {
-            responses
-                .and_then(|r| r.get("2XX").or_else(|| r.get("default")))
-                .map(|r| (200, Some(r)))
-        })
-        .unwrap_or((200, None));
-    let mut entry = json!({ "status": status });
-    let content = declared
-        .and_then(|r| resolve(raw, r))
-        .and_then(|r| r.get("content"))
-        .and_then(Value::as_object);
-    let media = content.and_then(|c| {
-        c.iter()
-            .find(|(m, _)| is_json(m))
-            .or_else(|| c.iter().next())
-    });
-    match (&op.success, media) {
-        (Success::Empty, _) | (_, None) => {}
-        (Success::Json(_), Some((media_type, media))) => {
-            let body = examples::of_media(raw, media);
-            entry["echo"] = echo(raw, op, media.get("schema"), &body);
-            entry["media_type"] = json!(media_type);
-            entry["body"] = body;
-        }
-        (Success::Bytes, Some((media_type, media))) => {
-            let body = match examples::of_media(raw, media) {
-                Value::String(s) => Value::String(s),
-                Value::Null => Value::String(String::new()),
-                other => Value::String(other.to_string()),
-            };
-            entry["media_type"] = json!(media_type);
-            entry["body"] = body;
-        }
-    }
-    entry
-}
-
-/// Where the path parameters go in the answer: a top-level member of the same name, and `id`
-/// for the parameter that ends the path (`/contacts/{contact_id}/tags/{tag_id}` answers the tag
-/// `tag_id`). Only text members take a parameter: a member the answer gives as a number
-/// (`ticket_type_id: 22`) keeps its value, which the path's text may not fit.
-fn echo(raw: &Value, op: &Operation, schema: Option<&Value>, body: &Value) -> Value {
-    let Some(members) = body.as_object() else {
-        return json!([]);
-    };
-    let properties = schema
-        .map(|s| top_level_properties(raw, s))
-        .unwrap_or_default();
-    let scalar = |name: &str| match members.get(name) {
-        Some(v) => v.is_string(),
-        None => properties
-            .iter()
-            .any(|(p, ty)| p == name && ty.as_deref().is_none_or(|t| t == "string")),
-    };
-    let path_params: Vec<&str> = op
-        .params
-        .iter()
-        .filter(|p| p.location == crate::model::Location::Path)
-        .map(|p| p.api_name.as_str())
-        .collect();
-    let mut out: Vec<Value> = Vec::new();
-    for name in &path_params {
-        if scalar(name) {
-            out.push(json!({"param": name, "pointer": format!("/{}", crate::base::pointer::escape_token(name))}));
-        }
-    }
-    let last = op
-        .path
-        .rsplit('/')
-        .next()
-        .and_then(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')));
-    if let Some(last) = last
-        && path_params.contains(&last)
-        && scalar("id")
-        && !out.iter().any(|e| e["pointer"] == "/id")
-    {
-        out.push(json!({"param": last, "pointer": "/id"}));
-    }
-    Value::Array(out)
-}
-
-/// The property names an object schema declares at its top level, through references and
-/// `allOf`, each with its `type` where it says one.
-fn top_level_properties(raw: &Value, schema: &Value) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    let mut todo = vec![schema];
-    let mut seen = 0;
-    while let Some(s) = todo.pop() {
-        seen += 1;
-        if seen > 64 {
-            break;
-        }
-        let Some(s) = resolve(raw, s) else { continue };
-        if let Some(props) = s.get("properties").and_then(Value::as_object) {
-            out.extend(props.iter().map(|(name, p)| {
-                let ty = resolve(raw, p)
-                    .and_then(|p| p.get("type"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                (name.clone(), ty)
-            }));
-        }
-        if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
-            todo.extend(parts);
-        }
-    }
-    out
 }
 
 /// The file the `mock` module is written to, next to the generated module: without the

@@ -5,19 +5,17 @@
 //! `mock` feature, the same call against the crate's mock server must succeed.
 //!
 //! Argument values come from the parameters' types (a string with reserved characters, a
-//! number, a flag) and bodies and responses from the spec's schemas (the smallest value each
+//! number, a flag) and bodies and responses from the model's samples (the smallest value each
 //! schema accepts: required members only, the first enum value or alternative). An operation
 //! whose arguments cannot be made that way is listed in the file instead, never dropped
 //! silently.
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
 use syn::Type;
 
-use crate::base::pointer::resolve;
 use crate::base::syn_util::{first_type_argument, is_option, last_ident};
-use crate::model::{BodyEncoding, Location, Operation, Param, Segment, Success};
+use crate::model::{BodyEncoding, Location, Model, Operation, Param, Segment, Success};
 use crate::passes::facts::ApiFacts;
 
 /// The value every string path parameter gets, and how it must look in the path.
@@ -25,8 +23,6 @@ const PATH_VALUE: &str = "a b/c";
 const PATH_ENCODED: &str = "a%20b%2Fc";
 /// The value every other string parameter gets.
 const TEXT_VALUE: &str = "x y&z";
-/// Depth past which a schema's example is cut short (recursive schemas).
-const MAX_DEPTH: usize = 8;
 
 /// The wire test of a crate: its items, which name the crate's library `api`, and the
 /// operations left out.
@@ -38,30 +34,13 @@ pub struct WireTest {
     pub skipped: Vec<String>,
 }
 
-/// The wire test for `operations` of the prepared spec `doc`.
-pub(crate) fn wire_test(doc: &Value, facts: &ApiFacts, operations: &[Operation]) -> WireTest {
-    // Examples give a field whose value the spec fixes (a kind marker) that value.
-    let mut doc = doc.clone();
-    for (schema, fields) in &facts.fixed_fields {
-        for (field, value) in fields {
-            let at = format!(
-                "/components/schemas/{}/properties/{}",
-                crate::base::pointer::escape_token(schema),
-                crate::base::pointer::escape_token(field)
-            );
-            if let Some(Value::Object(property)) = doc.pointer_mut(&at) {
-                property.insert(
-                    "enum".into(),
-                    Value::Array(vec![Value::String(value.clone())]),
-                );
-            }
-        }
-    }
-    let doc = &doc;
+/// The wire test of the model's operations.
+pub(crate) fn wire_test(model: &Model) -> WireTest {
+    let (facts, operations) = (&model.facts, &model.operations);
     let mut skipped = Vec::new();
     let tests: Vec<TokenStream> = operations
         .iter()
-        .filter_map(|op| match test(doc, facts, op) {
+        .filter_map(|op| match test(facts, op) {
             Ok(t) => Some(t),
             Err(reason) => {
                 skipped.push(format!("`{}`: {reason}", op.ident));
@@ -216,7 +195,7 @@ fn scalar(ty: &Type, location: Location) -> Option<(TokenStream, String)> {
 }
 
 /// The test of one operation, or why it has none.
-fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, String> {
+fn test(facts: &ApiFacts, op: &Operation) -> Result<TokenStream, String> {
     let ident = &op.ident;
     let args: Vec<Arg> = op.params.iter().map(arg).collect::<Result<_, _>>()?;
     let mut path = String::new();
@@ -260,7 +239,6 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
         .bearer_auth
         .then(|| quote!(expect_header(&sent, "authorization", "Bearer t");));
 
-    let operation = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
     let (body_setup, body_arg, body_check) = match &op.body {
         None => (
             quote!(),
@@ -276,14 +254,12 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
             };
             match body.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => {
-                    let schema = operation
-                        .pointer(&format!(
-                            "/requestBody/content/{}/schema",
-                            crate::base::pointer::escape_token(media)
-                        ))
+                    let sample = op
+                        .samples
+                        .body
+                        .as_ref()
                         .ok_or("no schema for the request body")?;
-                    let text = serde_json::to_string(&example(doc, schema, 0))
-                        .map_err(|e| e.to_string())?;
+                    let text = serde_json::to_string(sample).map_err(|e| e.to_string())?;
                     let ty = match &body.ty {
                         Type::Reference(r) => &*r.elem,
                         other => other,
@@ -336,7 +312,7 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
         .map(|a| a.value.clone())
         .chain(body_arg)
         .collect();
-    let (status, template, success_check) = success(doc, operation, &op.success)?;
+    let (status, template, success_check) = success(op)?;
     let method = op.method.as_str();
     Ok(quote! {
         #[tokio::test]
@@ -382,35 +358,17 @@ fn test(doc: &Value, facts: &ApiFacts, op: &Operation) -> Result<TokenStream, St
 
 /// The documented success: its status, a response template for it and what to check of the
 /// response.
-fn success(
-    doc: &Value,
-    operation: &Value,
-    success: &Success,
-) -> Result<(proc_macro2::Literal, TokenStream, TokenStream), String> {
-    let responses = operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .ok_or("no responses")?;
-    let (key, response) = responses
-        .iter()
-        .find(|(k, _)| k.starts_with('2'))
-        .ok_or("no success response")?;
-    let code: u16 = key.parse().unwrap_or(200);
+fn success(op: &Operation) -> Result<(proc_macro2::Literal, TokenStream, TokenStream), String> {
+    let code = op.samples.status.ok_or("no success response")?;
     let status = proc_macro2::Literal::u16_unsuffixed(code);
-    let response = resolve(doc, response).unwrap_or(&Value::Null);
-    Ok(match success {
+    Ok(match &op.success {
         Success::Json(_) => {
-            let schema = response
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|c| {
-                    c.iter()
-                        .find(|(m, _)| crate::passes::operation_list::is_json(m))
-                })
-                .and_then(|(_, media)| media.get("schema"))
+            let sample = op
+                .samples
+                .success
+                .as_ref()
                 .ok_or("no JSON schema for the success response")?;
-            let text =
-                serde_json::to_string(&example(doc, schema, 0)).map_err(|e| e.to_string())?;
+            let text = serde_json::to_string(sample).map_err(|e| e.to_string())?;
             (
                 status.clone(),
                 quote!(ResponseTemplate::new(#status).set_body_raw(#text, "application/json")),
@@ -428,229 +386,4 @@ fn success(
             quote!(assert_eq!(&response.raw_body()[..], b"\x01bytes\xfe");),
         ),
     })
-}
-
-/// The example of a union with a discriminator: its first alternative's, with the tag that
-/// names that alternative (the mapping's, else the alternative's component name).
-fn tagged_example(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
-    let property = schema.pointer("/discriminator/propertyName")?.as_str()?;
-    let first = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))?
-        .as_array()?
-        .first()?;
-    let target = first.get("$ref")?.as_str()?;
-    let tag = schema
-        .pointer("/discriminator/mapping")
-        .and_then(Value::as_object)
-        .and_then(|m| m.iter().find(|(_, t)| t.as_str() == Some(target)))
-        .map(|(tag, _)| tag.clone())
-        .unwrap_or_else(|| target.rsplit('/').next().unwrap_or(target).to_string());
-    let mut value = example(doc, first, depth + 1);
-    value
-        .as_object_mut()?
-        .insert(property.to_string(), Value::String(tag));
-    Some(value)
-}
-
-/// The smallest value `schema` accepts, as far as it says: required members only, the first
-/// enum value or alternative (with its tag, for alternatives a discriminator tells apart), empty
-/// arrays, strings of the least length allowed.
-fn example(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let Some(schema) = resolve(doc, schema) else {
-        return Value::Null;
-    };
-    if depth > MAX_DEPTH {
-        return Value::Null;
-    }
-    if let Some(value) = tagged_example(doc, schema, depth) {
-        return value;
-    }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    // `allOf: [one]` wraps a reference, whatever its type.
-    if let Some([one]) = schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        && schema.get("properties").is_none()
-        && schema.get("type").is_none()
-    {
-        return example(doc, one, depth + 1);
-    }
-    let object = Object::of(doc, schema, depth);
-    if let Some(alternative) = object.alternative {
-        return example(doc, alternative, depth + 1);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => {
-            let least = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-            let text = match schema.get("format").and_then(Value::as_str) {
-                Some("date-time") => "2024-05-29T22:29:51Z".to_string(),
-                Some("date") => "2024-05-29".to_string(),
-                Some("uuid") => "6657ac5e-6abd-4166-b52a-e24100000000".to_string(),
-                Some("email") => "joe@example.com".to_string(),
-                Some("uri" | "url") => "https://example.com/".to_string(),
-                _ => "x".repeat(usize::try_from(least.max(4)).unwrap_or(4)),
-            };
-            Value::from(text)
-        }
-        Some("integer") => schema
-            .get("minimum")
-            .filter(|m| m.is_i64() || m.is_u64())
-            .cloned()
-            .unwrap_or_else(|| Value::from(1)),
-        Some("number") => Value::from(1.5),
-        Some("boolean") => Value::Bool(true),
-        Some("array") => {
-            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-            let item = schema
-                .get("items")
-                .map_or(Value::Null, |i| example(doc, i, depth + 1));
-            Value::Array((0..min.min(1)).map(|_| item.clone()).collect())
-        }
-        _ => {
-            let members = object
-                .required
-                .iter()
-                .map(|name| {
-                    let property = object.properties.get(name).copied().unwrap_or(&Value::Null);
-                    (name.clone(), example(doc, property, depth + 1))
-                })
-                .collect();
-            Value::Object(members)
-        }
-    }
-}
-
-/// A schema's object members with its `allOf` parts and first `oneOf`/`anyOf` alternative
-/// folded in: an alternative may only name which of the parent's properties it requires.
-#[derive(Default)]
-struct Object<'a> {
-    properties: std::collections::BTreeMap<String, &'a Value>,
-    required: std::collections::BTreeSet<String>,
-    /// A first alternative that is not an object, whose example stands for the whole.
-    alternative: Option<&'a Value>,
-}
-
-impl<'a> Object<'a> {
-    fn of(doc: &'a Value, schema: &'a Value, depth: usize) -> Self {
-        let mut object = Object::default();
-        object.fold(doc, schema, depth);
-        object
-    }
-
-    fn fold(&mut self, doc: &'a Value, schema: &'a Value, depth: usize) {
-        let Some(schema) = resolve(doc, schema) else {
-            return;
-        };
-        if depth > MAX_DEPTH {
-            return;
-        }
-        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-            for (name, property) in properties {
-                self.properties.entry(name.clone()).or_insert(property);
-            }
-        }
-        let required = schema.get("required").and_then(Value::as_array);
-        self.required.extend(
-            required
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string),
-        );
-        for part in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            self.fold(doc, part, depth + 1);
-        }
-        for key in ["oneOf", "anyOf"] {
-            let Some(first) = schema
-                .get(key)
-                .and_then(Value::as_array)
-                .and_then(|a| a.first())
-            else {
-                continue;
-            };
-            let resolved = resolve(doc, first).unwrap_or(first);
-            let is_object = resolved.get("properties").is_some()
-                || resolved.get("required").is_some()
-                || resolved.get("allOf").is_some()
-                || resolved.get("type").and_then(Value::as_str) == Some("object");
-            if is_object {
-                self.fold(doc, first, depth + 1);
-            } else {
-                self.alternative = Some(first);
-            }
-            break;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn examples_hold_required_members_only() {
-        let doc = json!({"components": {"schemas": {
-            "role": {"type": "string", "enum": ["user", "lead"]},
-            "contact": {
-                "type": "object",
-                "required": ["id", "role", "tags", "at"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "role": {"$ref": "#/components/schemas/role"},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "at": {"type": "integer", "minimum": 5},
-                    "email": {"type": "string"}
-                }
-            }
-        }}});
-        let contact = json!({"$ref": "#/components/schemas/contact"});
-        assert_eq!(
-            example(&doc, &contact, 0),
-            json!({"id": "xxxx", "role": "user", "tags": [], "at": 5})
-        );
-        // An alternative that only names which property it requires.
-        let user = json!({
-            "type": "object",
-            "properties": {"id": {"type": "string", "minLength": 6}, "user_id": {"type": "string"}},
-            "anyOf": [{"required": ["id"]}, {"required": ["user_id"]}]
-        });
-        assert_eq!(example(&doc, &user, 0), json!({"id": "xxxxxx"}));
-        let both = json!({"allOf": [contact, {"required": ["n"], "properties": {"n": {"type": "boolean"}}}]});
-        assert_eq!(example(&doc, &both, 0)["n"], json!(true));
-        let either = json!({"oneOf": [{"type": "number"}, {"type": "string"}]});
-        assert_eq!(example(&doc, &either, 0), json!(1.5));
-    }
-
-    #[test]
-    fn recursive_schemas_are_cut_short() {
-        let doc = json!({"components": {"schemas": {"node": {
-            "type": "object",
-            "required": ["next"],
-            "properties": {"next": {"$ref": "#/components/schemas/node"}}
-        }}}});
-        let value = example(&doc, &json!({"$ref": "#/components/schemas/node"}), 0);
-        let mut depth = 0;
-        let mut at = &value;
-        while let Some(next) = at.get("next") {
-            depth += 1;
-            at = next;
-        }
-        assert_eq!(depth, MAX_DEPTH + 1);
-        assert_eq!(*at, Value::Null);
-    }
 }

@@ -1,9 +1,13 @@
 //! Reading a spec: YAML or JSON text into a JSON value, the files its relative references
-//! reach ([`bundle`] makes them one document), where each node came from ([`provenance`]), and
-//! JSON pointers back to line and column for diagnostics.
+//! reach ([`bundle`] makes them one document), the patches applied over it ([`patch`]), where
+//! each node came from ([`provenance`]), and JSON pointers back to line and column for
+//! diagnostics.
+//!
+//! In: the spec's source and the patches. Out: one document, as read and patched.
 
 pub(crate) mod bundle;
 pub(crate) mod context;
+pub(crate) mod document;
 pub mod patch;
 pub(crate) mod provenance;
 

@@ -1,625 +1,92 @@
-//! The operation model: one typed value per operation of the prepared spec, from which the
-//! client's methods are emitted. The spec gives the method, path, parameters, body, responses,
-//! tags and docs; progenitor's method signatures give the Rust types it chose for them, read by
-//! their syn structure.
+//! The model: everything the emitters and the API surface read, built once per generation.
+//!
+//! In: the spec as read and patched, the prepared spec, the facts the passes learned and the type
+//! engine's output. Out: a [`Model`] — the typed operations (with the Rust types progenitor chose
+//! for their arguments and results, what a command line can give them, and the smallest values
+//! their schemas accept), the client's `types` module after the type passes, what the spec as
+//! written says each operation takes and answers (the mock server's data), and where everything
+//! is declared. After this phase nothing reads the spec again.
 
+pub(crate) mod as_written;
 pub(crate) mod examples;
 pub(crate) mod form_parts;
+mod from_spec;
+pub(crate) mod json_schema;
+pub(crate) mod locations;
+mod operation;
 pub mod pagination;
+pub(crate) mod samples;
+pub(crate) mod scalars;
 
 pub use form_parts::BodyPart;
+pub use operation::{
+    Body, BodyEncoding, BodyField, ErrorDoc, HttpMethod, Kind, Location, Operation, Param, Samples,
+    Segment, Success,
+};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+use intercom_contract::mock::MockSpec;
 use serde_json::Value;
-use syn::{File, ImplItem, ImplItemFn, Item, Type, parse_quote};
 
-use crate::base::naming::{self, Case};
-use crate::base::pointer::{escape_token, resolve};
-use crate::base::syn_util::{elide_lifetimes, first_type_argument, last_ident};
+use crate::base::syn_util;
 use crate::load::context::{Ctx, R};
-use crate::model::pagination::{PageAdvance, PageSlot, Pagination};
-use crate::passes::operation_list::is_json;
+use crate::model::locations::Locations;
+use crate::passes::facts::ApiFacts;
+use crate::types::{self, EngineOutput};
 
-/// An HTTP method an operation uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[allow(missing_docs)] // the variants are the HTTP methods of their names
-pub enum HttpMethod {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl HttpMethod {
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "get" => Self::Get,
-            "put" => Self::Put,
-            "post" => Self::Post,
-            "delete" => Self::Delete,
-            "options" => Self::Options,
-            "head" => Self::Head,
-            "patch" => Self::Patch,
-            "trace" => Self::Trace,
-            _ => return None,
-        })
-    }
-
-    /// The method as sent, upper case.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Put => "PUT",
-            Self::Post => "POST",
-            Self::Delete => "DELETE",
-            Self::Options => "OPTIONS",
-            Self::Head => "HEAD",
-            Self::Patch => "PATCH",
-            Self::Trace => "TRACE",
-        }
-    }
-
-    /// Whether repeating the request cannot do more than sending it once (RFC 9110).
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Self::Post | Self::Patch)
-    }
-}
-
-/// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Location {
-    /// A `{name}` in the path.
-    Path,
-    /// A query parameter.
-    Query,
-    /// A request header.
-    Header,
-}
-
-/// One parameter of an operation.
+/// What a generation emits from.
 #[derive(Clone, Debug)]
-pub struct Param {
-    /// The name in the spec, sent on the wire.
-    pub api_name: String,
-    /// The method argument.
-    pub ident: syn::Ident,
-    /// Where the parameter goes.
-    pub location: Location,
-    /// The argument's type (an `Option` when the parameter is optional).
-    pub ty: Type,
-    /// The spec's description.
-    pub description: Option<String>,
+pub(crate) struct Model {
+    /// What the passes learned about the API.
+    pub facts: ApiFacts,
+    /// The operations, in method-name order.
+    pub operations: Vec<Operation>,
+    /// The client's `types` module.
+    pub types: syn::ItemMod,
+    /// What the spec as written says each operation takes and answers, and its schemas in JSON
+    /// Schema's dialect: the data the mock server serves.
+    pub as_written: MockSpec,
+    /// Where things are declared in the spec.
+    pub locations: Locations,
 }
 
-/// A piece of the path template.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    /// Text sent as written in the spec.
-    Literal(String),
-    /// The parameter at this index of [`Operation::params`].
-    Param(usize),
-}
-
-/// How a request body is encoded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BodyEncoding {
-    /// JSON (`application/json` or `…+json`).
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// Raw bytes of another media type.
-    Bytes,
-    /// `text/plain`.
-    Text,
-    /// `multipart/form-data`, built by the caller as the runtime's `Multipart`.
-    Multipart,
-}
-
-/// The request body of an operation.
-#[derive(Clone, Debug)]
-pub struct Body {
-    /// How the body is encoded.
-    pub encoding: BodyEncoding,
-    /// The media type as the spec names it.
-    pub media_type: String,
-    /// The argument's type.
-    pub ty: Type,
-    /// The parts the spec describes, for a `multipart/form-data` body; empty for others.
-    pub parts: Vec<BodyPart>,
-}
-
-/// What a success response carries.
-#[derive(Clone, Debug)]
-pub enum Success {
-    /// A JSON body of this type.
-    Json(Box<Type>),
-    /// Nothing worth reading.
-    Empty,
-    /// A body of another media type, returned as bytes.
-    Bytes,
-}
-
-/// A documented error response.
-#[derive(Clone, Debug)]
-pub struct ErrorDoc {
-    /// `404`, `5XX` or `default`.
-    pub status: String,
-    /// The spec's description of the response.
-    pub description: String,
-}
-
-/// One operation of the API.
-#[derive(Clone, Debug)]
-pub struct Operation {
-    /// The operationId.
-    pub id: String,
-    /// The method's name.
-    pub ident: syn::Ident,
-    /// The HTTP method.
-    pub method: HttpMethod,
-    /// The path template, as in the spec.
-    pub path: String,
-    /// The path template split into literal text and parameters.
-    pub segments: Vec<Segment>,
-    /// Path parameters in path order, then query and header parameters.
-    pub params: Vec<Param>,
-    /// The request body, if any.
-    pub body: Option<Body>,
-    /// What a success response carries.
-    pub success: Success,
-    /// The documented error responses.
-    pub errors: Vec<ErrorDoc>,
-    /// The spec's tags.
-    pub tags: Vec<String>,
-    /// The spec's summary.
-    pub summary: Option<String>,
-    /// The spec's description.
-    pub description: Option<String>,
-    /// Whether the spec marks the operation deprecated.
-    pub deprecated: bool,
-    /// How to walk its pages, when the spec declares pagination.
-    pub pagination: Option<crate::model::pagination::Pagination>,
-    /// JSON pointer of the operation in the spec.
-    pub pointer: String,
-}
-
-/// The operations of `doc` (already prepared), in method-name order, with the Rust types of
-/// their arguments and results taken from progenitor's output `file`.
-pub(crate) fn operations(
+/// Builds the model. `raw` is the spec as read and patched, `doc` the prepared one the type
+/// engine typed into `engine`.
+pub(crate) fn build(
     ctx: &mut Ctx<'_>,
+    raw: &Value,
     doc: &Value,
-    operations: &BTreeMap<String, String>,
-    file: &File,
-) -> R<Vec<Operation>> {
-    let signatures = signatures(file);
-    let types: &[Item] = file
-        .items
+    facts: ApiFacts,
+    engine: EngineOutput,
+) -> R<Model> {
+    let operations = from_spec::operations(ctx, doc, &facts, &engine.file)?;
+    let request_roots: BTreeSet<String> = operations
         .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| &items[..]),
-            _ => None,
-        })
-        .unwrap_or(&[]);
-    let mut out = Vec::new();
-    let mut taken = BTreeSet::new();
-    for (id, pointer) in operations {
-        let name = naming::parameter(id);
-        let Some(sig) = signatures.get(&name) else {
-            return Err(ctx.error(
-                pointer,
-                format!("internal error: progenitor generated no method `{name}`"),
-            ));
-        };
-        let op = operation(ctx, doc, id, pointer, sig, types, &mut taken)?;
-        out.push(op);
-    }
-    out.sort_by(|a, b| a.ident.cmp(&b.ident));
-    Ok(out)
-}
-
-/// progenitor's operation methods by name.
-fn signatures(file: &File) -> BTreeMap<String, &ImplItemFn> {
-    let mut out = BTreeMap::new();
-    for item in &file.items {
-        let Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || last_ident(&imp.self_ty).is_none_or(|i| i != "Client") {
-            continue;
-        }
-        for it in &imp.items {
-            if let ImplItem::Fn(f) = it
-                && f.sig.asyncness.is_some()
-            {
-                out.insert(f.sig.ident.to_string(), f);
-            }
-        }
-    }
-    out
-}
-
-/// The type of the argument named `name` in `sig`, lifetimes elided.
-fn argument_type(sig: &ImplItemFn, name: &str) -> Option<Type> {
-    sig.sig.inputs.iter().find_map(|a| match a {
-        syn::FnArg::Typed(p) => match &*p.pat {
-            syn::Pat::Ident(i) if i.ident == name => {
-                let mut ty = (*p.ty).clone();
-                elide_lifetimes(&mut ty);
-                Some(ty)
-            }
-            _ => None,
-        },
-        syn::FnArg::Receiver(_) => None,
-    })
-}
-
-/// `Result<ResponseValue<T>, Error<E>>` → what `T` says about the success body.
-fn success(sig: &ImplItemFn) -> Option<Success> {
-    let syn::ReturnType::Type(_, ty) = &sig.sig.output else {
-        return None;
-    };
-    let value = first_type_argument(ty)?;
-    if last_ident(value)? != "ResponseValue" {
-        return None;
-    }
-    let mut inner = first_type_argument(value)?.clone();
-    if matches!(&inner, Type::Tuple(t) if t.elems.is_empty()) {
-        return Some(Success::Empty);
-    }
-    if last_ident(&inner).is_some_and(|i| i == "ByteStream") {
-        return Some(Success::Bytes);
-    }
-    elide_lifetimes(&mut inner);
-    Some(Success::Json(Box::new(inner)))
-}
-
-fn operation(
-    ctx: &mut Ctx<'_>,
-    doc: &Value,
-    id: &str,
-    pointer: &str,
-    sig: &ImplItemFn,
-    types: &[Item],
-    taken: &mut BTreeSet<String>,
-) -> R<Operation> {
-    let Some((item_ptr, method)) = pointer.rsplit_once('/') else {
-        return Err(ctx.error(pointer, "internal error: not an operation pointer"));
-    };
-    let (Some(op), Some(method)) = (doc.pointer(pointer), HttpMethod::parse(method)) else {
-        return Err(ctx.error(pointer, "internal error: operation not found"));
-    };
-    let path = item_ptr
-        .strip_prefix("/paths/")
-        .map(crate::base::pointer::unescape_token)
-        .unwrap_or_default();
-    let text = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-
-    // Operation-level parameters replace path-level ones of the same name and location.
-    let mut declared: Vec<(String, String, &Value)> = Vec::new();
-    for list in [
-        doc.pointer(&format!("{item_ptr}/parameters")),
-        op.get("parameters"),
-    ] {
-        for p in list.and_then(Value::as_array).into_iter().flatten() {
-            let Some(p) = resolve(doc, p) else { continue };
-            let (Some(name), Some(location)) = (
-                p.get("name").and_then(Value::as_str),
-                p.get("in").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            declared.retain(|(n, l, _)| !(n == name && l == location));
-            declared.push((name.to_string(), location.to_string(), p));
-        }
-    }
-    let segments_src = template(&path);
-    let mut params = Vec::new();
-    // Path parameters in the order the path uses them, then the others as declared.
-    for (name, location, p) in declared
-        .iter()
-        .filter(|(_, l, _)| l == "path")
-        .map(|d| {
-            let position = segments_src
+        .flat_map(|op| {
+            op.params
                 .iter()
-                .position(|s| matches!(s, Piece::Param(n) if *n == d.0));
-            (position, d)
+                .map(|p| &p.ty)
+                .chain(op.body.as_ref().map(|b| &b.ty))
         })
-        .collect::<BTreeMap<_, _>>()
-        .into_values()
-        .chain(declared.iter().filter(|(_, l, _)| l != "path"))
-        .map(|(n, l, p)| (n, l, p))
-    {
-        let location = match location.as_str() {
-            "path" => Location::Path,
-            "query" => Location::Query,
-            "header" => Location::Header,
-            other => {
-                return Err(ctx.error(
-                    pointer,
-                    format!("`{other}` parameters are not supported (parameter `{name}`)"),
-                ));
-            }
-        };
-        let ident_name = naming::parameter(name);
-        let Some(ty) = argument_type(sig, &ident_name) else {
-            return Err(ctx.error(
-                pointer,
-                format!("internal error: no argument for parameter `{name}`"),
-            ));
-        };
-        params.push(Param {
-            api_name: name.clone(),
-            ident: syn::Ident::new(&ident_name, proc_macro2::Span::call_site()),
-            location,
-            ty,
-            description: text(p.get("description")),
-        });
-    }
-    dedupe_arguments(ctx, pointer, &mut params)?;
-
-    let segments = segments_src
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Literal(l) => Ok(Segment::Literal(l)),
-            Piece::Param(name) => params
-                .iter()
-                .position(|p| p.location == Location::Path && p.api_name == name)
-                .map(Segment::Param)
-                .ok_or_else(|| {
-                    ctx.error(
-                        pointer,
-                        format!("path `{path}` uses `{{{name}}}`, which is not a parameter"),
-                    )
-                }),
-        })
-        .collect::<R<Vec<_>>>()?;
-
-    let body = match op
-        .get("requestBody")
-        .and_then(|b| resolve(doc, b))
-        .and_then(|b| b.get("content"))
-        .and_then(Value::as_object)
-        .and_then(|c| c.keys().next())
-    {
-        None => None,
-        Some(media) => {
-            let encoding = if is_json(media) {
-                BodyEncoding::Json
-            } else if media == "application/x-www-form-urlencoded" {
-                BodyEncoding::Form
-            } else if media == "text/plain" {
-                BodyEncoding::Text
-            } else if media == crate::passes::operation_list::MULTIPART {
-                BodyEncoding::Multipart
-            } else {
-                BodyEncoding::Bytes
-            };
-            let ty = match encoding {
-                BodyEncoding::Json | BodyEncoding::Form => {
-                    let ty = argument_type(sig, "body").ok_or_else(|| {
-                        ctx.error(pointer, "internal error: no argument for the request body")
-                    })?;
-                    // The type generator passes a body of a `Copy` type by value; the runtime
-                    // takes every body by reference.
-                    match ty {
-                        Type::Reference(_) => ty,
-                        ty => parse_quote!(&#ty),
-                    }
-                }
-                BodyEncoding::Text => parse_quote!(::std::string::String),
-                BodyEncoding::Multipart => parse_quote!(&::intercom_runtime::Multipart),
-                BodyEncoding::Bytes => {
-                    parse_quote!(impl ::std::convert::Into<::intercom_runtime::Bytes>)
-                }
-            };
-            let parts = if encoding == BodyEncoding::Multipart {
-                let schema = op
-                    .get("requestBody")
-                    .and_then(|b| resolve(doc, b))
-                    .and_then(|b| b.pointer(&format!("/content/{}/schema", escape_token(media))));
-                schema.map_or_else(Vec::new, |s| crate::model::form_parts::parts(doc, s))
-            } else {
-                Vec::new()
-            };
-            Some(Body {
-                encoding,
-                media_type: media.clone(),
-                ty,
-                parts,
-            })
-        }
-    };
-
-    let Some(success) = success(sig) else {
-        return Err(ctx.error(pointer, "internal error: unexpected operation return type"));
-    };
-    let mut errors = Vec::new();
-    if let Some(responses) = op.get("responses").and_then(Value::as_object) {
-        for (status, r) in responses {
-            if status.starts_with('2') {
-                continue;
-            }
-            let description = resolve(doc, r)
-                .and_then(|r| text(r.get("description")))
-                .unwrap_or_default();
-            errors.push(ErrorDoc {
-                status: status.clone(),
-                description,
-            });
-        }
-    }
-    let pagination = pagination(ctx, op, pointer, &params, body.as_ref(), &success, types)?;
-    let method_name = naming::unique(&naming::parameter(id), Case::Snake, taken);
-    Ok(Operation {
-        id: id.to_string(),
-        ident: syn::Ident::new(&method_name, proc_macro2::Span::call_site()),
-        method,
-        path,
-        segments,
-        params,
-        body,
-        success,
-        errors,
-        tags: op
-            .get("tags")
-            .and_then(Value::as_array)
-            .map(|t| {
-                t.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        summary: text(op.get("summary")),
-        description: text(op.get("description")),
-        deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-        pagination,
-        pointer: pointer.to_string(),
-    })
-}
-
-/// The operation's declared pagination with its item type; a declaration that cannot be used is
-/// a located warning, and the operation is generated without a stream method.
-fn pagination(
-    ctx: &mut Ctx<'_>,
-    op: &Value,
-    pointer: &str,
-    params: &[Param],
-    body: Option<&Body>,
-    success: &Success,
-    types: &[Item],
-) -> R<Option<Pagination>> {
-    let query: Vec<&str> = params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| p.api_name.as_str())
+        .flat_map(syn_util::type_idents)
         .collect();
-    let key = if op.get("x-pagination").is_some() {
-        "x-pagination"
-    } else {
-        "x-fern-pagination"
-    };
-    let at = format!("{pointer}/{key}");
-    let (advance, items, page_size) = match pagination::declared(op, &query) {
-        Ok(None) => return Ok(None),
-        Ok(Some(declared)) => declared,
-        Err(message) => {
-            ctx.warn(&at, format!("{message}; no stream method generated"))?;
-            return Ok(None);
-        }
-    };
-    let slots = [
-        match &advance {
-            PageAdvance::Cursor { slot, .. }
-            | PageAdvance::Scroll { slot, .. }
-            | PageAdvance::Page { slot, .. } => Some(slot),
-        },
-        page_size.as_ref(),
-    ];
-    let needs_body = slots
+    let response_roots: BTreeSet<String> = operations
         .iter()
+        .filter_map(|op| match &op.success {
+            Success::Json(ty) => Some(syn_util::type_idents(&**ty)),
+            _ => None,
+        })
         .flatten()
-        .any(|s| matches!(s, PageSlot::Body(_)));
-    if needs_body && body.is_none_or(|b| b.encoding != BodyEncoding::Json) {
-        ctx.warn(
-            &at,
-            "the cursor or page size goes in the body, but the operation has no JSON body; no stream method generated",
-        )?;
-        return Ok(None);
-    }
-    let item_type = match success {
-        Success::Json(page) => pagination::item_type(types, page, &items),
-        _ => None,
-    };
-    let Some(item_type) = item_type else {
-        ctx.warn(
-            &at,
-            format!(
-                "`{items}` does not lead to a list in the response type; no stream method generated"
-            ),
-        )?;
-        return Ok(None);
-    };
-    Ok(Some(Pagination {
-        advance,
-        items,
-        page_size,
-        item_type: Box::new(item_type),
-    }))
-}
-
-/// Parameters whose names give the same argument (`foo-bar` in the query, `foo_bar` in a header)
-/// are told apart with a suffix, and a warning.
-fn dedupe_arguments(ctx: &mut Ctx<'_>, pointer: &str, params: &mut [Param]) -> R<()> {
-    let mut taken = BTreeSet::from(["body".to_string()]);
-    for p in params.iter_mut() {
-        let base = p.ident.to_string();
-        let unique = naming::unique(&base, Case::Snake, &mut taken);
-        if unique != base {
-            ctx.warn(
-                pointer,
-                format!(
-                    "parameter `{}` gives the same argument name as another; generated as `{unique}`",
-                    p.api_name
-                ),
-            )?;
-            p.ident = syn::Ident::new(&unique, p.ident.span());
-        }
-    }
-    Ok(())
-}
-
-enum Piece {
-    Literal(String),
-    Param(String),
-}
-
-/// Splits a path template into literal text and parameter names. The prepare pass has checked
-/// that braces are closed.
-fn template(path: &str) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            out.push(Piece::Literal(rest[..open].to_string()));
-        }
-        out.push(Piece::Param(rest[open + 1..open + close].to_string()));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        out.push(Piece::Literal(rest.to_string()));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_split_into_literals_and_parameters() {
-        let pieces = template("/contacts/{contact_id}/tags/{id}.json");
-        let text: Vec<String> = pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Literal(l) => format!("L{l}"),
-                Piece::Param(n) => format!("P{n}"),
-            })
-            .collect();
-        assert_eq!(
-            text,
-            ["L/contacts/", "Pcontact_id", "L/tags/", "Pid", "L.json"]
-        );
-    }
+        .collect();
+    let types = types::module(ctx, engine, &facts, &request_roots, &response_roots)?;
+    let as_written = as_written::spec(raw, &facts, &operations);
+    let locations = Locations::new(raw, doc, &facts, &operations);
+    Ok(Model {
+        facts,
+        operations,
+        types,
+        as_written,
+        locations,
+    })
 }

@@ -74,7 +74,7 @@ pub struct Server {
 }
 
 /// What the passes learn about the API beyond what progenitor generates.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ApiFacts {
     /// `info.title`.
     pub title: String,

@@ -21,6 +21,8 @@ use facts::{ApiFacts, value_as_string};
 
 /// Runs every pass over `doc` in place and returns what progenitor will not see.
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
+    // The components an earlier round found with their type name taken.
+    collisions::rename_components(ctx, doc)?;
     check_version(ctx, doc)?;
     references::normalize(doc);
     schemas::check_refs(ctx, doc)?;

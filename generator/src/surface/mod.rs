@@ -2,6 +2,9 @@
 //! enum value, constant and region: what a reviewer reads when the spec changes, rendered one
 //! line per item, and what the API change report compares. Beside the items it keeps where in
 //! the spec each one comes from and which keys more than one item claims.
+//!
+//! In: the emitted client module and the model. Out: a [`Surface`], or an error located at the
+//! schema whose type name two types took.
 
 pub(crate) mod diff;
 mod item;
@@ -14,7 +17,10 @@ use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Visibility};
 
 pub use crate::base::diag::Origin;
+use crate::base::pointer;
 use crate::base::syn_util::{json_name, variant_json_name};
+use crate::load::context::{Ctx, R};
+use crate::model::Model;
 use crate::passes::facts::ApiFacts;
 pub use item::{Item, Key, KeyKind, ModelKind, Signature, SurfaceType, VariantKind};
 
@@ -32,6 +38,34 @@ pub struct Surface {
     /// arguments of operations are here too (`param <operation>.<argument>`). A surface read
     /// back from text has none.
     pub origins: BTreeMap<Key, Origin>,
+}
+
+/// The surface of the client module `file` emitted from `model`, with origins. Two types of one
+/// name are an error at the schema of the one the surface knows; when that schema is a
+/// component, `ctx` remembers it, for the next round to rename.
+pub(crate) fn of(ctx: &mut Ctx<'_>, file: &File, model: &Model) -> R<Surface> {
+    let mut surface = Surface::of(file, &model.facts);
+    origins::attach(&mut surface, &|p| ctx.origin(p), model);
+    let duplicate = surface.duplicates.iter().find_map(|k| match k.kind() {
+        KeyKind::Model(name) => Some((k, name)),
+        _ => None,
+    });
+    let Some((key, name)) = duplicate else {
+        return Ok(surface);
+    };
+    let at = surface
+        .origins
+        .get(key)
+        .map_or("/components/schemas", |o| o.pointer.as_str());
+    if let Some(component) = at.strip_prefix("/components/schemas/")
+        && !component.contains('/')
+    {
+        ctx.collided_component = Some(pointer::unescape_token(component));
+    }
+    Err(ctx.error(
+        at,
+        format!("two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"),
+    ))
 }
 
 /// Adds an item, remembering a key claimed twice.

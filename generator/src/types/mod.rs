@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 use syn::punctuated::Punctuated;
 use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
@@ -23,12 +24,82 @@ use crate::base::syn_util::{
     is_option, json_name, last_ident, serde_arg, type_idents, variant_json_name,
 };
 use crate::load::context::{Ctx, R};
+use crate::passes::collisions::{self, EnumFix};
 use crate::passes::facts::ApiFacts;
+use crate::passes::{schemas, skip};
+
+/// What the type engine made of the prepared spec: progenitor's output (the client methods whose
+/// signatures the model reads, and the `types` module) and the enum variants to restore in it.
+pub(crate) struct EngineOutput {
+    /// progenitor's file.
+    pub file: syn::File,
+    /// Enum variants the spec's values would give the same name, renamed for the engine.
+    pub enum_fixes: Vec<EnumFix>,
+}
+
+/// Runs the type engine over `doc`. A schema it fails on becomes free-form and an operation it
+/// fails on is left out (each with a located warning), and the rest is generated again; each
+/// round changes at least one, so the loop ends.
+pub(crate) fn generate(
+    ctx: &mut Ctx<'_>,
+    doc: &mut Value,
+    facts: &mut ApiFacts,
+) -> R<EngineOutput> {
+    let (tokens, enum_fixes) = loop {
+        let (mut for_types, fixes) = collisions::for_type_generator(doc);
+        engine::without_multipart_bodies(&mut for_types);
+        engine::without_default_beside_success(&mut for_types);
+        engine::without_patterns(&mut for_types);
+        let spec = engine::typed_spec(ctx, for_types)?;
+        match engine::run_progenitor(ctx, &spec) {
+            Ok(tokens) => break (tokens, fixes),
+            Err(engine::Failure::Whole(err)) => return Err(err),
+            Err(engine::Failure::Schemas(bad)) => {
+                for (name, reason) in bad {
+                    schemas::make_free_form(ctx, doc, &name, &reason)?;
+                }
+            }
+            Err(engine::Failure::Operations(culprits)) => {
+                for (op, reason) in culprits {
+                    skip::drop_operation(ctx, doc, &op, &op, &reason)?;
+                    facts.operations.retain(|_, at| *at != op);
+                }
+            }
+        }
+    };
+    let file = syn::parse2(tokens).map_err(|e| {
+        ctx.error(
+            "",
+            format!("internal error: progenitor produced unparsable code: {e}"),
+        )
+    })?;
+    Ok(EngineOutput { file, enum_fixes })
+}
+
+/// The client's `types` module: progenitor's, after the passes below and with a builder for
+/// every model. `request_roots` are the type names that operations take as arguments,
+/// `response_roots` those of success bodies.
+pub(crate) fn module(
+    ctx: &mut Ctx<'_>,
+    engine: EngineOutput,
+    facts: &ApiFacts,
+    request_roots: &BTreeSet<String>,
+    response_roots: &BTreeSet<String>,
+) -> R<syn::ItemMod> {
+    let mut types = engine::types_module(engine.file)
+        .ok_or_else(|| ctx.error("", "internal error: progenitor produced no `types` module"))?;
+    if let Some((_, items)) = &mut types.content {
+        collisions::restore_variants(items, &engine.enum_fixes);
+        types_pass(ctx, items, facts, request_roots, response_roots)?;
+        builders::add(items);
+    }
+    Ok(types)
+}
 
 /// Runs the passes over the items of the `types` module. `request_roots` are the type names
 /// that operations take as arguments: the types callers build themselves; `response_roots`
 /// the types of success bodies: the types the client decodes.
-pub(crate) fn types_pass(
+fn types_pass(
     ctx: &mut Ctx<'_>,
     items: &mut Vec<Item>,
     facts: &ApiFacts,
