@@ -6,17 +6,17 @@
 //! fixed fields get their default, tagged unions their tag, and every model a builder.
 
 pub(crate) mod builders;
+mod direction;
 pub(crate) mod engine;
 pub(crate) mod fixed_defaults;
+mod open_enums;
 pub(crate) mod tagged_enums;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
-use syn::punctuated::Punctuated;
-use syn::{Fields, ImplItem, Item, ItemEnum, ItemImpl, Token, parse_quote};
+use syn::{Fields, Item, ItemImpl, parse_quote};
 
 use crate::base::naming::{self, Case};
 use crate::base::pointer::escape_token;
@@ -27,6 +27,10 @@ use crate::load::context::{Ctx, R};
 use crate::passes::collisions::{self, EnumFix};
 use crate::passes::facts::ApiFacts;
 use crate::passes::{schemas, skip};
+use open_enums::{is_string_enum, open_enum, open_enum_impl};
+
+pub(crate) use direction::reachable;
+use direction::{mark_response_only, serde_by_direction};
 
 /// What the type engine made of the prepared spec: progenitor's output (the client methods whose
 /// signatures the model reads, and the `types` module) and the enum variants to restore in it.
@@ -285,123 +289,6 @@ fn is_from_ref_impl(item: &Item) -> bool {
     target.is_some() && target == self_ident(imp)
 }
 
-/// The names of the types reachable from `roots` through the fields and variants of the
-/// module's structs and enums, the roots included.
-pub(crate) fn reachable(items: &[Item], roots: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in items {
-        match item {
-            Item::Struct(s) => {
-                refs.insert(s.ident.to_string(), type_idents(&s.fields));
-            }
-            Item::Enum(e) => {
-                refs.insert(e.ident.to_string(), type_idents(&e.variants));
-            }
-            _ => {}
-        }
-    }
-    let mut reachable: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<&String> = roots.iter().filter(|r| refs.contains_key(*r)).collect();
-    while let Some(t) = todo.pop() {
-        if !reachable.insert(t.clone()) {
-            continue;
-        }
-        if let Some(next) = refs.get(t) {
-            todo.extend(
-                next.iter()
-                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n)),
-            );
-        }
-    }
-    reachable
-}
-
-/// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
-/// so a field added to the API is an additive change. Types reachable from a parameter (`sent`)
-/// stay exhaustive, so callers can build them with a struct literal.
-fn mark_response_only(items: &mut [Item], sent: &BTreeSet<String>) {
-    for item in items.iter_mut() {
-        if let Item::Struct(s) = item
-            && matches!(s.fields, Fields::Named(_))
-            && !sent.contains(&s.ident.to_string())
-        {
-            s.attrs.push(parse_quote!(#[non_exhaustive]));
-        }
-    }
-}
-
-/// Each type derives what its direction needs: `Deserialize` only when it is received,
-/// `Serialize` only when it is sent. The other one comes with the `test-util` feature, for
-/// tests that serve a response or read a request. A type no operation reaches is
-/// in both sets (the caller's), for callers who read or write it themselves. An open enum (`open`) keeps its
-/// `Serialize` derive: its variants' `serde` attributes need a serde derive, and it is small.
-fn serde_by_direction(
-    items: &mut [Item],
-    sent: &BTreeSet<String>,
-    received: &BTreeSet<String>,
-    open: &BTreeSet<String>,
-) {
-    for item in items.iter_mut() {
-        let (ident, attrs) = match item {
-            Item::Struct(s) => (&s.ident, &mut s.attrs),
-            Item::Enum(e) => (&e.ident, &mut e.attrs),
-            _ => continue,
-        };
-        let name = ident.to_string();
-        let (is_sent, is_received) = (sent.contains(&name), received.contains(&name));
-        if is_sent == is_received || (is_received && open.contains(&name)) {
-            continue;
-        }
-        let dropped = if is_sent { "Deserialize" } else { "Serialize" };
-        let kept_trait = if is_sent { "Serialize" } else { "Deserialize" };
-        // A type whose other direction is a hand-written impl (a constrained newtype's
-        // `Deserialize`) keeps its derive: its `#[serde(…)]` attributes need a serde derive.
-        if !derives(attrs, kept_trait) {
-            continue;
-        }
-        let mut for_tests = false;
-        for attr in attrs.iter_mut() {
-            if !attr.path().is_ident("derive") {
-                continue;
-            }
-            let Ok(paths) =
-                attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-            else {
-                continue;
-            };
-            let kept: Vec<&syn::Path> = paths
-                .iter()
-                .filter(|p| p.segments.last().is_none_or(|s| s.ident != dropped))
-                .collect();
-            if kept.len() < paths.len() {
-                for_tests = true;
-                *attr = parse_quote!(#[derive(#(#kept),*)]);
-            }
-        }
-        if for_tests {
-            let dropped = format_ident!("{dropped}");
-            attrs.push(parse_quote!(
-                #[cfg_attr(feature = "test-util", derive(::serde::#dropped))]
-            ));
-        }
-    }
-}
-
-/// Whether one of `attrs` derives `name` (by its last path segment).
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                .is_ok_and(|paths| {
-                    paths
-                        .iter()
-                        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
-                })
-        })
-}
-
 /// The last segment of the trait an impl implements.
 fn trait_name(imp: &ItemImpl) -> Option<String> {
     imp.trait_
@@ -453,132 +340,6 @@ fn dedupe_field_names(items: &mut [Item]) {
                 field.attrs.push(parse_quote!(#[serde(rename = #json)]));
             }
             field.ident = Some(syn::Ident::new(&unique, ident.span()));
-        }
-    }
-}
-
-/// A typify enum of string constants: unit variants only.
-fn is_string_enum(e: &ItemEnum) -> bool {
-    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
-}
-
-/// Adds a catch-all variant so that a value added to the API later decodes instead of failing
-/// the whole response. Decoding reads the string in place and matches it, rather than trying
-/// each variant in turn as an untagged variant would; an enum that is only sent (`decoded`
-/// false) decodes only with the `test-util` feature. Returns the enum's new impls.
-fn open_enum(e: &mut ItemEnum, decoded: bool) -> Vec<Item> {
-    let values: Vec<(syn::Ident, String)> = e
-        .variants
-        .iter()
-        .map(|v| (v.ident.clone(), variant_json_name(v)))
-        .collect();
-    for attr in &mut e.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        // `Copy` cannot hold a `String`; `Deserialize` is written below.
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| {
-                p.segments
-                    .last()
-                    .is_none_or(|s| s.ident != "Copy" && s.ident != "Deserialize")
-            })
-            .collect();
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
-    }
-    // Values the API adds later are additive changes: callers' matches need a wildcard arm.
-    e.attrs.push(parse_quote!(#[non_exhaustive]));
-    let fallback = fallback_variant(&values);
-    e.variants.push(parse_quote! {
-        /// A value this version of the client does not know, kept as received.
-        #[serde(untagged)]
-        #fallback(::std::string::String)
-    });
-    let name = &e.ident;
-    let to_str: Vec<TokenStream> = values
-        .iter()
-        .map(|(ident, json)| quote!(Self::#ident => #json,))
-        .collect();
-    let from_str: Vec<TokenStream> = values
-        .iter()
-        .map(|(ident, json)| quote!(#json => Self::#ident,))
-        .collect();
-    let mut impls: Vec<Item> = vec![parse_quote! {
-            impl #name {
-                /// The value as it appears on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_str)*
-                        Self::#fallback(value) => value.as_str(),
-                    }
-                }
-
-                /// The variant for a value on the wire; an unknown value is kept as received.
-                pub fn from_wire(value: &str) -> Self {
-                    match value {
-                        #(#from_str)*
-                        other => Self::#fallback(other.to_string()),
-                    }
-                }
-            }
-    }];
-    let only_for_tests = (!decoded).then(|| quote!(#[cfg(feature = "test-util")]));
-    impls.push(parse_quote! {
-            #only_for_tests
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-                where
-                    D: ::serde::Deserializer<'de>,
-                {
-                    ::intercom_runtime::codec::deserialize_str(deserializer, Self::from_wire)
-                }
-            }
-    });
-    impls
-}
-
-/// The name of an open enum's catch-all variant: `Unknown`, or, where the spec has a value of
-/// that name (`unknown` is a common status), `UnknownValue` and so on.
-fn fallback_variant(values: &[(syn::Ident, String)]) -> syn::Ident {
-    let mut name = String::from("Unknown");
-    while values.iter().any(|(ident, _)| ident == name.as_str()) {
-        name.push_str("Value");
-    }
-    format_ident!("{name}")
-}
-
-/// `Display` and `FromStr` of an open enum go through `as_str` and `from_wire`.
-fn open_enum_impl(imp: &mut ItemImpl) {
-    let Some((trait_, _)) = &imp.trait_ else {
-        return;
-    };
-    let Some(trait_name) = trait_.segments.last().map(|s| s.ident.to_string()) else {
-        return;
-    };
-    for item in &mut imp.items {
-        let ImplItem::Fn(f) = item else { continue };
-        match trait_name.as_str() {
-            "Display" => {
-                f.block = parse_quote!({ f.write_str(self.as_str()) });
-            }
-            "FromStr" => {
-                let arg = f.sig.inputs.iter().find_map(|a| match a {
-                    syn::FnArg::Typed(p) => match &*p.pat {
-                        syn::Pat::Ident(i) => Some(i.ident.clone()),
-                        _ => None,
-                    },
-                    syn::FnArg::Receiver(_) => None,
-                });
-                if let Some(arg) = arg {
-                    f.block = parse_quote!({ Ok(Self::from_wire(#arg)) });
-                }
-            }
-            _ => {}
         }
     }
 }
