@@ -3,9 +3,11 @@
 //! One file over 500 lines on purpose: every test runs the binary through the same helpers
 //! (environment scrubbed, stdin piped, a mock server), and reads as one table of its behaviour.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use intercom_test_support::process::{self, scrubbed};
+use intercom_test_support::recording::requests;
 
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -35,16 +37,6 @@ async fn intercom_with_env_token(args: &[&str], stdin: Option<&str>, token: Opti
             Some(t) => cmd.env("INTERCOM_API_KEY", t),
             None => cmd.env_remove("INTERCOM_API_KEY"),
         };
-        for proxy in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            cmd.env_remove(proxy);
-        }
         run_with_deadline(&mut cmd, stdin.as_deref())
     })
     .await
@@ -54,60 +46,14 @@ async fn intercom_with_env_token(args: &[&str], stdin: Option<&str>, token: Opti
 /// Longest a single run of the binary may take before the test kills it and fails.
 const RUN_DEADLINE: Duration = Duration::from_secs(20);
 
-/// Spawns `cmd` with piped stdio, writes `stdin` (if any) and closes it, and waits for the
-/// program, killing it and failing the test if it outlives [`RUN_DEADLINE`]. The outputs are
-/// read on threads of their own, so a full pipe cannot stall the program.
+/// Runs `cmd` with its environment scrubbed and `stdin` (if any) written and closed, failing
+/// the test if it outlives [`RUN_DEADLINE`].
 fn run_with_deadline(cmd: &mut Command, stdin: Option<&str>) -> Run {
-    let started = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the intercom binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    if let Some(text) = stdin {
-        // A usage error exits before reading stdin; the broken pipe that follows is
-        // expected, and the exit status says what happened.
-        let _ = pipe.write_all(text.as_bytes());
-    }
-    drop(pipe);
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited on") {
-            break status;
-        }
-        if started.elapsed() > RUN_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("intercom ran longer than {RUN_DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let run = process::run(scrubbed(cmd), stdin.map(str::as_bytes), RUN_DEADLINE);
     Run {
-        code: status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(stdout.join().expect("stdout is read")).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(stderr.join().expect("stderr is read")).expect("UTF-8 stderr"),
+        code: run.code().expect("exited, not killed"),
+        stdout: run.stdout_text(),
+        stderr: run.stderr_text(),
     }
 }
 
@@ -118,13 +64,6 @@ async fn serve(template: ResponseTemplate) -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
 }
 
 fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {

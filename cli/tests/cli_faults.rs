@@ -2,13 +2,11 @@
 //! exactly one line on stderr, never a panic and never the token; ids that cannot be one path
 //! segment are refused before any request.
 
-mod support;
+use std::process::Command;
+use std::time::Duration;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use support::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
+use intercom_test_support::process::{self, scrubbed};
 
 /// A token distinctive enough that finding it in any output can only mean a leak.
 const TOKEN: &str = "tok_CLI_FAULTS_3b9e_never_print_me";
@@ -34,49 +32,23 @@ fn intercom(url: &str, args: &[&str]) -> Run {
 /// Runs `intercom --base-url <url> --max-retries 1 --timeout <timeout> <args>`, with the
 /// token in the environment, and kills it if it outlives [`RUN_DEADLINE`].
 fn intercom_with_timeout(url: &str, timeout: &str, args: &[&str]) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_intercom"))
-        .args([
-            "--base-url",
-            url,
-            "--max-retries",
-            "1",
-            "--timeout",
-            timeout,
-        ])
-        .args(args)
-        .env("INTERCOM_API_KEY", TOKEN)
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the intercom binary starts");
-    // Polling keeps the wait bounded; the outputs are small enough for the pipes' buffers.
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited on") {
-            break status;
-        }
-        if started.elapsed() > RUN_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("intercom {args:?} ran longer than {RUN_DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        out.read_to_string(&mut stdout).expect("stdout is UTF-8");
-    }
-    if let Some(mut err) = child.stderr.take() {
-        err.read_to_string(&mut stderr).expect("stderr is UTF-8");
-    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
+    cmd.args([
+        "--base-url",
+        url,
+        "--max-retries",
+        "1",
+        "--timeout",
+        timeout,
+    ])
+    .args(args)
+    .env("INTERCOM_API_KEY", TOKEN);
+    let run = process::run(scrubbed(&mut cmd), None, RUN_DEADLINE);
     Run {
-        code: status.code(),
-        stdout,
-        stderr,
-        elapsed: started.elapsed(),
+        code: run.code(),
+        stdout: run.stdout_text(),
+        stderr: run.stderr_text(),
+        elapsed: run.elapsed,
     }
 }
 

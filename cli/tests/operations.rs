@@ -5,9 +5,10 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use intercom_test_support::process::{self, scrubbed};
+use intercom_test_support::recording::{InTurn, requests};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -46,60 +47,12 @@ async fn intercom(url: &str, retries: u32, args: &[&str]) -> Run {
 
 fn run(args: &[String]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
-    cmd.args(args)
-        .env_remove("INTERCOM_API_KEY")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for proxy in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(proxy);
-    }
-    let started = Instant::now();
-    let mut child = cmd.spawn().expect("the intercom binary runs");
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                pipe.read_to_string(&mut text).expect("UTF-8 output");
-            }
-            text
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited on") {
-            break status;
-        }
-        if started.elapsed() > RUN_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("intercom {args:?} ran longer than {RUN_DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    cmd.args(args).env_remove("INTERCOM_API_KEY");
+    let run = process::run(scrubbed(&mut cmd), None, RUN_DEADLINE);
     Run {
-        code: status.code(),
-        stdout: stdout.join().expect("stdout is read"),
-        stderr: stderr.join().expect("stderr is read"),
+        code: run.code(),
+        stdout: run.stdout_text(),
+        stderr: run.stderr_text(),
     }
 }
 
@@ -130,13 +83,6 @@ fn query(req: &Request, name: &str) -> Option<String> {
         .query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
 }
 
 /// The ids of NDJSON lines, each a compact JSON object.
@@ -487,18 +433,12 @@ async fn without_all_one_page_is_printed_as_received() {
     );
 }
 
-/// A server answering `first` to the first request and `then` to every later one, recording
-/// the bodies it received.
+/// A server answering `first` to the first `POST /contacts` and `then` to every later one.
 async fn serve_in_turn(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    let calls = Arc::new(Mutex::new(0usize));
     Mock::given(method("POST"))
         .and(path("/contacts"))
-        .respond_with(move |_: &Request| {
-            let mut n = calls.lock().expect("the counter is not poisoned");
-            *n += 1;
-            if *n == 1 { first.clone() } else { then.clone() }
-        })
+        .respond_with(InTurn::new(first, then))
         .mount(&server)
         .await;
     server
@@ -738,18 +678,7 @@ async fn a_reader_that_goes_away_ends_the_walk_quietly() {
             .spawn()
             .expect("the intercom binary runs");
         drop(child.stdout.take());
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("the child can be waited on") {
-                break status;
-            }
-            if started.elapsed() > RUN_DEADLINE {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("intercom ran longer than {RUN_DEADLINE:?}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        let status = process::wait_within(&mut child, RUN_DEADLINE, "intercom");
         let mut stderr = String::new();
         if let Some(mut pipe) = child.stderr.take() {
             pipe.read_to_string(&mut stderr).expect("UTF-8 stderr");

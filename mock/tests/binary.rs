@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use intercom_test_support::process::{self, scrubbed};
 use serde_json::Value;
 
 /// How long one child process may run.
@@ -58,18 +59,12 @@ impl Mock {
 
     /// `curl` with `args` and the URL of `path`; returns the status and the JSON body.
     fn curl(&self, args: &[&str], path: &str) -> (u16, Value) {
-        let mut child = Command::new("curl")
-            .args(["--silent", "--show-error", "--max-time", "15"])
+        let mut curl = Command::new("curl");
+        curl.args(["--silent", "--show-error", "--max-time", "15"])
             .args(["--write-out", "\n%{http_code}"])
             .args(args)
-            .arg(format!("{}{path}", self.base_url))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("curl starts");
-        let waited = wait_with_deadline(&mut child);
-        let output = child.wait_with_output().expect("curl's output");
-        assert!(waited, "curl ran past its deadline");
+            .arg(format!("{}{path}", self.base_url));
+        let output = process::run(scrubbed(&mut curl), None, DEADLINE);
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
         let (body, status) = text.rsplit_once('\n').expect("a status line");
         let status = status.trim().parse().expect("a status code");
@@ -82,21 +77,6 @@ impl Drop for Mock {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Waits for `child` until [`DEADLINE`]; kills it and returns `false` past it.
-fn wait_with_deadline(child: &mut Child) -> bool {
-    let step = Duration::from_millis(20);
-    let mut waited = Duration::ZERO;
-    while waited < DEADLINE {
-        if let Ok(Some(_)) = child.try_wait() {
-            return true;
-        }
-        std::thread::sleep(step);
-        waited += step;
-    }
-    let _ = child.kill();
-    false
 }
 
 /// A request's curl arguments and path, with the status, error code and field it gets.

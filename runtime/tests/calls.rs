@@ -1,13 +1,11 @@
 //! Sending a request through the runtime: what goes on the wire, which failures are retried,
 //! per-copy settings, and how responses and errors come back.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{Events, TestClient, answering, builder, get, header, quick_retries, send};
 use intercom_runtime::{Error, Method, Request, RequestOptions, RetryPolicy, StatusCode};
 use serde_json::json;
-use support::{Events, TestClient, answering, builder, get, header, quick_retries, send};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,13 +1,13 @@
 //! The builder's settings, each observed on the wire or in what `build` refuses, through a
 //! minimal client without generated code.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{
+    Events, Region, TestClient, answering, builder, get, header, quick_retries, send,
+};
 use intercom_runtime::{ClientBuilder, Error, Response};
 use serde_json::{Value, json};
-use support::{Events, Region, TestClient, answering, builder, get, header, quick_retries, send};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,13 +1,11 @@
 //! Error responses through the runtime: how each status is classified, which bodies are read as
 //! Intercom's error list and how much of them, and what the message shows.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{answering, builder, get, send};
 use intercom_runtime::{ErrorCode, StatusCode};
 use serde_json::{Value, json};
-use support::{answering, builder, get, send};
 use wiremock::ResponseTemplate;
 
 /// An Intercom error body with one error whose message is `size` bytes long.

@@ -12,8 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The content type and body of each request the server saw.
 type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
-mod support;
-
 #[tokio::test]
 async fn parts_arrive_under_the_named_boundary_and_a_retry_resends_them() {
     let server = MockServer::start().await;
@@ -37,7 +35,7 @@ async fn parts_arrive_under_the_named_boundary_and_a_retry_resends_them() {
         })
         .mount(&server)
         .await;
-    let client = support::builder(&server.uri())
+    let client = crate::support::builder(&server.uri())
         .retry_policy(
             RetryPolicy::new()
                 .max_retries(1)

@@ -8,8 +8,6 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod support;
-
 #[tokio::test]
 async fn a_repeated_scroll_value_walks_until_a_page_is_empty() {
     let server = MockServer::start().await;
@@ -29,7 +27,7 @@ async fn a_repeated_scroll_value_walks_until_a_page_is_empty() {
         })
         .mount(&server)
         .await;
-    let client = support::builder(&server.uri()).build().unwrap();
+    let client = crate::support::builder(&server.uri()).build().unwrap();
     let pages = Pages {
         advance: Advance::Scroll {
             slot: Slot::Query("scroll_param"),
@@ -91,7 +89,7 @@ async fn a_body_cursor_walk_starts_at_the_saved_cursor_with_the_page_size() {
         })
         .mount(&server)
         .await;
-    let client = support::builder(&server.uri()).build().unwrap();
+    let client = crate::support::builder(&server.uri()).build().unwrap();
     let pages = Pages {
         advance: Advance::Cursor {
             slot: Slot::Body("/pagination/starting_after"),
@@ -139,7 +137,7 @@ async fn a_cursor_seen_before_ends_the_walk() {
         )
         .mount(&server)
         .await;
-    let client = support::builder(&server.uri()).build().unwrap();
+    let client = crate::support::builder(&server.uri()).build().unwrap();
     let pages = Pages {
         advance: Advance::Cursor {
             slot: Slot::Query("starting_after"),
@@ -190,7 +188,7 @@ async fn numbered_pages_end_at_the_total_and_numeric_cursors_are_followed() {
         })
         .mount(&server)
         .await;
-    let client = support::builder(&server.uri()).build().unwrap();
+    let client = crate::support::builder(&server.uri()).build().unwrap();
     let walk = |path: &'static str, advance: Advance| {
         let pages = Pages {
             advance,

@@ -1,14 +1,12 @@
 //! What only a hand-written server can do: a body without a length, and a connection closed
 //! before any answer.
 
-mod support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
+use crate::support::{Events, quick_retries};
 use intercom_runtime::{Error, Method, Request};
 use serde_json::Value;
-use support::{Events, quick_retries};
 
 /// Serves each connection with `answer` (the raw bytes after the request is read, or nothing to
 /// close the connection unanswered), on a thread of its own; returns the base URL.
@@ -45,7 +43,10 @@ fn chunked(len: usize) -> Vec<u8> {
 #[tokio::test]
 async fn a_body_without_a_length_is_held_to_the_limit() {
     let base = serve(|| Some(chunked(100)));
-    let exact = support::builder(&base).max_body_bytes(100).build().unwrap();
+    let exact = crate::support::builder(&base)
+        .max_body_bytes(100)
+        .build()
+        .unwrap();
     let value = exact
         .0
         .send::<Value>(Request::new(Method::GET, "get").path("/x"))
@@ -53,7 +54,10 @@ async fn a_body_without_a_length_is_held_to_the_limit() {
         .unwrap()
         .into_inner();
     assert_eq!(value.as_str().map(str::len), Some(98));
-    let small = support::builder(&base).max_body_bytes(10).build().unwrap();
+    let small = crate::support::builder(&base)
+        .max_body_bytes(10)
+        .build()
+        .unwrap();
     let result = small
         .0
         .send::<Value>(Request::new(Method::GET, "get").path("/x"))
@@ -70,7 +74,7 @@ async fn a_connection_closed_unanswered_is_retried_only_for_a_read() {
     let policy = quick_retries(2);
     let events = Events::default();
     let client = events
-        .observe(support::builder(&base).retry_policy(policy))
+        .observe(crate::support::builder(&base).retry_policy(policy))
         .build()
         .unwrap();
     let read = client

@@ -2,9 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "../../cli/tests/support/fault_server.rs"]
-pub mod fault_server;
-
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use intercom_client::{AttemptEvent, Client, ClientBuilder, Error};
-use intercom_tests::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
 
 const TOKEN: &str = "tok_BUILDER_5d1e_never_elsewhere";
 const CONTACT: &str = r#"{"type":"contact","id":"c1"}"#;

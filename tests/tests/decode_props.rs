@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use intercom_client::types::{Contact, Error as ErrorBody, Tag};
 use intercom_client::{Client, Error, RetryPolicy};
-use intercom_tests::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
 
 /// Cases per property; `docs/reliability.md` states this number.
 const CASES: u32 = 512;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use intercom_client::{AttemptEvent, Client, ClientBuilder, Error, RetryPolicy};
-use intercom_tests::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
 
 /// A token distinctive enough that finding it in any output can only mean a leak.
 const TOKEN: &str = "tok_FAULTS_7f1cQz_never_print_me";

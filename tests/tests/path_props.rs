@@ -10,7 +10,7 @@
 use futures_util::future::BoxFuture;
 use heck::ToSnakeCase;
 use intercom_client::{Client, Error};
-use intercom_tests::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

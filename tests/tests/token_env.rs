@@ -3,7 +3,7 @@
 //! the process's: every change to it happens here, before any other thread starts.
 
 use intercom_client::{Client, Error, TOKEN_ENV};
-use intercom_tests::fault_server::{Fault, FaultServer};
+use intercom_test_support::fault_server::{Fault, FaultServer};
 
 /// A missing or blank variable is a configuration error that names the variable.
 fn assert_refused(what: &str) {

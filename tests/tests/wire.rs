@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use intercom_client::types::{Contact, ContactRole, UpdateContactRequest};
 use intercom_client::{Client, ClientBuilder, Error, Region, Response, RetryPolicy};
+use intercom_test_support::recording::requests;
 use intercom_tests::spec_document;
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
@@ -76,13 +77,6 @@ fn error_list(status: u16, code: &str, message: &str, request_id: &str) -> Respo
         "request_id": request_id,
         "errors": [{"code": code, "message": message}],
     }))
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
 }
 
 /// The only request the server saw.

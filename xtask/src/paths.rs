@@ -27,7 +27,7 @@ impl Paths {
     /// The root module of the client crate; touching it recompiles that crate alone.
     pub const CLIENT_LIB: &str = "generated-client/src/lib.rs";
     /// The reviewed API surface: the snapshot the surface test compares against.
-    pub const SURFACE: &str = "tests/tests/snapshots/surface__surface.snap";
+    pub const SURFACE: &str = "tests/tests/snapshots/suite__surface__surface.snap";
     /// The one-construct fixture specs.
     pub const FIXTURES: &str = "tests/fixtures/constructs";
     /// The fixture specs with one operation that cannot be generated.

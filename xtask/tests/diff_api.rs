@@ -2,12 +2,12 @@
 //! renames a parameter and respells a reference passes `--fail-on-breaking`, the JSON report
 //! parses with every field a tool needs, and an accept-list silences exactly the breaks it names.
 
-mod support;
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
 use std::time::Duration;
 
+use intercom_test_support::process::{self, Run};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -22,11 +22,12 @@ fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary folder")
 }
 
-fn xtask(args: &[&Path]) -> Output {
-    support::output_within(
+fn xtask(args: &[&Path]) -> Run {
+    process::run(
         Command::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("diff-api")
             .args(args),
+        None,
         Duration::from_secs(120),
     )
 }

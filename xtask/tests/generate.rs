@@ -1,12 +1,11 @@
 //! `cargo xtask generate` end to end: failed generation writes nothing, leaves existing files
 //! as they were and exits non-zero with a located message; a good spec writes a crate.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use intercom_test_support::process::{self, Run};
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -22,9 +21,10 @@ fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-fn xtask(args: &[&str]) -> std::process::Output {
-    support::output_within(
+fn xtask(args: &[&str]) -> Run {
+    process::run(
         Command::new(env!("CARGO_BIN_EXE_xtask")).args(args),
+        None,
         Duration::from_secs(120),
     )
 }
@@ -207,7 +207,7 @@ fn client_does_not_depend_on_the_generator() {
     ])
     .current_dir(root());
     // cargo may wait for the package cache while another build holds it.
-    let out = support::output_within(&mut tree, Duration::from_secs(300));
+    let out = process::run(&mut tree, None, Duration::from_secs(300));
     assert!(
         out.status.success(),
         "{}",

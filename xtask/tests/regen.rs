@@ -2,13 +2,13 @@
 //! stale generated file fails `--check` with a diff and nothing changes; a broken spec fails
 //! `regen` with a located error and every existing file stays byte for byte as it was.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
 use std::time::Duration;
 
+use intercom_test_support::process::{self, Run};
 /// The files `regen` writes and the reviewed surface it reads, relative to the workspace root;
 /// it also reads every file of `spec/`.
 const FILES: [&str; 6] = [
@@ -16,7 +16,7 @@ const FILES: [&str; 6] = [
     "generated-client/src/generated.rs",
     "generated-client/src/generated_mock.rs",
     "generated-client/src/mock_spec.json",
-    "tests/tests/snapshots/surface__surface.snap",
+    "tests/tests/snapshots/suite__surface__surface.snap",
     "generated-client/Cargo.toml",
 ];
 
@@ -67,13 +67,14 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-fn regen(workspace: &Path, args: &[&str]) -> Output {
-    support::output_within(
+fn regen(workspace: &Path, args: &[&str]) -> Run {
+    process::run(
         Command::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("--workspace")
             .arg(workspace)
             .arg("regen")
             .args(args),
+        None,
         Duration::from_secs(120),
     )
 }

@@ -1,9 +1,5 @@
 //! A loopback HTTP/1.1 server that misbehaves on purpose, for fault-injection tests.
 //!
-//! This file is the only copy: the `intercom` CLI tests use it as `support::fault_server`, and
-//! `intercom-tests` includes it with `#[path]` as `intercom_tests::fault_server`. It depends on
-//! nothing but tokio (`net`, `io-util`, `rt`, `time`, `sync`).
-//!
 //! The server answers each request with the next [`Fault`] of a script; the last entry repeats.
 //! Every connection carries one request and is closed after the answer (`Connection: close`),
 //! so each attempt of the client is one connection and one counted request.
@@ -12,8 +8,8 @@
 //! head and 1 MiB of request body, gives each connection at most 20 seconds, accepts a bounded
 //! number of connections, and stops — closing every open connection — when it is dropped.
 //!
-//! Over 500 lines as one file because it is included by path from two crates; splitting it
-//! would mean two `#[path]` includes to keep in step.
+//! Over 500 lines as one file: the script of faults, the connection handler that plays each one
+//! and the bounds around them are one state machine, read top to bottom.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
