@@ -1,20 +1,22 @@
 //! One subcommand per operation of the client's table, built with clap's builder API from its
-//! names and flags (`table.rs`), and the call it makes: path parameters, query and headers from the flags, the body from `--json-body` or the
-//! field flags, sent through the client's runtime. A paginated operation with `--all` prints
-//! every item of every page, one compact JSON object per line, as it arrives.
+//! names and flags (`table.rs`), and the call it makes: path parameters, query and headers from
+//! the flags, the body from `--json-body` or the field flags, sent through the client's
+//! runtime. A paginated operation with `--all` prints every item of every page, one compact
+//! JSON object per line, as it arrives.
 
 use std::future::poll_fn;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::pin::pin;
-use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use intercom_runtime::contract::{Encoding, Location, Segment, Success};
 use intercom_runtime::{Advance, Bytes, PageOptions, Pages, Request, Runtime, Slot, Stream};
 use serde_json::{Map, Value};
 
 use crate::Failure;
+use crate::output::{pretty, progress, write_out};
 use crate::table::{PageFlag, Paging, Subcommand};
-use intercom_runtime::contract::{Encoding, Kind, Location, Segment, Success};
+use crate::values::{flag, given};
 
 /// The flag that reads a JSON body from a file or stdin.
 const JSON_BODY: &str = "json-body";
@@ -82,58 +84,6 @@ pub fn subcommand(sub: &'static Subcommand) -> Command {
 /// The pagination's flags: where to start, and the page size.
 fn page_flags(paging: &Paging) -> impl Iterator<Item = &PageFlag> {
     std::iter::once(&paging.start).chain(paging.size.as_ref())
-}
-
-/// A flag taking one value, read as `kind`.
-fn flag(name: &str, kind: Kind, help: Option<&str>) -> Arg {
-    let arg = Arg::new(name.to_string())
-        .long(name.to_string())
-        .action(ArgAction::Set)
-        .value_name(name.to_uppercase().replace('-', "_"));
-    let arg = match kind {
-        Kind::String => arg.value_parser(|s: &str| Ok::<_, String>(Value::from(s))),
-        Kind::Integer => arg.value_parser(integer),
-        Kind::Number => arg.value_parser(number),
-        Kind::Boolean => arg.value_name("true|false").value_parser(boolean),
-        Kind::Json => arg.value_parser(json),
-    };
-    match help {
-        Some(help) => arg.help(help.to_string()),
-        None => arg,
-    }
-}
-
-fn integer(s: &str) -> Result<Value, String> {
-    s.trim()
-        .parse::<i64>()
-        .map(Value::from)
-        .map_err(|_| format!("`{s}` is not an integer"))
-}
-
-fn number(s: &str) -> Result<Value, String> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| format!("`{s}` is not a finite number"))
-}
-
-fn boolean(s: &str) -> Result<Value, String> {
-    match s.trim() {
-        "true" => Ok(Value::Bool(true)),
-        "false" => Ok(Value::Bool(false)),
-        _ => Err(format!("`{s}` is not true or false")),
-    }
-}
-
-fn json(s: &str) -> Result<Value, String> {
-    serde_json::from_str(s).map_err(|e| format!("not JSON: {e}"))
-}
-
-/// A flag's value, if given.
-fn given<'a>(m: &'a ArgMatches, name: &str) -> Option<&'a Value> {
-    m.try_get_one::<Value>(name).ok().flatten()
 }
 
 /// What a call sends, read from the flags.
@@ -401,42 +351,6 @@ fn page_options(paging: &Paging, m: &ArgMatches) -> Result<PageOptions, Failure>
     Ok(options)
 }
 
-/// A spinner counting items on stderr when stderr is a terminal, else nothing.
-fn progress() -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} items: {human_pos} ({elapsed})")
-    {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-/// Writes to stdout; a reader that has gone is not an error.
-fn write_out(bytes: &[u8]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Refused(format!("cannot write to stdout: {e}"))),
-    }
-}
-
-/// The body as received, pretty-printed member by member in the order it arrived, so that
-/// members the model does not know survive.
-fn pretty(status: intercom_runtime::StatusCode, raw: &[u8]) -> Result<String, Failure> {
-    let mut out = Vec::with_capacity(raw.len() * 2);
-    let mut from = serde_json::Deserializer::from_slice(raw);
-    let mut to = serde_json::Serializer::pretty(&mut out);
-    serde_transcode::transcode(&mut from, &mut to)
-        .map_err(|e| Failure::Usage(format!("HTTP {status}: response is not JSON: {e}")))?;
-    String::from_utf8(out).map_err(|e| Failure::Usage(e.to_string()))
-}
-
 /// The bytes of a file, or of stdin for `-`.
 fn read_source(source: &str) -> Result<Vec<u8>, Failure> {
     if source == "-" {
@@ -572,16 +486,5 @@ mod tests {
             Call::from_matches(entry, sub),
             Err(Failure::Usage(m)) if m.contains("--per-page")
         ));
-    }
-
-    #[test]
-    fn values_are_read_by_kind() {
-        assert_eq!(integer("42"), Ok(json!(42)));
-        assert!(integer("4.2").is_err());
-        assert_eq!(number("4.5"), Ok(json!(4.5)));
-        assert!(number("NaN").is_err());
-        assert_eq!(boolean("false"), Ok(json!(false)));
-        assert!(boolean("yes").is_err());
-        assert_eq!(json(r#"{"a":[1]}"#), Ok(json!({"a": [1]})));
     }
 }

@@ -10,7 +10,9 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use intercom_client::{Client, Region, TOKEN_ENV, webhooks};
 
 mod command;
+mod output;
 mod table;
+mod values;
 
 use crate::command::Call;
 use crate::table::subcommands;

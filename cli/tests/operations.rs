@@ -2,6 +2,10 @@
 //! every page with `--all` in each pagination style (contacts and conversations by a cursor in
 //! the query and in the body, notes by page number, the companies' scroll), POSTs that are not
 //! repeated after a 5xx, and path ids that cannot be one segment.
+//!
+//! One file over 500 lines on purpose: the pagination styles are walked against one set of
+//! paging servers (contacts by cursor, conversations by body cursor, notes by page, companies by
+//! scroll), and each style's tests sit beside the server they drive.
 
 use std::io::Read;
 use std::process::{Command, Stdio};

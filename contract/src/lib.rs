@@ -12,7 +12,7 @@
 
 pub mod mock;
 mod operation;
-mod pages;
+mod pagination;
 
 pub use operation::{Body, Encoding, Field, Kind, Location, Operation, Param, Segment, Success};
-pub use pages::{Advance, Pages, Slot};
+pub use pagination::{Advance, Pages, Slot};

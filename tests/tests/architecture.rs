@@ -2,7 +2,8 @@
 //! (its `use` lines and paths in code, tests left out) names a module of the same phase or of an
 //! earlier one, in the generator's order `base` → `load` → `passes` → `types` → `model` →
 //! `emit` → `surface` → `lib.rs`; and no two files of either crate import each other, directly
-//! or around a circle. A failure names the files.
+//! or around a circle. A failure names the files. And a hand-written file over 500 lines says at
+//! its top why it is one file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -320,5 +321,73 @@ fn the_checks_see_an_upward_import_and_a_circle() {
         [
             "x: files import each other in a circle: a.rs imports b.rs; b.rs imports c.rs; c.rs imports a.rs"
         ]
+    );
+}
+
+/// The hand-written Rust files of the workspace, relative to its root: every `.rs` file under
+/// the crates' source and test folders but those `cargo xtask regen` writes.
+fn hand_written_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a readable source file");
+                if text.starts_with("// @generated") {
+                    continue;
+                }
+                let rel = path.strip_prefix(root).expect("under the root");
+                out.push((rel.display().to_string(), text));
+            }
+        }
+    }
+    let root = workspace_root();
+    let mut out = Vec::new();
+    for krate in [
+        "generator",
+        "runtime",
+        "contract",
+        "generated-client",
+        "cli",
+        "mock",
+        "xtask",
+        "tests",
+        "test-support",
+        "benches",
+    ] {
+        for folder in ["src", "tests", "benches"] {
+            walk(&root.join(krate).join(folder), &root, &mut out);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A file over 500 lines says, in its opening doc comment, why it is one file.
+#[test]
+fn long_files_say_why_they_are_one_file() {
+    let files = hand_written_files();
+    assert!(files.len() > 100, "only {} files found", files.len());
+    let unexplained: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| text.lines().count() > 500)
+        .filter(|(_, text)| {
+            let opening: String = text
+                .lines()
+                .take_while(|l| l.starts_with("//!") || l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            !opening.contains("500 lines")
+        })
+        .map(|(path, text)| format!("{path} ({} lines)", text.lines().count()))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "files over 500 lines without a word at their top on why they are one file: {}",
+        unexplained.join(", ")
     );
 }

@@ -2,9 +2,10 @@
 //! to rename and to warn about names that collide. The rules are those of the type generator
 //! (typify) and progenitor, so that names computed here match the names in their output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
+use serde_json::Value;
 use unicode_ident::{is_xid_continue, is_xid_start};
 
 /// Identifier case.
@@ -145,6 +146,44 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
+/// An enum value generated under another variant name than its own.
+pub(crate) struct RenamedVariant {
+    /// Index in the `enum` list.
+    pub index: usize,
+    /// The value.
+    pub value: String,
+    /// The variant it is generated as.
+    pub ident: String,
+    /// The earlier value whose variant name it would have had.
+    pub like: String,
+}
+
+/// The values of an enum (without repeats) whose variant name an earlier value already has:
+/// each gets the first free numeric suffix, after every value's own name is reserved.
+pub(crate) fn colliding_variants(values: &[Value]) -> Vec<RenamedVariant> {
+    let naturals: Vec<Option<String>> = values.iter().map(|v| v.as_str().map(pascal)).collect();
+    let mut taken: BTreeSet<String> = naturals.iter().flatten().cloned().collect();
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (index, (value, natural)) in values.iter().zip(&naturals).enumerate() {
+        let (Some(value), Some(natural)) = (value.as_str(), natural) else {
+            continue;
+        };
+        match first.get(natural.as_str()) {
+            None => {
+                first.insert(natural, value);
+            }
+            Some(like) => out.push(RenamedVariant {
+                index,
+                value: value.to_string(),
+                ident: unique(natural, Case::Pascal, &mut taken),
+                like: like.to_string(),
+            }),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +212,22 @@ mod tests {
         assert_eq!(unique("a", Case::Snake, &mut taken), "a_3");
         let mut taken = BTreeSet::from(["A".to_string()]);
         assert_eq!(unique("A", Case::Pascal, &mut taken), "A2");
+    }
+
+    #[test]
+    fn later_values_of_one_variant_name_get_a_free_suffix() {
+        let renamed = colliding_variants(&[
+            serde_json::json!("open"),
+            serde_json::json!("Open"),
+            serde_json::json!("open2"),
+        ]);
+        let got: Vec<(usize, &str, &str)> = renamed
+            .iter()
+            .map(|r| (r.index, r.ident.as_str(), r.like.as_str()))
+            .collect();
+        assert_eq!(got, [(1, "Open3", "open")]);
+        assert!(
+            colliding_variants(&[serde_json::json!("a_b"), serde_json::json!("ab")]).is_empty()
+        );
     }
 }

@@ -1,6 +1,10 @@
 //! The operations of the prepared spec as typed values: the spec gives the method, path,
 //! parameters, body, responses, tags and docs; progenitor's method signatures give the Rust
 //! types it chose for them, read by their syn structure.
+//!
+//! One file at about 500 lines: reading an operation (parameters, path template, body, success,
+//! errors, pagination) is one walk over one operation object, with progenitor's signature
+//! beside it.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,22 +1,17 @@
 //! Names that would collide once turned into Rust, each told apart deterministically with a
-//! located warning: component schemas alike in PascalCase, inline schemas named like a
-//! component (or like another inline schema) by the type generator's parent-and-property rule,
-//! and enum values that give one variant name. Fields and methods alike in snake_case are told
-//! apart where they are named (`schemas::fix_schemas` with the types pass, and
-//! `operations::operations`).
-//!
-//! One file past 500 lines because of its unit tests: the three renaming passes share the
-//! naming rules the tests pin down, and are read together.
+//! located warning: component schemas alike in PascalCase, and inline schemas named like a
+//! component (or like another inline schema) by the type generator's parent-and-property rule.
+//! Enum values that give one variant name are respelled for the type engine in
+//! `types::enum_variants`; fields and methods alike in snake_case are told apart where they are
+//! named (`schemas::fix_schemas` with the types pass, and the model's operations).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::Value;
-use syn::{Item, parse_quote};
 
 use crate::base::naming::{self, Case};
 use crate::base::pointer::{self, escape_token, join};
-use crate::base::syn_util::variant_json_name;
 use crate::load::context::{Ctx, R};
 use crate::passes::operation_list::is_json;
 
@@ -339,157 +334,10 @@ fn claim(doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Cl
     inline_claims(doc, raw, at, out);
 }
 
-/// An enum value generated under another variant name than its own.
-pub(crate) struct RenamedVariant {
-    /// Index in the `enum` list.
-    pub index: usize,
-    /// The value.
-    pub value: String,
-    /// The variant it is generated as.
-    pub ident: String,
-    /// The earlier value whose variant name it would have had.
-    pub like: String,
-}
-
-/// The values of an enum (without repeats) whose variant name an earlier value already has:
-/// each gets the first free numeric suffix, after every value's own name is reserved.
-pub(crate) fn colliding_variants(values: &[Value]) -> Vec<RenamedVariant> {
-    let naturals: Vec<Option<String>> = values
-        .iter()
-        .map(|v| v.as_str().map(naming::pascal))
-        .collect();
-    let mut taken: BTreeSet<String> = naturals.iter().flatten().cloned().collect();
-    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (index, (value, natural)) in values.iter().zip(&naturals).enumerate() {
-        let (Some(value), Some(natural)) = (value.as_str(), natural) else {
-            continue;
-        };
-        match first.get(natural.as_str()) {
-            None => {
-                first.insert(natural, value);
-            }
-            Some(like) => out.push(RenamedVariant {
-                index,
-                value: value.to_string(),
-                ident: naming::unique(natural, Case::Pascal, &mut taken),
-                like: like.to_string(),
-            }),
-        }
-    }
-    out
-}
-
-/// An enum whose values were respelled for the type generator: the values it saw, and the
-/// value on the wire of each respelled one.
-pub(crate) struct EnumFix {
-    seen: Vec<String>,
-    wire: BTreeMap<String, String>,
-}
-
-/// The document the type generator sees: each colliding enum value replaced by its variant
-/// name (which the type generator then uses as is), so that every variant name is distinct;
-/// and what to put back in the generated enums.
-pub(crate) fn for_type_generator(doc: &Value) -> (Value, Vec<EnumFix>) {
-    let mut out = doc.clone();
-    let mut fixes = Vec::new();
-    for at in crate::base::pointer::schema_pointers(doc) {
-        let Some(node) = out.pointer_mut(&at).and_then(Value::as_object_mut) else {
-            continue;
-        };
-        let Some(values) = node.get("enum").and_then(Value::as_array) else {
-            continue;
-        };
-        let renamed = colliding_variants(values);
-        if renamed.is_empty() {
-            continue;
-        }
-        let mut values = values.clone();
-        let mut wire = BTreeMap::new();
-        for r in &renamed {
-            values[r.index] = Value::String(r.ident.clone());
-            wire.insert(r.ident.clone(), r.value.clone());
-            if node.get("default").and_then(Value::as_str) == Some(r.value.as_str()) {
-                node.insert("default".into(), Value::String(r.ident.clone()));
-            }
-        }
-        let seen = values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
-        node.insert("enum".into(), Value::Array(values));
-        fixes.push(EnumFix { seen, wire });
-    }
-    (out, fixes)
-}
-
-/// Puts the wire values back on the variants of the generated enums that [`for_type_generator`]
-/// respelled, as `#[serde(rename)]`; before any pass that reads the variants' JSON names.
-pub(crate) fn restore_variants(items: &mut [Item], fixes: &[EnumFix]) {
-    for item in items.iter_mut() {
-        let Item::Enum(e) = item else { continue };
-        let names: Vec<String> = e.variants.iter().map(variant_json_name).collect();
-        let Some(fix) = fixes.iter().find(|f| f.seen == names) else {
-            continue;
-        };
-        for v in e.variants.iter_mut() {
-            let Some(wire) = fix.wire.get(&variant_json_name(v)) else {
-                continue;
-            };
-            v.attrs.retain(|a| !a.path().is_ident("serde"));
-            v.attrs.push(parse_quote!(#[serde(rename = #wire)]));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn later_values_of_one_variant_name_get_a_free_suffix() {
-        let renamed = colliding_variants(&[json!("open"), json!("Open"), json!("open2")]);
-        let got: Vec<(usize, &str, &str)> = renamed
-            .iter()
-            .map(|r| (r.index, r.ident.as_str(), r.like.as_str()))
-            .collect();
-        assert_eq!(got, [(1, "Open3", "open")]);
-        assert!(colliding_variants(&[json!("a_b"), json!("ab")]).is_empty());
-    }
-
-    #[test]
-    fn the_type_generator_sees_distinct_values_and_the_wire_values_come_back() {
-        let doc = json!({"components": {"schemas": {"state": {
-            "type": "string", "enum": ["open", "Open"], "default": "Open"
-        }}}});
-        let (seen, fixes) = for_type_generator(&doc);
-        assert_eq!(
-            seen.pointer("/components/schemas/state"),
-            Some(&json!({"type": "string", "enum": ["open", "Open2"], "default": "Open2"}))
-        );
-        let mut items: Vec<Item> = vec![parse_quote! {
-            pub enum State {
-                #[serde(rename = "open")]
-                Open,
-                /// Documented.
-                #[serde(rename = "Open2")]
-                Open2,
-            }
-        }];
-        restore_variants(&mut items, &fixes);
-        let Item::Enum(e) = &items[0] else { panic!() };
-        let wire: Vec<String> = e.variants.iter().map(variant_json_name).collect();
-        assert_eq!(wire, ["open", "Open"]);
-        // The respelled variant keeps its documentation and has one `serde` attribute.
-        let attrs = &e.variants[1].attrs;
-        assert!(attrs[0].path().is_ident("doc"));
-        assert_eq!(
-            attrs.iter().filter(|a| a.path().is_ident("serde")).count(),
-            1
-        );
-    }
 
     #[test]
     fn the_parts_of_a_nullable_component_are_named_after_its_inner_type() {

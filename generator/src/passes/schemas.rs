@@ -12,7 +12,6 @@ use serde_json::{Map, Value};
 use crate::base::naming::{self, Case};
 use crate::base::pointer::{self, escape_token, resolve, schema_pointers};
 use crate::load::context::{Ctx, R};
-use crate::passes::collisions;
 use crate::passes::operation_list::{Op, is_json};
 use crate::passes::skip;
 
@@ -178,7 +177,7 @@ pub(crate) fn relax_nullable_components(doc: &mut Value) {
 /// - `type: array` without `items` gets `items: {}` (free-form elements).
 /// - An enum with a value that has no letter or digit is typed as its base type; a value listed
 ///   twice is listed once; values that give one variant name are told apart (see
-///   `collisions::colliding_variants`).
+///   `naming::colliding_variants`).
 pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
     for at in schema_pointers(doc) {
         let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
@@ -281,7 +280,7 @@ pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                     repeats.push((i, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
                 }
             }
-            for r in collisions::colliding_variants(&kept) {
+            for r in naming::colliding_variants(&kept) {
                 ctx.warn(
                     &format!("{at}/enum/{}", origin[r.index]),
                     format!(

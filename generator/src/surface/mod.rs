@@ -8,6 +8,7 @@
 
 pub(crate) mod diff;
 mod item;
+mod key;
 pub(crate) mod origins;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +23,8 @@ use crate::base::syn_util::{json_name, variant_json_name};
 use crate::load::context::{Ctx, R};
 use crate::model::Model;
 use crate::passes::facts::ApiFacts;
-pub use item::{Item, Key, KeyKind, ModelKind, Signature, SurfaceType, VariantKind};
+pub use item::{Item, ModelKind, Signature, SurfaceType, VariantKind};
+pub use key::{Key, KeyKind};
 
 /// The surface: each item of the generated API by its key (`op show_contact`,
 /// `field Contact.phone`, `field Shape::Circle.radius` for a field of a struct-like variant).

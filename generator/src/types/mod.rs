@@ -8,6 +8,7 @@
 pub(crate) mod builders;
 mod direction;
 pub(crate) mod engine;
+mod enum_variants;
 pub(crate) mod fixed_defaults;
 mod open_enums;
 pub(crate) mod tagged_enums;
@@ -24,9 +25,9 @@ use crate::base::syn_util::{
     is_option, json_name, last_ident, serde_arg, type_idents, variant_json_name,
 };
 use crate::load::context::{Ctx, R};
-use crate::passes::collisions::{self, EnumFix};
 use crate::passes::facts::ApiFacts;
 use crate::passes::{schemas, skip};
+use enum_variants::EnumFix;
 use open_enums::{is_string_enum, open_enum, open_enum_impl};
 
 pub(crate) use direction::reachable;
@@ -50,7 +51,7 @@ pub(crate) fn generate(
     facts: &mut ApiFacts,
 ) -> R<EngineOutput> {
     let (tokens, enum_fixes) = loop {
-        let (mut for_types, fixes) = collisions::for_type_generator(doc);
+        let (mut for_types, fixes) = enum_variants::for_type_generator(doc);
         engine::without_multipart_bodies(&mut for_types);
         engine::without_default_beside_success(&mut for_types);
         engine::without_patterns(&mut for_types);
@@ -93,7 +94,7 @@ pub(crate) fn module(
     let mut types = engine::types_module(engine.file)
         .ok_or_else(|| ctx.error("", "internal error: progenitor produced no `types` module"))?;
     if let Some((_, items)) = &mut types.content {
-        collisions::restore_variants(items, &engine.enum_fixes);
+        enum_variants::restore_variants(items, &engine.enum_fixes);
         types_pass(ctx, items, facts, request_roots, response_roots)?;
         builders::add(items);
     }
