@@ -1,6 +1,8 @@
-//! Emitting the outputs of a generation from the model, and nothing else: the client (`Client`,
-//! one method per operation, constants, regions, the `OPERATIONS` table and the `types` module),
-//! the Cargo features of a crate built per resource, the mock server's module and data, the wire
+//! Emitting the outputs of a generation.
+//!
+//! In: the model, and nothing else. Out: the client module as syn items (`Client`, one method
+//! per operation, constants, regions, the `OPERATIONS` table and the `types` module, behind the
+//! Cargo features of a crate built per resource), the mock server's module and data, the wire
 //! test, and the printing of all of it as formatted Rust.
 
 pub(crate) mod client;

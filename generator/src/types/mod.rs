@@ -1,9 +1,10 @@
-//! The types: the prepared document in, the items of the client's `types` module out. The
-//! type engine (progenitor, in [`engine`]) generates them; the passes here work on their syn
-//! structure: response-only models become `#[non_exhaustive]`, enums of strings open to values
-//! added later, nullable request fields gain a third state, `null` lists and maps decode as
-//! empty, fields that would share a name are told apart, unused impls go, doc gaps are filled,
-//! fixed fields get their default, tagged unions their tag, and every model a builder.
+//! The types. In: the prepared document. Out: the type engine's output (progenitor, in
+//! [`engine`], run until it accepts the document), and the client's `types` module after the
+//! passes here, which work on its syn structure: response-only models become
+//! `#[non_exhaustive]`, enums of strings open to values added later, nullable request fields
+//! gain a third state, `null` lists and maps decode as empty, fields that would share a name are
+//! told apart, unused impls go, doc gaps are filled, fixed fields get their default, tagged
+//! unions their tag, and every model a builder.
 
 pub(crate) mod builders;
 mod direction;
