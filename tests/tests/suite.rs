@@ -10,6 +10,7 @@ mod decode_props;
 mod faults;
 mod generator_props;
 mod mock_data;
+mod names;
 mod overlays;
 mod pagination;
 mod path_props;

@@ -137,25 +137,9 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 component: true,
                 after: "",
             });
-            // A nullable component is a newtype over an `Option` of `{Name}Inner`, and the
-            // parts inside are named after that.
-            let nullable = doc
-                .pointer(&format!("{at}/nullable"))
-                .and_then(Value::as_bool)
-                == Some(true);
-            let raw = if nullable {
-                let inner = format!("{name}Inner");
-                claims.push(Claim {
-                    name: naming::pascal(&inner),
-                    pointer: at.clone(),
-                    component: true,
-                    after: "",
-                });
-                inner
-            } else {
-                name.clone()
-            };
-            inline_claims(doc, &raw, &at, &mut claims);
+            // No component is nullable here (`nullable_at_use_sites` moved it to the places
+            // that use it), so the parts inside are named after the component itself.
+            inline_claims(doc, name, &at, &mut claims);
         }
     }
     for (raw, at, after) in operation_roots(doc) {
@@ -338,18 +322,6 @@ fn claim(doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Cl
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn the_parts_of_a_nullable_component_are_named_after_its_inner_type() {
-        let mut doc = json!({"paths": {}, "components": {"schemas": {
-            "ticket": {"nullable": true, "properties": {"type": {"enum": ["ticket"]}}},
-            "ticket_type": {"properties": {"name": {"type": "string"}}}
-        }}});
-        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
-        let mut ctx = Ctx::new(&src, false);
-        name_inline_types(&mut ctx, &mut doc).expect("no error");
-        assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
-    }
 
     #[test]
     fn a_nullable_reference_named_like_its_target_claims_no_name() {

@@ -26,9 +26,10 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     check_version(ctx, doc)?;
     references::normalize(doc);
     schemas::check_refs(ctx, doc)?;
+    // Before `single_refs`, which writes each reference it marks nullable as an `Option`.
+    schemas::nullable_at_use_sites(doc);
     // Before every pass that reads references, so that each sees one spelling of them.
     wrappers::single_refs(ctx, doc)?;
-    schemas::relax_nullable_components(doc);
     let mut ops = operation_list::operations(ctx, doc)?;
     // Each operation check leaves out what it cannot generate, so later passes see only the
     // operations that are generated.

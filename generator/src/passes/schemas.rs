@@ -123,10 +123,19 @@ pub(crate) fn make_free_form(
     )
 }
 
-/// A `nullable` component schema referenced only from optional properties gains nothing from
-/// `nullable`: the optional field is already an `Option` and decodes `null` as `None`. Dropping
-/// it spares callers an `Option` of a newtype of an `Option`.
-pub(crate) fn relax_nullable_components(doc: &mut Value) {
+/// Moves `nullable` from each component schema to the places that use it, so that a component
+/// is one type under its own name whether or not the spec marks it nullable: `Option<Admin>` at
+/// a field, never a newtype of an `Option` of an `AdminInner`. A spec that drops `nullable` from
+/// a component in a later version then changes no type name.
+///
+/// A property that refers to the component (directly or through a one-element `allOf`, `anyOf`
+/// or `oneOf`) gets `nullable` beside the reference, which [`super::wrappers::single_refs`]
+/// writes as an `Option` whether the property is required or not. Elsewhere (array items, bodies,
+/// alternatives, other components) the value is the component's type: that `null` stands for a
+/// whole item or body is not what a nullable component says in the descriptions seen.
+///
+/// Runs before `single_refs`, which normalises the references it marks.
+pub(crate) fn nullable_at_use_sites(doc: &mut Value) {
     let Some(names) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -134,39 +143,63 @@ pub(crate) fn relax_nullable_components(doc: &mut Value) {
     else {
         return;
     };
-    let refs = pointer::refs(doc);
-    for name in names {
-        let at = format!("/components/schemas/{}", escape_token(&name));
-        let is_nullable_object = doc.pointer(&at).is_some_and(|s| {
-            s.get("nullable").and_then(Value::as_bool) == Some(true)
-                && (s.get("type").and_then(Value::as_str) == Some("object")
-                    || s.get("properties").is_some())
-        });
-        if !is_nullable_object {
+    let nullable: BTreeSet<String> = names
+        .into_iter()
+        .map(|name| format!("/components/schemas/{}", escape_token(&name)))
+        .filter(|at| {
+            doc.pointer(at)
+                .and_then(|s| s.get("nullable"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        })
+        .collect();
+    if nullable.is_empty() {
+        return;
+    }
+    let mut properties = Vec::new();
+    for (ref_at, target) in pointer::refs(doc) {
+        let Some(target) = target.strip_prefix('#') else {
+            continue;
+        };
+        if !nullable.contains(target) {
             continue;
         }
-        let target = format!("#{at}");
-        let all_optional = refs.iter().filter(|(_, t)| *t == target).all(|(ptr, _)| {
-            let Some(prop_ptr) = ptr.strip_suffix("/$ref") else {
-                return false;
-            };
-            let Some((props_ptr, prop)) = prop_ptr.rsplit_once('/') else {
-                return false;
-            };
-            let Some(schema_ptr) = props_ptr.strip_suffix("/properties") else {
-                return false;
-            };
-            let prop = pointer::unescape_token(prop);
-            let required = doc
-                .pointer(&format!("{schema_ptr}/required"))
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(prop.as_str())));
-            !required
-        });
-        if all_optional && let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+        let Some(node) = ref_at.strip_suffix("/$ref") else {
+            continue;
+        };
+        if let Some(property) = property_holding(doc, node) {
+            properties.push(property);
+        }
+    }
+    for at in properties {
+        if let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+            node.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    for at in nullable {
+        if let Some(schema) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
             schema.remove("nullable");
         }
     }
+}
+
+/// The property whose schema is the reference at `node`, or a one-element combinator of it.
+fn property_holding(doc: &Value, node: &str) -> Option<String> {
+    let tokens: Vec<&str> = node.rsplitn(3, '/').collect();
+    let holder = match tokens.as_slice() {
+        ["0", "allOf" | "anyOf" | "oneOf", parent] => {
+            let list = doc
+                .pointer(&format!("{parent}/{}", tokens[1]))?
+                .as_array()?;
+            if list.len() != 1 {
+                return None;
+            }
+            (*parent).to_string()
+        }
+        _ => node.to_string(),
+    };
+    let (props, _) = holder.rsplit_once('/')?;
+    props.ends_with("/properties").then_some(holder)
 }
 
 /// Schema-level work-arounds.
@@ -422,6 +455,7 @@ pub(crate) fn unify_error_responses(doc: &mut Value, ops: &[Op]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn parameters_of_a_path_item_are_told_from_an_operations() {
@@ -439,21 +473,35 @@ mod tests {
     }
 
     #[test]
-    fn nullable_objects_referenced_only_from_optional_fields_lose_nullable() {
-        let r = |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
-        let mut doc = serde_json::json!({"components": {"schemas": {
-            "typed": {"nullable": true, "type": "object"},
-            "untyped": {"nullable": true, "properties": {"x": {"type": "string"}}},
-            "text": {"nullable": true, "type": "string"},
-            "needed": {"nullable": true, "type": "object"},
-            "holder": {"type": "object", "required": ["n"], "properties": {
-                "t": r("typed"), "u": r("untyped"), "s": r("text"), "n": r("needed")
+    fn nullability_moves_from_components_to_the_properties_that_use_them() {
+        let mut doc = json!({"components": {"schemas": {
+            "admin": {"nullable": true, "type": "object", "properties": {"id": {"type": "string"}}},
+            "label": {"nullable": true, "type": "string"},
+            "plain": {"type": "object"},
+            "note": {"type": "object", "required": ["author"], "properties": {
+                "author": {"$ref": "#/components/schemas/admin"},
+                "editor": {"allOf": [{"$ref": "#/components/schemas/admin"}]},
+                "label": {"$ref": "#/components/schemas/label"},
+                "plain": {"$ref": "#/components/schemas/plain"},
+                "admins": {"type": "array", "items": {"$ref": "#/components/schemas/admin"}},
+                "either": {"oneOf": [
+                    {"$ref": "#/components/schemas/admin"},
+                    {"$ref": "#/components/schemas/plain"}
+                ]}
             }}
         }}});
-        relax_nullable_components(&mut doc);
-        let nullable = |name: &str| doc["components"]["schemas"][name].get("nullable").is_some();
-        assert!(!nullable("typed") && !nullable("untyped"));
-        assert!(nullable("text") && nullable("needed"));
+        nullable_at_use_sites(&mut doc);
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["admin"].get("nullable").is_none());
+        assert!(schemas["label"].get("nullable").is_none());
+        let props = &schemas["note"]["properties"];
+        for marked in ["author", "editor", "label"] {
+            assert_eq!(props[marked]["nullable"], json!(true), "{marked}");
+        }
+        for unmarked in ["plain", "admins", "either"] {
+            assert!(props[unmarked].get("nullable").is_none(), "{unmarked}");
+        }
+        assert!(props["admins"]["items"].get("nullable").is_none());
     }
 
     #[test]
