@@ -34,6 +34,10 @@ impl Paths {
     pub const PER_OPERATION_FIXTURES: &str = "tests/fixtures/per_operation";
     /// Intercom's published spec, kept beside the workspace.
     pub const UPSTREAM_SPEC: &str = "../shared/upstream/intercom-openapi-2.10.yaml";
+    /// Intercom's published 2.14 description, beside the workspace.
+    pub const UPSTREAM_2_14: &str = "../shared/upstream/intercom-openapi-2.14.yaml";
+    /// The override file Intercom applies to its 2.14 description, beside the workspace.
+    pub const UPSTREAM_OVERRIDES: &str = "../shared/upstream/fern-openapi-overrides-2.14.yml";
     /// The workspace's lock file.
     pub const LOCK_FILE: &str = "Cargo.lock";
     /// The workspace's target folder.
@@ -87,6 +91,12 @@ impl Paths {
     /// [`Self::UPSTREAM_SPEC`], absolute.
     pub fn upstream_spec(&self) -> PathBuf {
         self.root.join(Self::UPSTREAM_SPEC)
+    }
+
+    /// A file named by its path relative to the workspace root (one of the `UPSTREAM_*`
+    /// constants), absolute.
+    pub fn upstream_file(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
     }
 
     /// [`Self::LOCK_FILE`], absolute.

@@ -284,10 +284,28 @@ pub(crate) fn merge(
                 kids.insert(key.clone(), fresh_from);
             }
             _ => {
-                map.insert(key.clone(), member.clone());
+                let mut member = member.clone();
+                if null_removes {
+                    // A list replaces what was there whole; a `null` member of a mapping in it
+                    // means absent, as everywhere else in the file.
+                    drop_null_members(&mut member);
+                }
+                map.insert(key.clone(), member);
                 kids.insert(key.clone(), member_from);
             }
         }
+    }
+}
+
+/// Removes every `null` member of every mapping in `value`, at any depth.
+fn drop_null_members(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_null_members);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        _ => {}
     }
 }
 
@@ -325,6 +343,26 @@ mod tests {
         assert_eq!(doc, json!({"a": {"c": 2, "n": {"k": 1}}}));
         merge(&mut kept, &mut kept_prov, &patch, &from, false);
         assert_eq!(kept["a"]["b"], Value::Null);
+    }
+
+    #[test]
+    fn a_null_member_inside_a_replacing_list_means_absent() {
+        let mut doc = json!({"s": {"anyOf": [{"required": ["id"]}]}});
+        let mut prov = Prov::of(&doc, 0, "");
+        let patch = json!({"s": {"anyOf": [
+            {"properties": {"id": {"type": "string"}, "user_id": null}},
+            [{"x": null, "y": 1}]
+        ]}});
+        let from = Prov::of(&patch, 1, "");
+        merge(&mut doc, &mut prov, &patch, &from, true);
+        assert_eq!(
+            doc["s"]["anyOf"],
+            json!([{"properties": {"id": {"type": "string"}}}, [{"y": 1}]])
+        );
+        assert_eq!(
+            prov.locate("/s/anyOf/0/properties/id"),
+            (1, "/s/anyOf/0/properties/id".to_string())
+        );
     }
 
     #[test]

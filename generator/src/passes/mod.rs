@@ -24,7 +24,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     // The components an earlier round found with their type name taken.
     collisions::rename_components(ctx, doc)?;
     check_version(ctx, doc)?;
-    references::normalize(doc);
+    references::normalize(ctx, doc)?;
     schemas::check_refs(ctx, doc)?;
     // Before `single_refs`, which writes each reference it marks nullable as an `Option`.
     schemas::nullable_at_use_sites(doc);

@@ -1,9 +1,11 @@
-//! References spelled as URI fragments, and references into the document outside
-//! `#/components`: made into the form every later pass (and the type generator) reads.
+//! References spelled as URI fragments or without the `/` after `#`, and references into the
+//! document outside `#/components`: made into the form every later pass (and the type
+//! generator) reads.
 
 use serde_json::Value;
 
 use crate::base::pointer::escape_token;
+use crate::load::context::{Ctx, R};
 
 /// How many rounds of inlining: a reference to a reference is followed this deep.
 const MAX_DEPTH: usize = 8;
@@ -11,13 +13,23 @@ const MAX_DEPTH: usize = 8;
 /// Percent-decodes local references (`#/paths/~1v2~1%7Bid%7D/…`, as RFC 6901 spells a pointer
 /// inside a URI fragment) and replaces each reference to a node outside `#/components` (a
 /// parameter of another operation, say) by a copy of that node: the type generator resolves
-/// references into the components only. A reference that points nowhere is left for the
-/// reference check to report.
-pub(crate) fn normalize(doc: &mut Value) {
+/// references into the components only. A reference written without the `/` after `#`
+/// (`#components/schemas/offset_pages`, as some vendors write them) is read with it, with a
+/// warning. A reference that points nowhere is left for the reference check to report.
+pub(crate) fn normalize(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
     let mut refs = Vec::new();
     collect(doc, String::new(), &mut refs);
     for (at, target) in &refs {
-        if let Some(decoded) = decoded(target)
+        let slashed = slash_added(target);
+        if let Some(fixed) = &slashed {
+            ctx.warn(
+                &format!("{at}/$ref"),
+                format!("reference `{target}` lacks the `/` after `#`; read as `{fixed}`"),
+            )?;
+        }
+        let target = slashed.as_deref().unwrap_or(target);
+        let decoded = decoded(target).or(slashed.clone());
+        if let Some(decoded) = decoded
             && let Some(Value::Object(node)) = doc.pointer_mut(at)
         {
             node.insert("$ref".into(), Value::String(decoded));
@@ -46,6 +58,14 @@ pub(crate) fn normalize(doc: &mut Value) {
             break;
         }
     }
+    Ok(())
+}
+
+/// `#/components/x` for `#components/x`: a local reference whose fragment is not a JSON
+/// pointer (which starts with `/`) but reads as one with the slash added.
+fn slash_added(target: &str) -> Option<String> {
+    let rest = target.strip_prefix('#')?;
+    (!rest.is_empty() && !rest.starts_with('/')).then(|| format!("#/{rest}"))
 }
 
 /// The reference with its fragment percent-decoded, when decoding changes it.
@@ -98,6 +118,50 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::load::SpecSource;
+
+    fn ctx() -> Ctx<'static> {
+        static SRC: std::sync::LazyLock<SpecSource> =
+            std::sync::LazyLock::new(|| SpecSource::new("x.yaml", "openapi: 3.0.3\n"));
+        Ctx::new(&SRC, false)
+    }
+
+    #[test]
+    fn a_reference_without_the_slash_after_the_hash_is_read_with_it() {
+        let mut doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "pages": {"type": "object"},
+                "list": {"properties": {
+                    "pages": {"$ref": "#components/schemas/pages"},
+                    "same": {"$ref": "#/components/schemas/pages"},
+                    "spaced": {"$ref": "#components/schemas/a%20b"},
+                }},
+            }},
+        });
+        let mut ctx = ctx();
+        normalize(&mut ctx, &mut doc).expect("no error");
+        let props = &doc["components"]["schemas"]["list"]["properties"];
+        assert_eq!(
+            props["pages"],
+            json!({"$ref": "#/components/schemas/pages"})
+        );
+        assert_eq!(props["same"], json!({"$ref": "#/components/schemas/pages"}));
+        assert_eq!(props["spaced"], json!({"$ref": "#/components/schemas/a b"}));
+        let warned: Vec<&str> = ctx.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            warned,
+            [
+                "/components/schemas/list/properties/pages/$ref",
+                "/components/schemas/list/properties/spaced/$ref"
+            ]
+        );
+        assert!(
+            ctx.warnings[0]
+                .message
+                .contains("read as `#/components/schemas/pages`")
+        );
+    }
 
     #[test]
     fn fragments_are_decoded_and_references_into_paths_inlined() {
@@ -119,7 +183,7 @@ mod tests {
                 }}}}},
             },
         });
-        normalize(&mut doc);
+        normalize(&mut ctx(), &mut doc).expect("no error");
         assert_eq!(
             doc["paths"]["/v2/{id}/keys"]["get"]["parameters"],
             json!([
@@ -158,7 +222,7 @@ mod tests {
                 "/c": {"get": {"parameters": [{"name": "id", "in": "query"}]}},
             },
         });
-        normalize(&mut doc);
+        normalize(&mut ctx(), &mut doc).expect("no error");
         for path in ["/a", "/b"] {
             assert_eq!(
                 doc["paths"][path]["get"]["parameters"][0],
@@ -171,7 +235,7 @@ mod tests {
     #[test]
     fn a_reference_to_itself_ends() {
         let mut doc = json!({"paths": {"/a": {"get": {"$ref": "#/paths/~1a/get"}}}});
-        normalize(&mut doc);
+        normalize(&mut ctx(), &mut doc).expect("no error");
         assert_eq!(
             doc,
             json!({"paths": {"/a": {"get": {"$ref": "#/paths/~1a/get"}}}})

@@ -15,8 +15,9 @@ use crate::load::context::{Ctx, R};
 use crate::passes::operation_list::{Op, is_json};
 use crate::passes::skip;
 
-/// Every `$ref` must be local and resolve. A schema `$ref` that points nowhere becomes a
-/// free-form JSON value. Any other broken reference inside an operation (or its path item)
+/// Every `$ref` must be local and resolve. A `$ref` to a schema that is not there, and any
+/// broken `$ref` inside a component schema (external, or pointing nowhere), becomes a free-form
+/// JSON value with a warning. Any other broken reference inside an operation (or its path item)
 /// leaves that operation out; inside a component other than a schema, the component goes, and
 /// the operations that use it follow on the next round. Elsewhere it is an error.
 pub(crate) fn check_refs(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
@@ -38,7 +39,11 @@ pub(crate) fn check_refs(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
                 ),
                 Some(_) => format!("reference `{target}` points to nothing"),
             };
-            if local.is_some_and(|l| l.starts_with("/components/schemas/")) {
+            // A schema that points nowhere, or anything a shared schema points to that is
+            // missing, costs one value its type rather than every operation that uses it.
+            if local.is_some_and(|l| l.starts_with("/components/schemas/"))
+                || parent.starts_with("/components/schemas/")
+            {
                 ctx.warn(
                     &parent,
                     format!("{problem}; typed as a free-form JSON value"),
