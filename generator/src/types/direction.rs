@@ -112,6 +112,87 @@ pub(crate) fn serde_by_direction(
     }
 }
 
+/// The functions of the `defaults` module that only a `Deserialize` derived for tests calls
+/// (the defaults of a request type's fields) are compiled with `test-util` only: without it
+/// they would be dead code, which a crate that denies warnings refuses.
+pub(crate) fn gate_test_only_defaults(items: &mut [Item]) {
+    let mut always: BTreeSet<String> = BTreeSet::new();
+    let mut for_tests: BTreeSet<String> = BTreeSet::new();
+    for item in items.iter() {
+        let (attrs, fields): (&[syn::Attribute], Vec<&syn::Field>) = match item {
+            Item::Struct(s) => (&s.attrs, s.fields.iter().collect()),
+            Item::Enum(e) => (
+                &e.attrs,
+                e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+            ),
+            Item::Mod(m) if m.ident == "defaults" => continue,
+            // Code (an `impl Default`, a builder) that calls a default itself.
+            other => {
+                let mut calls = DefaultCalls(&mut always);
+                syn::visit::Visit::visit_item(&mut calls, other);
+                continue;
+            }
+        };
+        let set = if derives(attrs, "Deserialize") {
+            &mut always
+        } else {
+            &mut for_tests
+        };
+        set.extend(fields.iter().filter_map(|f| default_function(&f.attrs)));
+    }
+    for item in items.iter_mut() {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "defaults" {
+            continue;
+        }
+        let Some((_, content)) = &mut m.content else {
+            continue;
+        };
+        for f in content.iter_mut() {
+            let Item::Fn(f) = f else { continue };
+            let name = f.sig.ident.to_string();
+            if for_tests.contains(&name) && !always.contains(&name) {
+                f.attrs.push(parse_quote!(#[cfg(feature = "test-util")]));
+            }
+        }
+    }
+}
+
+/// Collects the names of the `defaults` functions a piece of code calls (`defaults::name()`).
+struct DefaultCalls<'a>(&'a mut BTreeSet<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for DefaultCalls<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if let [.., module, name] = segments.as_slice()
+            && module == "defaults"
+        {
+            self.0.insert(name.clone());
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// The function of the `defaults` module a `#[serde(default = "defaults::name")]` among
+/// `attrs` calls.
+fn default_function(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") && meta.input.peek(Token![=]) {
+                let path: syn::LitStr = meta.value()?.parse()?;
+                if let Some(name) = path.value().strip_prefix("defaults::") {
+                    found = Some(name.to_string());
+                }
+            } else if meta.input.peek(Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
 /// Whether one of `attrs` derives `name` (by its last path segment).
 fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs
@@ -125,4 +206,64 @@ fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
                         .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
                 })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_only_a_test_deserializer_calls_are_compiled_for_tests_only() {
+        let file: syn::File = parse_quote! {
+            #[derive(::serde::Serialize)]
+            #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+            pub enum Body {
+                A {
+                    #[serde(rename = "algo", default = "defaults::body_a_algorithm")]
+                    algorithm: Algorithm,
+                },
+            }
+            #[derive(::serde::Deserialize)]
+            pub struct Answer {
+                #[serde(default = "defaults::answer_size")]
+                size: Size,
+                #[serde(default = "defaults::shared")]
+                shared: Size,
+            }
+            #[derive(::serde::Serialize)]
+            #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+            pub struct Request {
+                #[serde(default = "defaults::shared")]
+                shared: Size,
+            }
+            impl Default for Request {
+                fn default() -> Self {
+                    Self { shared: defaults::called() }
+                }
+            }
+            pub(super) mod defaults {
+                pub(super) fn called() -> super::Size { todo!() }
+                pub(super) fn body_a_algorithm() -> super::Algorithm { todo!() }
+                pub(super) fn answer_size() -> super::Size { todo!() }
+                pub(super) fn shared() -> super::Size { todo!() }
+            }
+        };
+        let mut items = file.items;
+        gate_test_only_defaults(&mut items);
+        let Some(Item::Mod(m)) = items.last() else {
+            panic!("the defaults module")
+        };
+        let gated: Vec<String> = m
+            .content
+            .as_ref()
+            .expect("content")
+            .1
+            .iter()
+            .filter_map(|i| match i {
+                Item::Fn(f) if !f.attrs.is_empty() => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(gated, ["body_a_algorithm"]);
+    }
 }

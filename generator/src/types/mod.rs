@@ -32,7 +32,7 @@ use enum_variants::EnumFix;
 use open_enums::{is_string_enum, open_enum, open_enum_impl};
 
 pub(crate) use direction::reachable;
-use direction::{mark_response_only, serde_by_direction};
+use direction::{gate_test_only_defaults, mark_response_only, serde_by_direction};
 
 /// What the type engine made of the prepared spec: progenitor's output (the client methods whose
 /// signatures the model reads, and the `types` module) and the enum variants to restore in it.
@@ -98,6 +98,8 @@ pub(crate) fn module(
         enum_variants::restore_variants(items, &engine.enum_fixes);
         types_pass(ctx, items, facts, request_roots, response_roots)?;
         builders::add(items);
+        // After the builders, which call defaults too.
+        gate_test_only_defaults(items);
     }
     Ok(types)
 }
