@@ -97,6 +97,7 @@ pub(crate) fn generate_crate(args: &GenerateArgs) -> Result<(), String> {
         generated.warnings.len(),
         elapsed.as_millis()
     );
+    eprintln!("where the time went: {}", generated.timings);
     Ok(())
 }
 

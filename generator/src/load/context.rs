@@ -3,6 +3,7 @@
 
 use crate::base::diag::Origin;
 use crate::base::diag::{Diagnostic, Severity};
+use crate::base::timings::Timings;
 use crate::load::SpecSource;
 use crate::load::provenance::Prov;
 
@@ -22,6 +23,8 @@ pub(crate) struct Ctx<'a> {
     pub renames: Vec<(String, String)>,
     /// Set by an attempt that generated a component's type name twice: the component's name.
     pub collided_component: Option<String>,
+    /// Where this round's time went.
+    pub timings: Timings,
 }
 
 impl<'a> Ctx<'a> {
@@ -35,6 +38,7 @@ impl<'a> Ctx<'a> {
             prov: None,
             renames: Vec::new(),
             collided_component: None,
+            timings: Timings::default(),
         }
     }
 

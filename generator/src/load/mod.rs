@@ -139,7 +139,7 @@ impl SpecSource {
             let position = Some(
                 err.location()
                     .map_or(LineCol { line: 1, column: 1 }, |loc| {
-                        within(&self.text, loc.line(), loc.column())
+                        within(&line_widths(&self.text), loc.line(), loc.column())
                     }),
             );
             let mut message = err.to_string();
@@ -164,8 +164,7 @@ impl SpecSource {
         let mut p = pointer;
         loop {
             if let Some(pos) = index.get(p) {
-                // The indexer may place a node at the end of the input, past its last line.
-                return Some(within(&self.text, pos.line, pos.column));
+                return Some(*pos);
             }
             match p.rfind('/') {
                 Some(cut) => p = &p[..cut],
@@ -193,27 +192,33 @@ impl SpecSource {
     }
 }
 
-/// A parser's line and column as a position inside `text`: a parser may report the end of the
-/// input as the line after the last, which is clamped to just after the last character.
-fn within(text: &str, line: usize, column: usize) -> LineCol {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let last = lines.len().max(1);
+/// How many characters each line of `text` holds.
+fn line_widths(text: &str) -> Vec<usize> {
+    text.split('\n').map(|l| l.chars().count()).collect()
+}
+
+/// A parser's line and column as a position inside a text whose lines are `widths` characters
+/// wide: a parser may report the end of the input as the line after the last, which is clamped
+/// to just after the last character.
+fn within(widths: &[usize], line: usize, column: usize) -> LineCol {
+    let last = widths.len().max(1);
     if line == 0 || line > last {
-        let width = lines.last().map_or(0, |l| l.chars().count());
+        let width = widths.last().copied().unwrap_or(0);
         return LineCol {
             line: last,
             column: width + 1,
         };
     }
-    let width = lines[line - 1].chars().count();
+    let width = widths[line - 1];
     LineCol {
         line,
         column: column.clamp(1, width + 1),
     }
 }
 
-/// Where each node of the document starts, keyed by JSON pointer. A mapping value is located at
-/// its key, which is where a reader looks for it.
+/// Where each node of the document starts, keyed by JSON pointer, within the text (the
+/// indexer may place a node at the end of the input, past its last line). A mapping value is
+/// located at its key, which is where a reader looks for it.
 fn build_index(text: &str) -> HashMap<String, LineCol> {
     let mut builder = IndexBuilder::default();
     let mut parser = Parser::new_from_str(text);
@@ -221,7 +226,12 @@ fn build_index(text: &str) -> HashMap<String, LineCol> {
     if parser.load(&mut builder, false).is_err() {
         return HashMap::new();
     }
-    builder.index
+    let widths = line_widths(text);
+    let mut index = builder.index;
+    for pos in index.values_mut() {
+        *pos = within(&widths, pos.line, pos.column);
+    }
+    index
 }
 
 enum Frame {

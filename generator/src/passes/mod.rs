@@ -11,6 +11,7 @@ pub(crate) mod operation_list;
 pub(crate) mod references;
 pub(crate) mod schemas;
 pub(crate) mod skip;
+pub(crate) mod success_types;
 pub(crate) mod tagged_unions;
 pub(crate) mod wrappers;
 
@@ -39,6 +40,9 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     operation_list::check_path_params(ctx, doc, &mut ops)?;
     schemas::fix_schemas(ctx, doc)?;
     schemas::fix_responses(ctx, doc, &ops)?;
+    // After responses without a schema have one; before the type engine, which would otherwise
+    // find each of these operations by halving.
+    success_types::check(ctx, doc, &mut ops)?;
     schemas::unify_error_responses(doc, &ops);
     // Last of the schema passes, so that their warnings name the schemas as the file does.
     collisions::rename_colliding_components(ctx, doc)?;

@@ -478,6 +478,39 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_reference_inside_a_component_schema_costs_one_value_its_type() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "contact": {"$ref": "contact.yaml#/Contact"},
+            "list": {"properties": {
+                "pages": {"$ref": "#/components/schemas/offset_pages"},
+                "owner": {"$ref": "#/definitions/owner"},
+                "id": {"type": "string"}
+            }}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        check_refs(&mut ctx, &mut doc).expect("no error");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["contact"], json!({}));
+        assert_eq!(schemas["list"]["properties"]["pages"], json!({}));
+        assert_eq!(schemas["list"]["properties"]["owner"], json!({}));
+        assert_eq!(
+            schemas["list"]["properties"]["id"],
+            json!({"type": "string"})
+        );
+        let mut warned: Vec<&str> = ctx.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        warned.sort_unstable();
+        assert_eq!(
+            warned,
+            [
+                "/components/schemas/contact",
+                "/components/schemas/list/properties/owner",
+                "/components/schemas/list/properties/pages"
+            ]
+        );
+    }
+
+    #[test]
     fn nullability_moves_from_components_to_the_properties_that_use_them() {
         let mut doc = json!({"components": {"schemas": {
             "admin": {"nullable": true, "type": "object", "properties": {"id": {"type": "string"}}},

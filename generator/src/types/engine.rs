@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
+use std::time::Instant;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use crate::base::diag::Diagnostic;
 use crate::base::pointer::escape_token;
+use crate::base::timings::Timings;
 use crate::load::context::Ctx;
 use crate::passes::operation_list::MULTIPART;
 use crate::passes::skip::METHODS;
@@ -145,8 +147,9 @@ pub(crate) enum Failure {
 pub(crate) fn run_progenitor(
     ctx: &Ctx<'_>,
     spec: &openapiv3::OpenAPI,
+    t: &mut Timings,
 ) -> Result<TokenStream, Failure> {
-    let failed = match guarded(spec) {
+    let failed = match guarded(t, spec) {
         Ok(Ok(tokens)) => return Ok(tokens),
         Ok(Err(err)) => format!("progenitor: {err}"),
         Err(panic) => format!("progenitor failed: {panic}"),
@@ -154,24 +157,24 @@ pub(crate) fn run_progenitor(
     // A failure without any operation is the component schemas' own: no operation is to blame.
     let all = operations(spec);
     let schemas_only = with_only(spec, &[]);
-    let culprits = if !matches!(guarded(&schemas_only), Ok(Ok(_))) {
+    let culprits = if !matches!(guarded(t, &schemas_only), Ok(Ok(_))) {
         let names: Vec<String> = spec
             .components
             .as_ref()
             .map(|c| c.schemas.keys().cloned().collect())
             .unwrap_or_default();
-        let bad = bad_schemas(&schemas_only, &names);
+        let bad = bad_schemas(t, &schemas_only, &names);
         if !bad.is_empty() {
             return Err(Failure::Schemas(bad));
         }
         Vec::new()
     } else if all.len() > 1 {
         let (left, right) = all.split_at(all.len() / 2);
-        let mut found = culprits(spec, left);
-        found.extend(culprits(spec, right));
+        let mut found = culprits(t, spec, left);
+        found.extend(culprits(t, spec, right));
         found
     } else {
-        culprits(spec, &all)
+        culprits(t, spec, &all)
     };
     if culprits.is_empty() {
         Err(Failure::Whole(ctx.error(
@@ -241,11 +244,15 @@ fn with_only(spec: &openapiv3::OpenAPI, keep: &[(String, &'static str)]) -> open
 }
 
 /// The operations among `ops` that fail on their own, with progenitor's reason.
-fn culprits(spec: &openapiv3::OpenAPI, ops: &[(String, &'static str)]) -> Vec<(String, String)> {
+fn culprits(
+    t: &mut Timings,
+    spec: &openapiv3::OpenAPI,
+    ops: &[(String, &'static str)],
+) -> Vec<(String, String)> {
     if ops.is_empty() {
         return Vec::new();
     }
-    let reason = match guarded(&with_only(spec, ops)) {
+    let reason = match guarded(t, &with_only(spec, ops)) {
         Ok(Ok(_)) => return Vec::new(),
         Ok(Err(err)) => err.to_string(),
         Err(panic) => panic,
@@ -261,18 +268,22 @@ fn culprits(spec: &openapiv3::OpenAPI, ops: &[(String, &'static str)]) -> Vec<(S
         return vec![(format!("/paths/{}/{method}", escape_token(path)), reason)];
     }
     let (left, right) = ops.split_at(ops.len() / 2);
-    let mut found = culprits(spec, left);
-    found.extend(culprits(spec, right));
+    let mut found = culprits(t, spec, left);
+    found.extend(culprits(t, spec, right));
     found
 }
 
 /// The schemas among `keep` that fail on their own, with progenitor's reason: each half is
 /// tried with every other schema made free-form (so that references to them still resolve).
-fn bad_schemas(base: &openapiv3::OpenAPI, keep: &[String]) -> Vec<(String, String)> {
+fn bad_schemas(
+    t: &mut Timings,
+    base: &openapiv3::OpenAPI,
+    keep: &[String],
+) -> Vec<(String, String)> {
     if keep.is_empty() {
         return Vec::new();
     }
-    let reason = match guarded(&keeping_schemas(base, keep)) {
+    let reason = match guarded(t, &keeping_schemas(base, keep)) {
         Ok(Ok(_)) => return Vec::new(),
         Ok(Err(err)) => format!("progenitor: {err}"),
         Err(panic) => format!("progenitor failed: {panic}"),
@@ -281,8 +292,8 @@ fn bad_schemas(base: &openapiv3::OpenAPI, keep: &[String]) -> Vec<(String, Strin
         return vec![(one.clone(), reason)];
     }
     let (left, right) = keep.split_at(keep.len() / 2);
-    let mut found = bad_schemas(base, left);
-    found.extend(bad_schemas(base, right));
+    let mut found = bad_schemas(t, base, left);
+    found.extend(bad_schemas(t, base, right));
     found
 }
 
@@ -311,8 +322,26 @@ thread_local! {
     static CAPTURE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Runs progenitor with panics caught; the panic message is returned instead of printed.
-fn guarded(spec: &openapiv3::OpenAPI) -> Result<Result<TokenStream, progenitor::Error>, String> {
+/// Runs progenitor with panics caught; the panic message is returned instead of printed. Each
+/// run is counted and timed in `t`; one that succeeds is the engine's final time.
+fn guarded(
+    t: &mut Timings,
+    spec: &openapiv3::OpenAPI,
+) -> Result<Result<TokenStream, progenitor::Error>, String> {
+    let started = Instant::now();
+    let result = guarded_run(spec);
+    let took = started.elapsed();
+    t.engine_runs += 1;
+    t.engine += took;
+    if matches!(result, Ok(Ok(_))) {
+        t.engine_final = took;
+    }
+    result
+}
+
+fn guarded_run(
+    spec: &openapiv3::OpenAPI,
+) -> Result<Result<TokenStream, progenitor::Error>, String> {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();

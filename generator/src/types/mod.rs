@@ -57,7 +57,10 @@ pub(crate) fn generate(
         engine::without_default_beside_success(&mut for_types);
         engine::without_patterns(&mut for_types);
         let spec = engine::typed_spec(ctx, for_types)?;
-        match engine::run_progenitor(ctx, &spec) {
+        let mut timings = std::mem::take(&mut ctx.timings);
+        let ran = engine::run_progenitor(ctx, &spec, &mut timings);
+        ctx.timings = timings;
+        match ran {
             Ok(tokens) => break (tokens, fixes),
             Err(engine::Failure::Whole(err)) => return Err(err),
             Err(engine::Failure::Schemas(bad)) => {
