@@ -102,14 +102,12 @@ impl Locations {
         if let Some(site) = self.types.get(name) {
             return Some(site);
         }
-        self.types
-            .iter()
-            .filter(|(k, _)| {
-                name.strip_prefix(k.as_str())
-                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-            })
-            .max_by_key(|(k, _)| k.len())
-            .map(|(_, site)| site)
+        // The longest known name that `name` extends by a capitalised word: tried from the
+        // longest prefix down, each a map lookup.
+        name.char_indices()
+            .rev()
+            .filter(|&(i, c)| i > 0 && c.is_ascii_uppercase())
+            .find_map(|(i, _)| self.types.get(&name[..i]))
     }
 
     /// The schema the type `name` was made from.

@@ -5,8 +5,10 @@
 //! API-version header, pagination, fixed values, tagged unions).
 
 pub(crate) mod collisions;
+pub(crate) mod component_shapes;
 pub(crate) mod facts;
 pub(crate) mod fixed_fields;
+pub(crate) mod openapi31;
 pub(crate) mod operation_list;
 pub(crate) mod references;
 pub(crate) mod schemas;
@@ -24,6 +26,8 @@ use facts::{ApiFacts, value_as_string};
 pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     // The components an earlier round found with their type name taken.
     collisions::rename_components(ctx, doc)?;
+    // First of the rest: every later pass reads OpenAPI 3.0.
+    openapi31::downgrade(ctx, doc)?;
     check_version(ctx, doc)?;
     references::normalize(ctx, doc)?;
     schemas::check_refs(ctx, doc)?;
@@ -39,6 +43,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     operation_list::check_bodies(ctx, doc, &mut ops)?;
     operation_list::check_path_params(ctx, doc, &mut ops)?;
     schemas::fix_schemas(ctx, doc)?;
+    component_shapes::check(ctx, doc)?;
     schemas::fix_responses(ctx, doc, &ops)?;
     // After responses without a schema have one; before the type engine, which would otherwise
     // find each of these operations by halving.
@@ -61,7 +66,7 @@ fn check_version(ctx: &Ctx<'_>, doc: &Value) -> R<()> {
     let Some(obj) = doc.as_object() else {
         return Err(ctx.error(
             "",
-            "the document is not a mapping; expected an OpenAPI 3.0 description",
+            "the document is not a mapping; expected an OpenAPI 3.0 or 3.1 description",
         ));
     };
     if let Some(v) = obj.get("swagger") {
@@ -74,13 +79,13 @@ fn check_version(ctx: &Ctx<'_>, doc: &Value) -> R<()> {
     let Some(version) = obj.get("openapi").and_then(value_as_string) else {
         return Err(ctx.error(
             "",
-            "missing `openapi` version field; expected OpenAPI 3.0.x",
+            "missing `openapi` version field; expected OpenAPI 3.0.x or 3.1.x",
         ));
     };
     if !version.starts_with("3.0.") && version != "3.0" {
         return Err(ctx.error(
             "/openapi",
-            format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x is"),
+            format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x and 3.1.x are"),
         ));
     }
     for key in ["info", "paths"] {

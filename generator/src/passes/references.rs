@@ -35,6 +35,7 @@ pub(crate) fn normalize(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
             node.insert("$ref".into(), Value::String(decoded));
         }
     }
+    hoist_nested_schemas(doc);
     for _ in 0..MAX_DEPTH {
         let mut refs = Vec::new();
         collect(doc, String::new(), &mut refs);
@@ -59,6 +60,87 @@ pub(crate) fn normalize(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// A reference to a schema nested inside a component (`#/components/schemas/Bill/definitions/
+/// line`, or a property of one) is one the type engine cannot follow: it resolves references
+/// to components only. Each such schema is copied to a component of its own, named after the
+/// component and the names on the way (`Bill_line`), and the references point there.
+fn hoist_nested_schemas(doc: &mut Value) {
+    for _ in 0..MAX_DEPTH {
+        let mut refs = Vec::new();
+        collect(doc, String::new(), &mut refs);
+        let mut targets: Vec<String> = refs
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| nested_schema(t).is_some())
+            .collect();
+        targets.sort();
+        targets.dedup();
+        let mut moved = Vec::new();
+        for target in targets {
+            let Some(copy) = doc.pointer(&target[1..]).cloned() else {
+                continue;
+            };
+            let Some(schemas) = doc
+                .pointer_mut("/components/schemas")
+                .and_then(Value::as_object_mut)
+            else {
+                return;
+            };
+            let Some(name) = nested_schema(&target) else {
+                continue;
+            };
+            let mut free = name.clone();
+            let mut n = 2;
+            while schemas.get(&free).is_some_and(|s| *s != copy) {
+                free = format!("{name}{n}");
+                n += 1;
+            }
+            schemas.insert(free.clone(), copy);
+            moved.push((
+                target,
+                format!("#/components/schemas/{}", escape_token(&free)),
+            ));
+        }
+        if moved.is_empty() {
+            return;
+        }
+        for (from, to) in moved {
+            crate::base::pointer::retarget_refs(doc, &from, &to);
+        }
+    }
+}
+
+/// For a reference to a schema nested in a component, the name of the component it becomes:
+/// `Bill_line` for `#/components/schemas/Bill/definitions/line`, `companyId` for the schema of
+/// the parameter `#/components/parameters/companyId/schema`. `None` for any other reference.
+fn nested_schema(target: &str) -> Option<String> {
+    let rest = target.strip_prefix("#/components/")?;
+    let (kind, rest) = rest.split_once('/')?;
+    let tokens: Vec<String> = rest
+        .split('/')
+        .map(crate::base::pointer::unescape_token)
+        .collect();
+    let nested = match kind {
+        "schemas" => tokens.len() > 1,
+        // The schema of a parameter, header, body or response, or one inside it.
+        _ => tokens.iter().skip(1).any(|t| t == "schema"),
+    };
+    if !nested {
+        return None;
+    }
+    let name: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| {
+            !matches!(
+                *t,
+                "definitions" | "$defs" | "properties" | "schema" | "content"
+            ) && !t.contains('/')
+        })
+        .collect();
+    Some(name.join("_"))
 }
 
 /// `#/components/x` for `#components/x`: a local reference whose fragment is not a JSON
@@ -160,6 +242,74 @@ mod tests {
             ctx.warnings[0]
                 .message
                 .contains("read as `#/components/schemas/pages`")
+        );
+    }
+
+    #[test]
+    fn schemas_nested_in_components_become_components_of_their_own() {
+        let mut doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "Bill": {
+                    "definitions": {"line": {"type": "object", "properties": {
+                        "currency": {"$ref": "#/components/schemas/Bill/properties/currency"}
+                    }}},
+                    "properties": {
+                        "currency": {"type": "string"},
+                        "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Bill/definitions/line"}}
+                    }
+                },
+                "Other": {"properties": {"line": {"$ref": "#/components/schemas/Bill/definitions/line"}}}
+            }}
+        });
+        normalize(&mut ctx(), &mut doc).expect("no error");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Bill"]["properties"]["lines"]["items"],
+            json!({"$ref": "#/components/schemas/Bill_line"})
+        );
+        assert_eq!(
+            schemas["Other"]["properties"]["line"],
+            json!({"$ref": "#/components/schemas/Bill_line"})
+        );
+        assert_eq!(
+            schemas["Bill_line"]["properties"]["currency"],
+            json!({"$ref": "#/components/schemas/Bill_currency"})
+        );
+        assert_eq!(schemas["Bill_currency"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn the_schema_of_a_parameter_referred_to_from_a_schema_becomes_a_component() {
+        let mut doc = json!({
+            "paths": {},
+            "components": {
+                "parameters": {"companyId": {"name": "companyId", "in": "path", "schema": {"type": "string", "format": "uuid"}}},
+                "schemas": {"Summary": {"properties": {
+                    "companyId": {"$ref": "#/components/parameters/companyId/schema"},
+                    "param": {"$ref": "#/components/parameters/companyId"}
+                }}}
+            }
+        });
+        normalize(&mut ctx(), &mut doc).expect("no error");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Summary"]["properties"]["companyId"],
+            json!({"$ref": "#/components/schemas/companyId"})
+        );
+        assert_eq!(
+            schemas["companyId"],
+            json!({"type": "string", "format": "uuid"})
+        );
+        // A reference to the parameter itself is not a schema's.
+        assert_eq!(
+            schemas["Summary"]["properties"]["param"],
+            json!({"$ref": "#/components/parameters/companyId"})
+        );
+        assert_eq!(nested_schema("#/components/schemas/a"), None);
+        assert_eq!(
+            nested_schema("#/components/responses/ok/content/application~1json/schema"),
+            Some("ok".into())
         );
     }
 
