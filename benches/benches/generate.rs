@@ -2,6 +2,11 @@
 //! read from memory) and for Intercom's published spec (`gen_full`), each from a fresh
 //! `SpecSource`, after warm-up.
 //!
+//! Intercom's Preview description (`gen_preview`) is timed too. Each spec's time is set beside
+//! the type engine's own time on the same description in the same run (`gen_<id>_engine_ms`:
+//! the median over a few generations of the engine's final run, which `Timings` reports), as
+//! `gen_<id>_ratio`.
+//!
 //! Further specs are timed when `GEN_EXTRA_SPECS` lists them as `id=path` pairs separated by
 //! commas (e.g. a large description of the corpus, extracted from its tarball), each as
 //! `gen_<id>_ms`.
@@ -16,11 +21,14 @@ use criterion::{BatchSize, Criterion, SamplingMode};
 use std::collections::BTreeMap;
 
 use intercom_benches::{
-    SPEC, UPSTREAM_SPEC, criterion_median_ns, load_average, read_workspace_file, round, spec_files,
-    write_result,
+    PREVIEW_SPEC, SPEC, UPSTREAM_SPEC, criterion_median_ns, load_average, read_workspace_file,
+    round, spec_files, write_result,
 };
 use intercom_generator::{Options, SpecSource, generate};
 use serde_json::{Value, json};
+
+/// Generations whose type-engine time gives the median baseline.
+const ENGINE_SAMPLES: usize = 5;
 
 fn main() {
     let started = SystemTime::now();
@@ -33,6 +41,11 @@ fn main() {
             "full".into(),
             UPSTREAM_SPEC.into(),
             one(UPSTREAM_SPEC, read_workspace_file(UPSTREAM_SPEC)),
+        ),
+        (
+            "preview".into(),
+            PREVIEW_SPEC.into(),
+            one(PREVIEW_SPEC, read_workspace_file(PREVIEW_SPEC)),
         ),
     ];
     for pair in std::env::var("GEN_EXTRA_SPECS")
@@ -56,6 +69,7 @@ fn main() {
         )
     };
     let mut warnings = serde_json::Map::new();
+    let mut engine_ms = BTreeMap::new();
     for (id, name, files) in &specs {
         // A spec that does not generate would time the error path.
         let generated = generate(&source(name, files), &options)
@@ -64,6 +78,16 @@ fn main() {
             format!("gen_{id}_warnings"),
             json!(generated.warnings.len()),
         );
+        // The type engine's own time on this description: its final run, over a few
+        // generations, the median.
+        let mut runs: Vec<f64> = (0..ENGINE_SAMPLES)
+            .map(|_| {
+                let out = generate(&source(name, files), &options).expect("spec generates");
+                out.timings.engine_final.as_secs_f64() * 1e3
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        engine_ms.insert(id.clone(), runs[runs.len() / 2]);
     }
 
     let mut c = Criterion::default().configure_from_args();
@@ -96,6 +120,12 @@ fn main() {
         figures.insert(
             format!("gen_{id}_ms"),
             json!(median.map(|ns| round(ns / 1e6, 2))),
+        );
+        let engine = engine_ms[id];
+        figures.insert(format!("gen_{id}_engine_ms"), json!(round(engine, 2)));
+        figures.insert(
+            format!("gen_{id}_ratio"),
+            json!(median.map(|ns| round(ns / 1e6 / engine, 3))),
         );
     }
     figures.insert("gen_load_start".into(), json!(load_start));

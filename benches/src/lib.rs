@@ -36,6 +36,9 @@ pub fn spec_files() -> std::collections::BTreeMap<String, String> {
 /// Intercom's published spec, relative to the workspace root.
 pub const UPSTREAM_SPEC: &str = "../shared/upstream/intercom-openapi-2.10.yaml";
 
+/// Intercom's published Preview description (252 operations), beside the workspace.
+pub const PREVIEW_SPEC: &str = "../shared/upstream/intercom-openapi-preview.yaml";
+
 /// The workspace root (the parent of this package).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -28,6 +28,18 @@ const TARGETS: [(&str, f64); 6] = [
     ("gen_full_ms", 1000.0),
 ];
 
+/// The most a generation may take, as a multiple of the type engine's own time on the same
+/// description in the same run.
+const GENERATION_RATIO: f64 = 1.5;
+
+/// The keys of the generation ratios among `f` (`gen_<id>_ratio`), in key order.
+fn generation_ratios(f: &Map<String, Value>) -> Vec<String> {
+    f.keys()
+        .filter(|k| k.starts_with("gen_") && k.ends_with("_ratio"))
+        .cloned()
+        .collect()
+}
+
 /// Runs the benches and the measurements and prints the report: a Markdown table, or with
 /// `as_json` one JSON object on stdout (and the table on stderr).
 pub fn run(as_json: bool, paths: &Paths) -> Result<(), String> {
@@ -41,8 +53,16 @@ pub fn run(as_json: bool, paths: &Paths) -> Result<(), String> {
 
     // Everything cargo and the benches print goes to stderr: with `--json`, stdout carries only
     // the JSON object.
+    // The three largest descriptions of the corpus are timed beside Intercom's.
+    let extra = crate::corpus::largest(paths, 3, &results.join("specs"))?;
+    let extra = extra
+        .iter()
+        .map(|(name, file)| format!("{name}={}", file.display()))
+        .collect::<Vec<_>>()
+        .join(",");
     let status = Command::new(&cargo)
         .args(["bench", "-p", "intercom-benches", "--", "--noplot"])
+        .env("GEN_EXTRA_SPECS", extra)
         .current_dir(root)
         .stdout(Stdio::from(std::io::stderr()))
         .status()
@@ -101,11 +121,16 @@ pub fn run(as_json: bool, paths: &Paths) -> Result<(), String> {
             ]
         )?),
     );
-    let missed: Vec<&str> = TARGETS
+    let mut missed: Vec<&str> = TARGETS
         .iter()
         .filter(|(key, limit)| number(&figures, key).is_none_or(|v| v > *limit))
         .map(|(key, _)| *key)
         .collect();
+    let ratios: Vec<String> = generation_ratios(&figures)
+        .into_iter()
+        .filter(|key| number(&figures, key).is_none_or(|v| v > GENERATION_RATIO))
+        .collect();
+    missed.extend(ratios.iter().map(String::as_str));
     figures.insert("targets_missed".into(), json!(missed));
     figures.insert("machine".into(), machine(&cargo));
 
@@ -311,6 +336,23 @@ fn table(f: &Map<String, Value>) -> String {
         String::new(),
         target("gen_full_ms"),
     ]);
+    for key in generation_ratios(f) {
+        let id = &key["gen_".len()..key.len() - "_ratio".len()];
+        let met = number(f, &key).is_some_and(|v| v <= GENERATION_RATIO);
+        rows.push([
+            format!(
+                "generate `{id}` ({} warnings), vs the type engine alone on it",
+                show(&format!("gen_{id}_warnings"), "")
+            ),
+            show(&format!("gen_{id}_ms"), "ms"),
+            show(&format!("gen_{id}_engine_ms"), "ms"),
+            ratio(&key),
+            format!(
+                "≤ {GENERATION_RATIO} — {}",
+                if met { "met" } else { "**missed**" }
+            ),
+        ]);
+    }
     rows.push([
         "compile intercom-client alone (dev profile, not incremental)".into(),
         show("compile_client_s", "s"),
@@ -367,12 +409,23 @@ mod tests {
 
     #[test]
     fn table_marks_missed_targets() {
-        let figures = json!({"decode_ratio": 1.2, "gen_ours_ms": 5.0});
+        let figures = json!({
+            "decode_ratio": 1.2,
+            "gen_ours_ms": 5.0,
+            "gen_preview_ms": 300.0,
+            "gen_preview_engine_ms": 100.0,
+            "gen_preview_ratio": 3.0,
+            "gen_preview_warnings": 26,
+        });
         let Value::Object(f) = figures else {
             unreachable!()
         };
         let out = table(&f);
         assert!(out.contains("≤ 1.05 — **missed**"), "{out}");
         assert!(out.contains("| 5 ms | – |  | ≤ 1000 — met |"), "{out}");
+        assert!(
+            out.contains("| generate `preview` (26 warnings), vs the type engine alone on it | 300 ms | 100 ms | 3.000 | ≤ 1.5 — **missed** |"),
+            "{out}"
+        );
     }
 }

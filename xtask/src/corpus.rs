@@ -166,6 +166,39 @@ pub fn run(paths: &Paths, selection: &Selection) -> Result<(), String> {
     }
 }
 
+/// The `n` largest descriptions of the corpus (by operations) recorded as compiling, written to
+/// `out` as `<name>.json`: (name, file), largest first. For `cargo xtask bench`.
+pub fn largest(paths: &Paths, n: usize, out: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let manifest_path = paths.root().join(Paths::CORPUS_MANIFEST);
+    let manifest: Manifest = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(&manifest_path)
+            .map_err(|e| format!("error: cannot read {}: {e}", Paths::CORPUS_MANIFEST))?,
+    )
+    .map_err(|e| format!("error: {}: {e}", Paths::CORPUS_MANIFEST))?;
+    let compiling: Vec<&Entry> = manifest
+        .specs
+        .iter()
+        .filter(|s| s.expect == Expect::Compiles)
+        .collect();
+    let tarball = fetch(&manifest.package, &paths.root().join(Paths::CORPUS_DIR))?;
+    let texts = extract(&tarball, &compiling)?;
+    let mut sized: Vec<(usize, &String, &String)> = texts
+        .iter()
+        .map(|(name, text)| (count_operations(text), name, text))
+        .collect();
+    sized.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    std::fs::create_dir_all(out)
+        .map_err(|e| format!("error: cannot create {}: {e}", out.display()))?;
+    let mut files = Vec::new();
+    for (_, name, text) in sized.into_iter().take(n) {
+        let file = out.join(format!("{name}.json"));
+        std::fs::write(&file, text)
+            .map_err(|e| format!("error: cannot write {}: {e}", file.display()))?;
+        files.push((name.clone(), file));
+    }
+    Ok(files)
+}
+
 /// The package's tarball in `dir`, fetched with `npm pack` unless a copy with the right
 /// checksum is there already.
 fn fetch(package: &Package, dir: &Path) -> Result<PathBuf, String> {
