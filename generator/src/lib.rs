@@ -1,4 +1,4 @@
-//! Turns an OpenAPI 3.0 description into the Rust source of a typed API client, in phases, each
+//! Turns an OpenAPI 3.0 or 3.1 description into the Rust source of a typed API client, in phases, each
 //! a module that imports only the ones before it:
 //!
 //! 1. [`load`]: read the spec and the files it references, apply the patches (overlays and
