@@ -8,6 +8,7 @@ pub(crate) mod collisions;
 pub(crate) mod component_shapes;
 pub(crate) mod facts;
 pub(crate) mod fixed_fields;
+pub(crate) mod numeric_enums;
 pub(crate) mod openapi31;
 pub(crate) mod operation_list;
 pub(crate) mod references;
@@ -43,6 +44,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     operation_list::check_bodies(ctx, doc, &mut ops)?;
     operation_list::check_path_params(ctx, doc, &mut ops)?;
     schemas::fix_schemas(ctx, doc)?;
+    numeric_enums::fix(ctx, doc)?;
     component_shapes::check(ctx, doc)?;
     schemas::fix_responses(ctx, doc, &ops)?;
     // After responses without a schema have one; before the type engine, which would otherwise
