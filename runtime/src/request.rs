@@ -2,6 +2,7 @@
 //! Arguments that cannot be sent are recorded and reported when the request is sent, so an
 //! operation is one chain of calls.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -32,7 +33,7 @@ pub struct Request {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<(HeaderValue, Bytes)>,
     pub(crate) error: Option<Error>,
@@ -67,7 +68,7 @@ impl Request {
         let mut out = self.path.clone();
         if !self.query.is_empty() {
             let query = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())))
+                .extend_pairs(self.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())))
                 .finish();
             out.push('?');
             out.push_str(&query);
@@ -92,8 +93,29 @@ impl Request {
     /// Adds a query parameter. `None` adds nothing; a list adds the name once per element.
     pub fn query<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         match scalars(name, value) {
-            Ok(values) => self.query.extend(values.into_iter().map(|v| (name, v))),
+            Ok(values) => self
+                .query
+                .extend(values.into_iter().map(|v| (Cow::Borrowed(name), v))),
             Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Adds a query parameter of the `deepObject` style: an object's members as
+    /// `name[member]=value`, nested objects as `name[a][b]`, lists of scalars as `name[]` once
+    /// per element and lists of objects by index (`name[0][a]`). `None` and `null` members add
+    /// nothing; a scalar is sent as `name=value`.
+    pub fn query_deep<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                let mut pairs = Vec::new();
+                flatten(name.to_string(), value, &mut pairs);
+                self.query
+                    .extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+            }
+            Err(e) => self.fail(Error::InvalidRequest(format!(
+                "parameter `{name}` cannot be encoded: {e}"
+            ))),
         }
         self
     }
@@ -139,9 +161,25 @@ impl Request {
         self
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body.
+    /// Sets an `application/x-www-form-urlencoded` body from an object: each member as
+    /// `name=value`, and nested objects and lists in brackets as [`Request::query_deep`] writes
+    /// them (`metadata[plan]=pro`, `items[0][price]=p_1`), as form-reading APIs expect.
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_urlencoded::to_string(body) {
+        let encoded = serde_json::to_value(body)
+            .map_err(|e| e.to_string())
+            .and_then(|v| {
+                let Value::Object(members) = v else {
+                    return Err("it is not an object".to_string());
+                };
+                let mut pairs = Vec::new();
+                for (key, value) in members {
+                    flatten(key, value, &mut pairs);
+                }
+                Ok(url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(pairs)
+                    .finish())
+            });
+        match encoded {
             Ok(text) => {
                 self.body = Some((
                     HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -196,6 +234,32 @@ impl Request {
 
 /// A parameter value as the strings to send: none for `null`, one for a scalar, one per element
 /// for a list.
+/// The pairs of `value` under `name`, brackets marking each level (see [`Request::query_deep`]).
+fn flatten(name: String, value: Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::String(s) => out.push((name, s)),
+        Value::Bool(b) => out.push((name, b.to_string())),
+        Value::Number(n) => out.push((name, n.to_string())),
+        Value::Object(members) => {
+            for (key, member) in members {
+                flatten(format!("{name}[{key}]"), member, out);
+            }
+        }
+        Value::Array(items) => {
+            let scalars = items.iter().all(|v| !v.is_object() && !v.is_array());
+            for (i, item) in items.into_iter().enumerate() {
+                let key = if scalars {
+                    format!("{name}[]")
+                } else {
+                    format!("{name}[{i}]")
+                };
+                flatten(key, item, out);
+            }
+        }
+    }
+}
+
 fn scalars<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, Error> {
     let value = serde_json::to_value(value)
         .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
@@ -232,6 +296,34 @@ mod tests {
             .expect("the multipart media type");
         assert!(body.starts_with(format!("--{boundary}\r\n").as_bytes()));
         assert!(body.ends_with(format!("--{boundary}--\r\n").as_bytes()));
+    }
+
+    #[test]
+    fn deep_objects_and_form_bodies_put_nested_members_in_brackets() {
+        let filter = serde_json::json!({"created": {"gt": 10, "lte": null}, "expand": ["a", "b"], "flag": true});
+        let request = Request::new(Method::GET, "list")
+            .path("/charges")
+            .query_deep("filter", &filter)
+            .query_deep("limit", &3)
+            .query_deep("none", &None::<i64>);
+        assert_eq!(
+            request.path_and_query(),
+            "/charges?filter%5Bcreated%5D%5Bgt%5D=10&filter%5Bexpand%5D%5B%5D=a&filter%5Bexpand%5D%5B%5D=b&filter%5Bflag%5D=true&limit=3"
+        );
+        let body = serde_json::json!({
+            "email": "a@b.c",
+            "metadata": {"plan": "pro"},
+            "items": [{"price": "p_1", "quantity": 2}],
+            "skip": null
+        });
+        let request = Request::new(Method::POST, "create").form(&body);
+        let (_, bytes) = request.body.expect("a body");
+        assert_eq!(
+            std::str::from_utf8(&bytes).expect("text"),
+            "email=a%40b.c&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2&metadata%5Bplan%5D=pro"
+        );
+        let flat = Request::new(Method::POST, "create").form(&[("a", 1)]);
+        assert!(flat.error.is_some(), "a list is not an object");
     }
 
     #[test]

@@ -209,7 +209,7 @@ impl Runtime {
             .map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
         if !request.query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(request.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         let mut attempt = reqwest::Request::new(request.method.clone(), url);
         let headers = attempt.headers_mut();

@@ -321,6 +321,7 @@ fn request_chain(op: &Operation, skip: &[&str], with_body: bool) -> TokenStream 
         match p.location {
             Location::Path => None,
             Location::Query if skip.contains(&name.as_str()) => None,
+            Location::Query if p.deep => Some(quote!(.query_deep(#name, &#ident))),
             Location::Query => Some(quote!(.query(#name, &#ident))),
             Location::Header => Some(quote!(.header(#name, &#ident))),
         }

@@ -202,6 +202,7 @@ fn operation(
             kind: p
                 .get("schema")
                 .map_or(Kind::String, |s| scalars::kind(doc, s)),
+            deep: p.get("style").and_then(Value::as_str) == Some("deepObject"),
         });
     }
     dedupe_arguments(ctx, pointer, &mut params)?;

@@ -86,6 +86,9 @@ pub struct Param {
     pub description: Option<String>,
     /// The JSON type of its schema, as far as a command line can give a value of it.
     pub kind: Kind,
+    /// A query parameter of the `deepObject` style: an object sent member by member in
+    /// brackets (`created[gt]=10`).
+    pub deep: bool,
 }
 
 /// A piece of the path template.

@@ -95,6 +95,31 @@ pub(crate) fn without_default_beside_success(doc: &mut Value) {
     }
 }
 
+/// Takes serialization styles out of what progenitor sees, which refuses an operation with a
+/// `deepObject` query parameter or a body media type with an `encoding` map. The operation model
+/// keeps the style (see `model::Param::deep`) and the runtime writes such parameters and form
+/// bodies with brackets (`created[gt]=10`, `metadata[plan]=pro`).
+pub(crate) fn without_serialization_styles(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.get("style").and_then(Value::as_str) == Some("deepObject") {
+                map.remove("style");
+                map.remove("explode");
+            }
+            if map.get("encoding").is_some_and(Value::is_object) && map.contains_key("schema") {
+                map.remove("encoding");
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    without_serialization_styles(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_serialization_styles),
+        _ => {}
+    }
+}
+
 /// Takes string `pattern`s out of what the type generator sees. It would make each patterned
 /// string a newtype that checks the pattern with a regular-expression crate the client does not
 /// depend on, and panics on a pattern that crate cannot compile; the API checks its own patterns,

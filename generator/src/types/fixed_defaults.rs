@@ -12,12 +12,16 @@ use crate::base::syn_util::json_name;
 /// functions those defaults call, in a private module of the types.
 pub(crate) fn apply(items: &mut Vec<Item>, fixed: &BTreeMap<String, BTreeMap<String, String>>) {
     let mut functions: Vec<Item> = Vec::new();
+    // The schemas with fixed fields, by type name (the first of a name, as the spec lists them).
+    let mut by_type: BTreeMap<String, (&String, &BTreeMap<String, String>)> = BTreeMap::new();
+    for (schema, values) in fixed {
+        by_type
+            .entry(naming::pascal(schema))
+            .or_insert((schema, values));
+    }
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
-        let Some((schema, values)) = fixed
-            .iter()
-            .find(|(schema, _)| s.ident == naming::pascal(schema))
-        else {
+        let Some(&(schema, values)) = by_type.get(&s.ident.to_string()) else {
             continue;
         };
         let Fields::Named(named) = &mut s.fields else {

@@ -56,6 +56,7 @@ pub(crate) fn generate(
         engine::without_multipart_bodies(&mut for_types);
         engine::without_default_beside_success(&mut for_types);
         engine::without_patterns(&mut for_types);
+        engine::without_serialization_styles(&mut for_types);
         let spec = engine::typed_spec(ctx, for_types)?;
         let mut timings = std::mem::take(&mut ctx.timings);
         let ran = engine::run_progenitor(ctx, &spec, &mut timings);
@@ -150,53 +151,65 @@ fn types_pass(
             && trait_name(imp).as_deref() == Some("TryFrom"))
     });
     let mut found = BTreeSet::new();
-    let mut added = Vec::new();
+    // The body schemas with nullable fields, by type name.
+    let nullable_by_type: BTreeMap<String, (&String, _)> = facts
+        .nullable_body_fields
+        .iter()
+        .map(|(schema, fields)| (naming::pascal(schema), (schema, fields)))
+        .collect();
+    let mut added: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
     for (i, item) in items.iter_mut().enumerate() {
         match item {
             Item::Enum(e) if open.contains(&e.ident.to_string()) => {
                 let name = e.ident.to_string();
                 let decoded = received.contains(&name);
-                added.push((i, open_enum(e, decoded)));
+                added.insert(i, open_enum(e, decoded));
             }
             Item::Impl(imp) if self_ident(imp).is_some_and(|name| open.contains(&name)) => {
                 open_enum_impl(imp);
             }
             Item::Struct(s) => {
-                for (schema, fields) in &facts.nullable_body_fields {
-                    if s.ident == naming::pascal(schema) {
-                        found.insert(schema.clone());
-                        three_state_fields(&mut s.fields, fields);
-                    }
+                if let Some((schema, fields)) = nullable_by_type.get(&s.ident.to_string()) {
+                    found.insert((*schema).clone());
+                    three_state_fields(&mut s.fields, fields);
                 }
             }
             // A body schema with alternatives (`anyOf` of required lists) is an enum whose
             // variants carry the fields.
             Item::Enum(e) => {
-                for (schema, fields) in &facts.nullable_body_fields {
-                    if e.ident == naming::pascal(schema) {
-                        found.insert(schema.clone());
-                        for v in e.variants.iter_mut() {
-                            three_state_fields(&mut v.fields, fields);
-                        }
+                if let Some((schema, fields)) = nullable_by_type.get(&e.ident.to_string()) {
+                    found.insert((*schema).clone());
+                    for v in e.variants.iter_mut() {
+                        three_state_fields(&mut v.fields, fields);
                     }
                 }
             }
             _ => {}
         }
     }
-    // Each enum's new impls follow the enum and the impls progenitor wrote for it.
-    for (i, impls) in added.into_iter().rev() {
-        let name = match &items[i] {
-            Item::Enum(e) => e.ident.to_string(),
-            _ => continue,
-        };
-        let mut at = i + 1;
-        while items.get(at).is_some_and(
-            |it| matches!(it, Item::Impl(imp) if self_ident(imp).as_deref() == Some(name.as_str())),
-        ) {
-            at += 1;
+    // Each enum's new impls follow the enum and the impls progenitor wrote for it: the items
+    // are rebuilt once, in order.
+    if !added.is_empty() {
+        let old = std::mem::take(items);
+        let mut pending: Option<(String, Vec<Item>)> = None;
+        for (i, item) in old.into_iter().enumerate() {
+            let continues = matches!(
+                (&pending, &item),
+                (Some((name, _)), Item::Impl(imp)) if self_ident(imp).as_deref() == Some(name.as_str())
+            );
+            if !continues && let Some((_, impls)) = pending.take() {
+                items.extend(impls);
+            }
+            if let Some(impls) = added.remove(&i)
+                && let Item::Enum(e) = &item
+            {
+                pending = Some((e.ident.to_string(), impls));
+            }
+            items.push(item);
         }
-        items.splice(at..at, impls);
+        if let Some((_, impls)) = pending {
+            items.extend(impls);
+        }
     }
     serde_by_direction(items, &sent, &received, &open);
     tagged_enums::apply(items, &facts.tagged_unions);
