@@ -22,19 +22,12 @@ use serde_json::{Map, Value, json};
 
 use crate::base::pointer::escape_token;
 use crate::load::context::{Ctx, R};
+use crate::passes::wrappers::ANNOTATIONS;
 
-/// Keys of a schema that document it without changing its type.
-const ANNOTATIONS: [&str; 9] = [
-    "description",
-    "title",
-    "example",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "externalDocs",
-    "$comment",
-];
+/// Whether `key` documents a schema without changing its type.
+fn is_annotation(key: &str) -> bool {
+    ANNOTATIONS.contains(&key) || key == "$comment"
+}
 
 /// JSON Schema keywords OpenAPI 3.0 has no counterpart for; left out with a warning.
 const UNSUPPORTED: [&str; 12] = [
@@ -323,7 +316,7 @@ fn is_null_schema(v: &Value) -> bool {
     only_null
         && map
             .keys()
-            .all(|k| k == "type" || k == "nullable" || ANNOTATIONS.contains(&k.as_str()))
+            .all(|k| k == "type" || k == "nullable" || is_annotation(k))
 }
 
 /// `contentEncoding` and `contentMediaType` as 3.0's string formats.
@@ -351,7 +344,7 @@ fn ref_with_siblings(schema: &mut Map<String, Value>) {
     }
     let changes_type = schema
         .keys()
-        .any(|k| k != "$ref" && k != "nullable" && !ANNOTATIONS.contains(&k.as_str()));
+        .any(|k| k != "$ref" && k != "nullable" && !is_annotation(k));
     if !changes_type {
         return;
     }

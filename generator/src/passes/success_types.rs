@@ -15,15 +15,7 @@ use crate::base::pointer::escape_token;
 use crate::load::context::{Ctx, R};
 use crate::passes::operation_list::{Op, is_json};
 use crate::passes::skip;
-
-/// Keys of a schema that document it without changing its type.
-const ANNOTATIONS: [&str; 5] = [
-    "description",
-    "title",
-    "example",
-    "examples",
-    "externalDocs",
-];
+use crate::passes::wrappers::ANNOTATIONS;
 
 /// Leaves out each operation among `ops` whose success responses have JSON bodies of different
 /// schemas.

@@ -13,7 +13,7 @@ use crate::base::pointer::{self, unescape_token};
 use crate::load::context::{Ctx, R};
 
 /// Keys beside a wrapper that document it without changing the type.
-const ANNOTATIONS: [&str; 8] = [
+pub(crate) const ANNOTATIONS: [&str; 8] = [
     "description",
     "title",
     "example",
