@@ -125,11 +125,17 @@ pub(crate) fn without_serialization_styles(node: &mut Value) {
 /// depend on, and panics on a pattern that crate cannot compile; the API checks its own patterns,
 /// and a client that refuses a value the server would take is worse than one that sends it.
 /// Values (`example`, `default`, `enum`) are left alone.
+///
+/// `minLength: 0` goes too: it says nothing, and the type generator would check it with a
+/// comparison that is always false, which a crate that denies warnings refuses.
 pub(crate) fn without_patterns(node: &mut Value) {
     match node {
         Value::Object(map) => {
             if map.get("pattern").is_some_and(Value::is_string) {
                 map.remove("pattern");
+            }
+            if map.get("minLength").and_then(Value::as_u64) == Some(0) {
+                map.remove("minLength");
             }
             for (key, child) in map.iter_mut() {
                 if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
@@ -418,6 +424,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_minimum_length_of_zero_goes_and_others_stay() {
+        let mut doc = json!({"properties": {
+            "any": {"type": "string", "minLength": 0},
+            "some": {"type": "string", "minLength": 1}
+        }});
+        without_patterns(&mut doc);
+        assert_eq!(doc["properties"]["any"], json!({"type": "string"}));
+        assert_eq!(doc["properties"]["some"]["minLength"], json!(1));
+    }
 
     #[test]
     fn patterns_go_and_values_stay() {
