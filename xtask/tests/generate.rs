@@ -38,7 +38,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
         "// the previous, good output\n",
     )
     .unwrap();
-    let broken = root().join("tests/fixtures/broken/external_component_ref.yaml");
+    let broken = root().join("tests/fixtures/broken/invalid_yaml.yaml");
     let result = xtask(&[
         "generate",
         "--spec",
@@ -49,7 +49,7 @@ fn broken_spec_writes_nothing_and_keeps_existing_files() {
     assert!(!result.status.success());
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
-        stderr.contains("external_component_ref.yaml:7:15: #/components/schemas/contact/$ref"),
+        stderr.contains("invalid_yaml.yaml:9:6: #: not valid YAML or JSON"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
