@@ -1,19 +1,19 @@
 //! Turns an OpenAPI 3.0 or 3.1 description into the Rust source of a typed API client, in phases, each
 //! a module that imports only the ones before it:
 //!
-//! 1. [`load`]: read the spec and the files it references, apply the patches (overlays and
+//! 1. `load`: read the spec and the files it references, apply the patches (overlays and
 //!    overrides) — one document, as written.
-//! 2. [`passes`]: the spec passes — located warnings and errors, an operation that cannot be
+//! 2. `passes`: the spec passes — located warnings and errors, an operation that cannot be
 //!    generated left out, work-arounds for what the type engine mishandles, and the facts it
 //!    ignores (servers, auth, the version header, pagination, tagged unions).
-//! 3. [`types`]: the type engine (progenitor) over the prepared document, and the passes over
+//! 3. `types`: the type engine (progenitor) over the prepared document, and the passes over
 //!    the types it generates.
-//! 4. [`model`]: one value holding everything the rest reads — the typed operations, the types
+//! 4. `model`: one value holding everything the rest reads — the typed operations, the types
 //!    module, the spec as written for the mock, and where each thing is declared.
-//! 5. [`emit`]: the client module, the mock's module and data, the wire test, printed.
-//! 6. [`surface`]: the public API as values, located in the spec, and the API change report.
+//! 5. `emit`: the client module, the mock's module and data, the wire test, printed.
+//! 6. `surface`: the public API as values, located in the spec, and the API change report.
 //!
-//! [`base`] holds what every phase shares: diagnostics, naming, JSON pointers, syn helpers.
+//! `base` holds what every phase shares: diagnostics, naming, JSON pointers, syn helpers.
 //! The generator reads nothing but the text it is given and writes no files: callers (the
 //! `xtask` crate, tests) decide where the output goes.
 
@@ -246,11 +246,11 @@ fn run(ctx: &mut context::Ctx<'_>, patches: &[Patch], options: &Options) -> cont
     let started = Timings::lap(&mut ctx.timings.passes, started);
     let engine = types::generate(ctx, &mut doc, &mut facts)?;
     let started = Timings::lap(&mut ctx.timings.types, started);
-    let model = model::build(ctx, &raw, &doc, facts, engine)?;
+    let mut model = model::build(ctx, &raw, &doc, facts, engine)?;
     drop((raw, doc));
     let started = Timings::lap(&mut ctx.timings.model, started);
 
-    let mut file = client::file(&model, options.features_per_tag);
+    let mut file = client::file(&mut model, options.features_per_tag);
     let surface = surface::of(ctx, &file, &model)?;
     // After the surface: the mock module is a test aid behind a feature, not the client's API.
     file.items.push(mock_server::declaration());

@@ -15,10 +15,16 @@ use crate::passes::facts::{ApiFacts, Server};
 /// The generated module: the client, the operations table and the `types` module, docs
 /// normalised. With `per_tag`, each operation's methods and entry are behind its tags' Cargo
 /// features, and each type behind those of the operations that reach it.
-pub(crate) fn file(model: &Model, per_tag: bool) -> syn::File {
+pub(crate) fn file(model: &mut Model, per_tag: bool) -> syn::File {
     let mut items = client_items(&model.facts, &model.operations, per_tag);
     items.extend(operations_table::items(&model.operations, per_tag));
-    let mut types = model.types.clone();
+    // Moved out, not copied: nothing after this reads the types module from the model.
+    let mut types = std::mem::replace(
+        &mut model.types,
+        parse_quote!(
+            mod types {}
+        ),
+    );
     if per_tag && let Some((_, items)) = &mut types.content {
         features::gate_types(items, &model.operations);
     }

@@ -30,7 +30,7 @@ pub(crate) fn normalize_docs(file: &mut File) {
                     } else {
                         format!(" {line}")
                     };
-                    out.push(parse_quote!(#[doc = #text]));
+                    out.push(doc_attr(&text));
                 }
             };
             for attr in attrs.drain(..) {
@@ -53,6 +53,25 @@ pub(crate) fn normalize_docs(file: &mut File) {
         }
     }
     Docs.visit_file_mut(file);
+}
+
+/// `#[doc = "text"]`, built as syntax (a quoted attribute would be parsed back from tokens,
+/// once for each of the many doc lines of a large description).
+fn doc_attr(text: &str) -> Attribute {
+    let span = proc_macro2::Span::call_site();
+    Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: syn::Ident::new("doc", span).into(),
+            eq_token: Default::default(),
+            value: syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(text, span)),
+            }),
+        }),
+    }
 }
 
 /// A file of `items`, without attributes.
@@ -88,35 +107,51 @@ fn print_items(items: &[Item], depth: usize, out: &mut String) {
         }
         let indent = "    ".repeat(depth);
         match item {
-            Item::Mod(m) if m.content.is_some() => {
-                let mut head = m.clone();
-                let inner = head
-                    .content
-                    .take()
-                    .map(|(_, items)| items)
-                    .unwrap_or_default();
-                head.semi = None;
-                head.content = Some((Default::default(), Vec::new()));
+            Item::Mod(m) if let Some((brace, inner)) = &m.content => {
+                // The module without its items (cloning them would copy the whole module).
+                let head = syn::ItemMod {
+                    attrs: m.attrs.clone(),
+                    vis: m.vis.clone(),
+                    unsafety: m.unsafety,
+                    mod_token: m.mod_token,
+                    ident: m.ident.clone(),
+                    content: Some((*brace, Vec::new())),
+                    semi: None,
+                };
                 // An empty inline module prints as `mod name {}`; its items go between the braces.
                 let printed = unparse_item(&Item::Mod(head));
                 let opening = printed.trim_end().trim_end_matches('}');
                 push_indented(out, opening, &indent);
-                print_items(&inner, depth + 1, out);
+                print_items(inner, depth + 1, out);
                 out.push_str(&indent);
                 out.push_str("}\n");
             }
             Item::Impl(imp) if imp.items.len() > 1 => {
-                let mut head = imp.clone();
-                head.items.clear();
-                let printed = unparse_item(&Item::Impl(head));
+                // The impl without its members, and with one member at a time.
+                let with = |items: Vec<syn::ImplItem>| {
+                    Item::Impl(syn::ItemImpl {
+                        attrs: imp.attrs.clone(),
+                        modifiers: imp.modifiers.clone(),
+                        unsafety: imp.unsafety,
+                        impl_token: imp.impl_token,
+                        generics: imp.generics.clone(),
+                        trait_: imp.trait_.clone(),
+                        self_ty: imp.self_ty.clone(),
+                        brace_token: imp.brace_token,
+                        items,
+                    })
+                };
+                let printed = unparse_item(&with(Vec::new()));
                 push_indented(out, printed.trim_end().trim_end_matches('}'), &indent);
+                let stand_in: syn::ItemImpl = parse_quote!(impl T {});
                 for (j, member) in imp.items.iter().enumerate() {
                     if j > 0 {
                         out.push('\n');
                     }
                     // One member inside a stand-in impl prints indented between its braces.
-                    let one: Item = parse_quote!(impl T { #member });
-                    let printed = unparse_item(&one);
+                    let mut one = stand_in.clone();
+                    one.items.push(member.clone());
+                    let printed = unparse_item(&Item::Impl(one));
                     let lines: Vec<&str> = printed.trim_end().lines().collect();
                     let inner = lines[1..lines.len().saturating_sub(1).max(1)].join("\n");
                     push_indented(out, &inner, &indent);

@@ -1,7 +1,7 @@
 //! The model: everything the emitters and the API surface read, built once per generation.
 //!
 //! In: the spec as read and patched, the prepared spec, the facts the passes learned and the type
-//! engine's output. Out: a [`Model`] — the typed operations (with the Rust types progenitor chose
+//! engine's output. Out: a `Model` — the typed operations (with the Rust types progenitor chose
 //! for their arguments and results, what a command line can give them, and the smallest values
 //! their schemas accept), the client's `types` module after the type passes, what the spec as
 //! written says each operation takes and answers (the mock server's data), and where everything

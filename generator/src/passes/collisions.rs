@@ -4,6 +4,9 @@
 //! Enum values that give one variant name are respelled for the type engine in
 //! `types::enum_variants`; fields and methods alike in snake_case are told apart where they are
 //! named (`schemas::fix_schemas` with the types pass, and the model's operations).
+//!
+//! One file: the passes here share one reckoning of the names the type engine will give (`claims`),
+//! and a fifth of the file is the tests of that reckoning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,14 +101,9 @@ pub(crate) fn free_component_name(
                 .map(|m| m.keys().cloned().collect())
         })
         .unwrap_or_default();
-    let taken = |name: &str| components.contains(name) || renames.iter().any(|(_, n)| n == name);
-    let mut name = format!("{old}_schema");
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{old}_schema_{n}");
-        n += 1;
-    }
-    name
+    free_name(old, &|name: &str| {
+        components.contains(name) || renames.iter().any(|(_, n)| n == name)
+    })
 }
 
 /// A schema that the type generator names: where it is, the name it would get, and whether it
@@ -124,31 +122,8 @@ struct Claim {
 /// suffix (`TicketType2`). A component keeps its name; among inline schemas the first in
 /// document order does. Runs after every pass that drops titles or enums.
 pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    let mut claims = Vec::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for name in schemas.keys() {
-            let at = format!("/components/schemas/{}", escape_token(name));
-            claims.push(Claim {
-                name: naming::pascal(name),
-                pointer: at.clone(),
-                component: true,
-                after: "",
-            });
-            // No component is nullable here (`nullable_at_use_sites` moved it to the places
-            // that use it), so the parts inside are named after the component itself.
-            inline_claims(doc, name, &at, &mut claims);
-        }
-    }
-    for (raw, at, after) in operation_roots(doc) {
-        claim(doc, &raw, &at, after, &mut claims);
-    }
-    let mut by_name: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
-    for c in &claims {
-        by_name.entry(&c.name).or_default().push(c);
-    }
+    let claims = claims(doc);
+    let by_name = by_name(&claims);
     let mut taken: BTreeSet<String> = by_name.keys().map(|k| k.to_string()).collect();
     let mut titles = Vec::new();
     for (name, group) in &by_name {
@@ -178,6 +153,111 @@ pub(crate) fn name_inline_types(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// Components whose type name a nullable `anyOf`, `oneOf` or `allOf` inside another schema
+/// also gets are renamed before the type engine runs. A title cannot rename such a schema: the
+/// type engine reads it as an `Option` of the union, takes the title off the union and names the
+/// union after its parent and property. The component is renamed as a later round would rename
+/// it (`{name}_schema`), but in the first round.
+pub(crate) fn rename_components_named_by_nullable_unions(
+    ctx: &mut Ctx<'_>,
+    doc: &mut Value,
+) -> R<()> {
+    let claims = claims(doc);
+    let mut renamed = Vec::new();
+    for group in by_name(&claims).values() {
+        let Some(component) = group.iter().find(|c| c.component) else {
+            continue;
+        };
+        let untitled = group.iter().any(|c| {
+            !c.component
+                && doc
+                    .pointer(&c.pointer)
+                    .and_then(Value::as_object)
+                    .is_some_and(takes_no_title)
+        });
+        if untitled && let Some(name) = component.pointer.strip_prefix("/components/schemas/") {
+            renamed.push(pointer::unescape_token(name));
+        }
+    }
+    let mut components: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    components.extend(ctx.renames.iter().map(|(_, new)| new.clone()));
+    for old in renamed {
+        let new = free_name(&old, &|n| components.contains(n));
+        components.insert(new.clone());
+        ctx.warn(
+            &format!("/components/schemas/{}", escape_token(&old)),
+            format!(
+                "an inline schema is generated with the type name of schema `{old}`; the schema is generated as `{}`",
+                naming::pascal(&new)
+            ),
+        )?;
+        rename_component(doc, &old, &new);
+    }
+    Ok(())
+}
+
+/// Whether the type engine drops a `title` on this schema: a nullable union without a `type`
+/// becomes an `Option` of the union, and the union is named after where it is.
+fn takes_no_title(node: &serde_json::Map<String, Value>) -> bool {
+    node.get("nullable") == Some(&Value::Bool(true))
+        && !node.contains_key("type")
+        && ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| node.get(*k).is_some_and(Value::is_array))
+}
+
+/// `{old}_schema`, or with the first numeric suffix for which `taken` is false.
+fn free_name(old: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut name = format!("{old}_schema");
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{old}_schema_{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Every name the type generator would give a schema of `doc`: components under their own
+/// names, the inline schemas inside them, and each operation's inline bodies, responses and
+/// parameters.
+fn claims(doc: &Value) -> Vec<Claim> {
+    let mut claims = Vec::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for name in schemas.keys() {
+            let at = format!("/components/schemas/{}", escape_token(name));
+            claims.push(Claim {
+                name: naming::pascal(name),
+                pointer: at.clone(),
+                component: true,
+                after: "",
+            });
+            // No component is nullable here (`nullable_at_use_sites` moved it to the places
+            // that use it), so the parts inside are named after the component itself.
+            inline_claims(doc, name, &at, &mut claims);
+        }
+    }
+    for (raw, at, after) in operation_roots(doc) {
+        claim(doc, &raw, &at, after, &mut claims);
+    }
+    claims
+}
+
+/// The claims by the name they claim.
+fn by_name(claims: &[Claim]) -> BTreeMap<&str, Vec<&Claim>> {
+    let mut by_name: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+    for c in claims {
+        by_name.entry(&c.name).or_default().push(c);
+    }
+    by_name
 }
 
 /// The inline request and success response schemas and parameter schemas of each operation,
@@ -340,6 +420,45 @@ mod tests {
             doc.pointer("/components/schemas/conversation/properties/teammates/title")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_component_named_like_a_nullable_union_is_renamed_in_the_first_round() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "subscription": {"properties": {"schedule": {
+                "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/subscription_schedule"}],
+                "nullable": true
+            }}},
+            "subscription_schedule": {"properties": {"id": {"type": "string"}}},
+            "subscription_schedule_schema": {"type": "string"}
+        }}});
+        let src = crate::load::SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        rename_components_named_by_nullable_unions(&mut ctx, &mut doc).expect("no error");
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(!schemas.contains_key("subscription_schedule"));
+        assert!(schemas.contains_key("subscription_schedule_schema_2"));
+        assert_eq!(
+            doc.pointer("/components/schemas/subscription/properties/schedule/anyOf/1/$ref"),
+            Some(&json!(
+                "#/components/schemas/subscription_schedule_schema_2"
+            ))
+        );
+        assert_eq!(ctx.warnings.len(), 1);
+        // The same union without `nullable` takes a title instead, and nothing is renamed.
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "subscription": {"properties": {"schedule": {
+                "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/subscription_schedule"}]
+            }}},
+            "subscription_schedule": {"properties": {"id": {"type": "string"}}}
+        }}});
+        let mut ctx = Ctx::new(&src, false);
+        rename_components_named_by_nullable_unions(&mut ctx, &mut doc).expect("no error");
+        assert!(
+            doc.pointer("/components/schemas/subscription_schedule")
+                .is_some()
+        );
+        assert!(ctx.warnings.is_empty());
     }
 
     #[test]

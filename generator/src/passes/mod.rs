@@ -53,6 +53,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     schemas::unify_error_responses(doc, &ops);
     // Last of the schema passes, so that their warnings name the schemas as the file does.
     collisions::rename_colliding_components(ctx, doc)?;
+    collisions::rename_components_named_by_nullable_unions(ctx, doc)?;
     // Before the fixed fields are read: it takes the tag off alternatives that serve one union.
     let tagged_unions = tagged_unions::prepare(ctx, doc)?;
     let fixed_fields = fixed_fields::take_fixed_fields(doc);

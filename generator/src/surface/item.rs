@@ -12,7 +12,7 @@ use crate::base::syn_util::type_idents;
 use crate::surface::key::{Key, KeyKind};
 
 /// A Rust type as the surface shows it: its text as a reader writes it (`Option<Contact>`,
-/// `&str`; see [`type_text`]), by which types compare, and its shape.
+/// `&str`; see `type_text`), by which types compare, and its shape.
 #[derive(Clone, Debug)]
 pub struct SurfaceType {
     text: String,

@@ -77,7 +77,7 @@ pub(crate) fn generate(
             }
         }
     };
-    let file = syn::parse2(tokens).map_err(|e| {
+    let file = syn::parse2(engine::without_method_bodies(tokens)).map_err(|e| {
         ctx.error(
             "",
             format!("internal error: progenitor produced unparsable code: {e}"),
@@ -257,7 +257,7 @@ fn string_newtype_display(items: &mut Vec<Item>) {
             _ => None,
         })
         .collect();
-    let newtypes: Vec<(usize, syn::Ident)> = items
+    let newtypes: BTreeMap<usize, syn::Ident> = items
         .iter()
         .enumerate()
         .filter_map(|(i, item)| match item {
@@ -271,20 +271,25 @@ fn string_newtype_display(items: &mut Vec<Item>) {
             _ => None,
         })
         .collect();
-    // From the back, so that the positions before each insertion stay valid; each impl follows
-    // its type.
-    for (i, name) in newtypes.into_iter().rev() {
-        items.insert(
-            i + 1,
-            parse_quote! {
+    if newtypes.is_empty() {
+        return;
+    }
+    // One pass that puts each impl after its type (inserting one at a time would move the rest
+    // of the list each time: quadratic in a description of thousands of types).
+    let mut out = Vec::with_capacity(items.len() + newtypes.len());
+    for (i, item) in std::mem::take(items).into_iter().enumerate() {
+        out.push(item);
+        if let Some(name) = newtypes.get(&i) {
+            out.push(parse_quote! {
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(&self.0)
                     }
                 }
-            },
-        );
+            });
+        }
     }
+    *items = out;
 }
 
 /// `impl From<&T> for T`: a clone under another name, which nobody needs.
