@@ -1,6 +1,7 @@
-//! `intercom`: the Intercom contacts API from a shell, on top of `intercom-client`.
+//! `intercom`: every operation of the Intercom REST API from a shell, on top of `intercom-client`.
 //!
 //! A package of its own, so that users of the library compile no command-line parser.
+#![warn(missing_docs)]
 
 use std::io::Read;
 use std::process::ExitCode;

@@ -9,6 +9,7 @@
 //!   and the runtime's mock server reads.
 //!
 //! The runtime re-exports every item here.
+#![warn(missing_docs)]
 
 pub mod mock;
 mod operation;

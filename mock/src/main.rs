@@ -4,6 +4,7 @@
 //! Intercom's error shape). Any well-formed bearer token is accepted.
 //!
 //! `intercom-mock --port 0` picks a free port and prints `listening on http://127.0.0.1:PORT`.
+#![warn(missing_docs)]
 
 use std::io::Write as _;
 use std::process::ExitCode;

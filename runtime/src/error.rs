@@ -143,7 +143,7 @@ pub enum Error {
     /// (`data[3].author.avatar`), why, and the whole body.
     #[error("{0}")]
     Decode(Box<DecodeError>),
-    /// A response body larger than [`ClientBuilder::max_body_bytes`].
+    /// A response body larger than [`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes).
     #[error("HTTP {status}: response body larger than {limit} bytes")]
     BodyTooLarge {
         /// The HTTP status.

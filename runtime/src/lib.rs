@@ -7,7 +7,7 @@
 //! token's environment variable), its servers (through [`BaseUrl`]), and for each call a
 //! [`Request`] naming the method, the path pieces, the query, the headers and the body. The
 //! generated crate re-exports what its users need (see [`exports`]).
-
+#![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;

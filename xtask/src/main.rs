@@ -1,11 +1,14 @@
 //! Developer commands for the workspace, run as `cargo xtask <command>`.
 
 mod bench;
+mod changelog;
 mod corpus;
+mod examples;
 mod files;
 mod generate;
 mod manifest;
 mod paths;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,13 +43,14 @@ enum Command {
     /// Regenerate generated-client/src/generated.rs from spec/intercom-2.10.yaml
     ///
     /// Also prints what the change means for users of the crate, compared with the reviewed
-    /// surface snapshot.
+    /// surface snapshot, and writes the changes since the last release (docs/released-surface.txt)
+    /// into CHANGELOG.md's Unreleased section.
     Regen {
         /// Write nothing and fail with a diff if it is stale
         #[arg(long)]
         check: bool,
     },
-    /// Write a standalone client crate for any OpenAPI 3.0 spec
+    /// Write a standalone client crate for any OpenAPI 3.0 or 3.1 description
     ///
     /// Problems the generator works around are warnings (errors with --strict): an operation
     /// that cannot be generated is left out, names that collide in Rust get a numeric suffix.
@@ -90,6 +94,23 @@ enum Command {
         #[arg(long)]
         no_compile: bool,
     },
+    /// Run every example of intercom-client against the intercom-mock server
+    ///
+    /// Builds intercom-mock and the examples (generated-client/examples/, each found there, with
+    /// the features it requires), starts the server on a free loopback port and runs each example
+    /// with INTERCOM_BASE_URL pointing at it and INTERCOM_API_KEY set, then stops the server.
+    /// Fails naming each example that exited with an error or ran too long.
+    Examples,
+    /// Soak the client: many calls under load against a loopback server with scripted faults
+    ///
+    /// Builds and runs the intercom-soak binary (soak/, outside the default members). 64 calls
+    /// in flight, mostly GETs and some POSTs; per request 10 % 429 with rate-limit headers, 5 %
+    /// 503, 1 % connection reset, 1 % slower than the timeout, drawn from the seed. Fails when
+    /// a call misses its deadline or ends otherwise than the faults and the retry policy
+    /// predict, when a POST is sent again after a 5xx or a timeout, or when resident memory
+    /// grows more than 10 % after the first tenth of the calls (at least 5,000). Prints the
+    /// figures and the throughput beside a hand-written reqwest client.
+    Soak(soak::SoakArgs),
 }
 
 /// The options of `diff-api`.
@@ -169,6 +190,8 @@ fn main() -> ExitCode {
                 no_compile,
             },
         ),
+        Some(Command::Examples) => examples::run(&paths),
+        Some(Command::Soak(args)) => soak::run(&paths, &args),
         None => Cli::command()
             .print_long_help()
             .map_err(|e| format!("error: cannot print the help: {e}")),
@@ -231,6 +254,7 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
     let report = diff(&Surface::parse(&reviewed), &generated.surface);
     eprintln!("API change against {surface}:\n{}", report.to_markdown());
     let mode = if check { Mode::Check } else { Mode::Write };
+    let changelog = changelog_with_api_changes(paths, &generated.surface)?;
     let manifest_now = std::fs::read_to_string(paths.root().join(Paths::CLIENT_MANIFEST))
         .map_err(|e| format!("error: cannot read {}: {e}", Paths::CLIENT_MANIFEST))?;
     let manifest =
@@ -247,6 +271,7 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
         (Paths::MOCK_DATA, &generated.mock_data),
         (Paths::WIRE_TEST, &wire),
         (Paths::CLIENT_MANIFEST, &manifest),
+        (Paths::CHANGELOG, &changelog),
     ] {
         let stale = ensure_file_contents(paths.root(), rel, contents, mode)?;
         match (mode, stale) {
@@ -267,6 +292,29 @@ fn regen(paths: &Paths, check: bool) -> Result<(), String> {
             }
         ))
     }
+}
+
+/// `CHANGELOG.md` with the API changes between the released surface and `generated` in its
+/// `Unreleased` section.
+fn changelog_with_api_changes(paths: &Paths, generated: &Surface) -> Result<String, String> {
+    let read = |rel: &str| {
+        std::fs::read_to_string(paths.root().join(rel))
+            .map_err(|e| format!("error: cannot read {rel}: {e}"))
+    };
+    let released = read(Paths::RELEASED_SURFACE)?;
+    // The first line: `# intercom-client <version> …`.
+    let since = released
+        .lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(2))
+        .ok_or_else(|| {
+            format!(
+                "error: {} does not start with `# intercom-client <version>`",
+                Paths::RELEASED_SURFACE
+            )
+        })?;
+    let report = diff(&Surface::parse(&released), generated);
+    changelog::with_api_changes(&read(Paths::CHANGELOG)?, &report, since)
 }
 
 /// Reads the spec `name` and the files its references reach, each named relative to `root`
@@ -395,6 +443,30 @@ mod tests {
         };
         assert_eq!(args.overlay, [Path::new("one.yaml"), Path::new("two.json")]);
         assert_eq!(args.overrides, [Path::new("fern.yml")]);
+    }
+
+    #[test]
+    fn examples_takes_no_arguments() {
+        let cli = Cli::try_parse_from(["cargo xtask", "examples"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Examples)));
+        assert!(Cli::try_parse_from(["cargo xtask", "examples", "walk_contacts"]).is_err());
+    }
+
+    #[test]
+    fn soak_takes_a_call_count_and_defaults_to_100_000() {
+        let cli = Cli::try_parse_from(["cargo xtask", "soak", "--calls", "10000"]).unwrap();
+        let Some(Command::Soak(args)) = cli.command else {
+            panic!("not soak: {cli:?}")
+        };
+        assert_eq!((args.calls, args.in_flight, args.seed), (10_000, 64, 1));
+        assert!(!args.release);
+        let cli = Cli::try_parse_from(["cargo xtask", "soak", "--release"]).unwrap();
+        let Some(Command::Soak(args)) = cli.command else {
+            panic!("not soak: {cli:?}")
+        };
+        assert_eq!(args.calls, 100_000);
+        assert!(args.release);
+        assert!(Cli::try_parse_from(["cargo xtask", "soak", "--calls", "many"]).is_err());
     }
 
     #[test]

@@ -28,6 +28,11 @@ impl Paths {
     pub const CLIENT_LIB: &str = "generated-client/src/lib.rs";
     /// The reviewed API surface: the snapshot the surface test compares against.
     pub const SURFACE: &str = "tests/tests/snapshots/suite__surface__surface.snap";
+    /// The changelog, whose `Unreleased` section `regen` keeps the API changes in.
+    pub const CHANGELOG: &str = "CHANGELOG.md";
+    /// The API surface of the last release, that the changelog's API changes are counted from;
+    /// its first line names the release.
+    pub const RELEASED_SURFACE: &str = "docs/released-surface.txt";
     /// The one-construct fixture specs.
     pub const FIXTURES: &str = "tests/fixtures/constructs";
     /// The fixture specs with one operation that cannot be generated.

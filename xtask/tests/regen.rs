@@ -1,6 +1,7 @@
 //! `cargo xtask regen` on a copy of the workspace's inputs and outputs (`--workspace`): a
 //! stale generated file fails `--check` with a diff and nothing changes; a broken spec fails
-//! `regen` with a located error and every existing file stays byte for byte as it was.
+//! `regen` with a located error and every existing file stays byte for byte as it was; a change
+//! of the spec's API is written into the changelog, and `--check` fails until it is.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,15 +10,17 @@ use std::process::Command;
 use std::time::Duration;
 
 use intercom_test_support::process::{self, Run};
-/// The files `regen` writes and the reviewed surface it reads, relative to the workspace root;
-/// it also reads every file of `spec/`.
-const FILES: [&str; 6] = [
+/// The files `regen` writes and the surfaces it reads (reviewed and released), relative to the
+/// workspace root; it also reads every file of `spec/`.
+const FILES: [&str; 8] = [
     "generated-client/tests/wire/generated.rs",
     "generated-client/src/generated.rs",
     "generated-client/src/generated_mock.rs",
     "generated-client/src/mock_spec.json",
     "tests/tests/snapshots/suite__surface__surface.snap",
     "generated-client/Cargo.toml",
+    "CHANGELOG.md",
+    "docs/released-surface.txt",
 ];
 
 /// The spec's root file.
@@ -187,4 +190,51 @@ fn a_broken_file_of_the_spec_fails_with_an_error_located_in_it_and_changes_nothi
     assert!(stderr.contains("not valid YAML or JSON"), "{stderr}");
     assert!(stderr.contains("no file was changed"), "{stderr}");
     assert_eq!(contents(ws.path()), before, "a file changed");
+}
+
+#[test]
+fn a_changed_field_is_written_into_the_changelog_and_check_fails_until_it_is() {
+    let ws = copy_of_the_workspace();
+    let notes = ws.path().join("spec/notes.yaml");
+    let original = std::fs::read_to_string(&notes).expect("notes.yaml");
+    let changed = original.replacen(
+        "        body:\n          type: string\n          description: The note's text, as HTML.",
+        "        body:\n          type: integer\n          description: The note's text, as HTML.",
+        1,
+    );
+    assert_ne!(changed, original, "the edit applies");
+    std::fs::write(&notes, changed).expect("written");
+    let changelog = ws.path().join("CHANGELOG.md");
+    let before = std::fs::read_to_string(&changelog).expect("the changelog");
+    let entry = "- `Note.body`: ";
+
+    let check = regen(ws.path(), &["--check"]);
+    assert!(!check.status.success());
+    assert!(
+        text(&check.stderr).contains("CHANGELOG.md"),
+        "{}",
+        text(&check.stderr)
+    );
+    assert!(
+        text(&check.stdout).contains(&format!("+{entry}")),
+        "{}",
+        text(&check.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&changelog).expect("read"), before);
+
+    let out = regen(ws.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = std::fs::read_to_string(&changelog).expect("the changelog");
+    let unreleased = &after[after.find("## [Unreleased]").expect("the section")
+        ..after.find("## [0.1.0]").expect("the release")];
+    assert!(
+        unreleased.contains("### Breaking (1 since 0.1.0)"),
+        "{unreleased}"
+    );
+    let line = unreleased
+        .lines()
+        .find(|l| l.starts_with(entry))
+        .unwrap_or_else(|| panic!("no entry for the field: {unreleased}"));
+    assert!(line.ends_with("(`field-type-changed`)"), "{line}");
+    assert!(regen(ws.path(), &["--check"]).status.success());
 }
