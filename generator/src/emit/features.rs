@@ -89,6 +89,7 @@ fn cfg_all(sets: Vec<BTreeSet<String>>, every: usize) -> Option<syn::Attribute> 
 pub(crate) fn gate_types(items: &mut [Item], operations: &[Operation]) {
     let every = all(operations).len();
     let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let graph = crate::types::TypeGraph::of(items);
     for op in operations {
         let mut roots: BTreeSet<String> = op
             .params
@@ -101,7 +102,7 @@ pub(crate) fn gate_types(items: &mut [Item], operations: &[Operation]) {
             roots.extend(type_idents(&**ty));
         }
         let features = of_operation(op);
-        for name in crate::types::reachable(items, &roots) {
+        for name in graph.reachable(&roots) {
             wanted
                 .entry(name)
                 .or_default()

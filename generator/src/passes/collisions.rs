@@ -5,8 +5,8 @@
 //! `types::enum_variants`; fields and methods alike in snake_case are told apart where they are
 //! named (`schemas::fix_schemas` with the types pass, and the model's operations).
 //!
-//! One file: the passes here share one reckoning of the names the type engine will give (`claims`),
-//! and a fifth of the file is the tests of that reckoning.
+//! One file at over 500 lines: the passes here share one reckoning of the names the type engine
+//! will give (`claims`), and a fifth of the file is the tests of that reckoning.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -10,35 +10,47 @@ use syn::{Fields, Item, Token, parse_quote};
 
 use crate::base::syn_util::type_idents;
 
-/// The names of the types reachable from `roots` through the fields and variants of the
-/// module's structs and enums, the roots included.
-pub(crate) fn reachable(items: &[Item], roots: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in items {
-        match item {
-            Item::Struct(s) => {
-                refs.insert(s.ident.to_string(), type_idents(&s.fields));
+/// Which types each struct and enum of a module names in its fields and variants: built once
+/// and asked many times (once per operation, for the features by resource).
+pub(crate) struct TypeGraph(BTreeMap<String, BTreeSet<String>>);
+
+impl TypeGraph {
+    /// The graph of the structs and enums among `items`.
+    pub(crate) fn of(items: &[Item]) -> Self {
+        let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for item in items {
+            match item {
+                Item::Struct(s) => {
+                    refs.insert(s.ident.to_string(), type_idents(&s.fields));
+                }
+                Item::Enum(e) => {
+                    refs.insert(e.ident.to_string(), type_idents(&e.variants));
+                }
+                _ => {}
             }
-            Item::Enum(e) => {
-                refs.insert(e.ident.to_string(), type_idents(&e.variants));
+        }
+        Self(refs)
+    }
+
+    /// The names of the types reachable from `roots` through the fields and variants of the
+    /// module's structs and enums, the roots included.
+    pub(crate) fn reachable(&self, roots: &BTreeSet<String>) -> BTreeSet<String> {
+        let refs = &self.0;
+        let mut reachable: BTreeSet<String> = BTreeSet::new();
+        let mut todo: Vec<&String> = roots.iter().filter(|r| refs.contains_key(*r)).collect();
+        while let Some(t) = todo.pop() {
+            if !reachable.insert(t.clone()) {
+                continue;
             }
-            _ => {}
+            if let Some(next) = refs.get(t) {
+                todo.extend(
+                    next.iter()
+                        .filter(|n| refs.contains_key(*n) && !reachable.contains(*n)),
+                );
+            }
         }
+        reachable
     }
-    let mut reachable: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<&String> = roots.iter().filter(|r| refs.contains_key(*r)).collect();
-    while let Some(t) = todo.pop() {
-        if !reachable.insert(t.clone()) {
-            continue;
-        }
-        if let Some(next) = refs.get(t) {
-            todo.extend(
-                next.iter()
-                    .filter(|n| refs.contains_key(*n) && !reachable.contains(*n)),
-            );
-        }
-    }
-    reachable
 }
 
 /// Types that only ever arrive in responses are `#[non_exhaustive]`: callers never build them,
@@ -163,11 +175,11 @@ struct DefaultCalls<'a>(&'a mut BTreeSet<String>);
 
 impl<'ast> syn::visit::Visit<'ast> for DefaultCalls<'_> {
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if let [.., module, name] = segments.as_slice()
-            && module == "defaults"
+        let mut last = path.segments.iter().rev();
+        if let (Some(name), Some(module)) = (last.next(), last.next())
+            && module.ident == "defaults"
         {
-            self.0.insert(name.clone());
+            self.0.insert(name.ident.to_string());
         }
         syn::visit::visit_path(self, path);
     }

@@ -9,6 +9,7 @@
 pub(crate) mod builders;
 mod direction;
 pub(crate) mod engine;
+mod engine_output;
 mod enum_variants;
 pub(crate) mod fixed_defaults;
 mod open_enums;
@@ -31,7 +32,7 @@ use crate::passes::{schemas, skip};
 use enum_variants::EnumFix;
 use open_enums::{is_string_enum, open_enum, open_enum_impl};
 
-pub(crate) use direction::reachable;
+pub(crate) use direction::TypeGraph;
 use direction::{gate_test_only_defaults, mark_response_only, serde_by_direction};
 
 /// What the type engine made of the prepared spec: progenitor's output (the client methods whose
@@ -77,7 +78,7 @@ pub(crate) fn generate(
             }
         }
     };
-    let file = syn::parse2(engine::without_method_bodies(tokens)).map_err(|e| {
+    let file = syn::parse2(engine_output::without_method_bodies(tokens)).map_err(|e| {
         ctx.error(
             "",
             format!("internal error: progenitor produced unparsable code: {e}"),
@@ -96,7 +97,7 @@ pub(crate) fn module(
     request_roots: &BTreeSet<String>,
     response_roots: &BTreeSet<String>,
 ) -> R<syn::ItemMod> {
-    let mut types = engine::types_module(engine.file)
+    let mut types = engine_output::types_module(engine.file)
         .ok_or_else(|| ctx.error("", "internal error: progenitor produced no `types` module"))?;
     if let Some((_, items)) = &mut types.content {
         enum_variants::restore_variants(items, &engine.enum_fixes);
@@ -119,8 +120,9 @@ fn types_pass(
     response_roots: &BTreeSet<String>,
 ) -> R<()> {
     items.retain(|item| !is_from_ref_impl(item));
-    let sent = reachable(items, request_roots);
-    let received = reachable(items, response_roots);
+    let graph = TypeGraph::of(items);
+    let sent = graph.reachable(request_roots);
+    let received = graph.reachable(response_roots);
     mark_response_only(items, &sent);
     // Types no operation reaches keep both directions, and so does everything they hold.
     let unreached: BTreeSet<String> = items
@@ -132,7 +134,7 @@ fn types_pass(
         })
         .filter(|n| !sent.contains(n) && !received.contains(n))
         .collect();
-    let both = reachable(items, &unreached);
+    let both = graph.reachable(&unreached);
     let sent: BTreeSet<String> = sent.union(&both).cloned().collect();
     let received: BTreeSet<String> = received.union(&both).cloned().collect();
     null_as_default(items);
