@@ -51,6 +51,11 @@ pub(crate) fn normalize_docs(file: &mut File) {
         fn visit_attributes_mut(&mut self, attrs: &mut Vec<Attribute>) {
             Self::fix(attrs);
         }
+        // Doc comments are on items, fields, variants and members, never inside a function's
+        // body, an expression or a type: those, most of a large file, are not walked.
+        fn visit_block_mut(&mut self, _: &mut syn::Block) {}
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+        fn visit_type_mut(&mut self, _: &mut syn::Type) {}
     }
     Docs.visit_file_mut(file);
 }
