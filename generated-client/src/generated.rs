@@ -12889,92 +12889,10 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateConversationRequestFrom {
         /// The identifier Intercom gave the contact: 24 hexadecimal characters, not a UUID.
-        pub id: CreateConversationRequestFromId,
+        pub id: ::std::string::String,
         /// The sender's role: `user` or `lead`, or `contact` for a visitor.
         #[serde(rename = "type")]
         pub type_: CreateConversationRequestFromType,
-    }
-
-    #[cfg(feature = "conversations")]
-    /// The identifier Intercom gave the contact: 24 hexadecimal characters, not a UUID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateConversationRequestFromId(::std::string::String);
-
-    #[cfg(feature = "conversations")]
-    impl ::std::fmt::Display for CreateConversationRequestFromId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl ::std::ops::Deref for CreateConversationRequestFromId {
-        type Target = ::std::string::String;
-
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl ::std::convert::From<CreateConversationRequestFromId> for ::std::string::String {
-        fn from(value: CreateConversationRequestFromId) -> Self {
-            value.0
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl ::std::str::FromStr for CreateConversationRequestFromId {
-        type Err = self::error::ConversionError;
-
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 24usize {
-                return Err("longer than 24 characters".into());
-            }
-            if value.chars().count() < 24usize {
-                return Err("shorter than 24 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl ::std::convert::TryFrom<&str> for CreateConversationRequestFromId {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl ::std::convert::TryFrom<::std::string::String> for CreateConversationRequestFromId {
-        type Error = self::error::ConversionError;
-
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    #[cfg(feature = "conversations")]
-    impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFromId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
 
     #[cfg(feature = "conversations")]
@@ -19687,6 +19605,7 @@ pub mod types {
             "article".to_string()
         }
 
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn create_ticket_type_request_icon() -> ::std::string::String {
             "🎟\u{fe0f}".to_string()
         }
@@ -19954,6 +19873,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLog {
         /// A builder for a `ActivityLog`, every field unset.
         pub fn builder() -> ActivityLogBuilder {
@@ -19963,6 +19883,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`ActivityLog`]; start with [`ActivityLog::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogBuilder {
@@ -19975,6 +19896,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogBuilder {
         /// Sets `activity_description`.
         pub fn activity_description(
@@ -20043,6 +19965,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogList {
         /// A builder for a `ActivityLogList`, every field unset.
         pub fn builder() -> ActivityLogListBuilder {
@@ -20052,6 +19975,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`ActivityLogList`]; start with [`ActivityLogList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogListBuilder {
@@ -20061,6 +19985,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogListBuilder {
         /// Sets `activity_logs`.
         pub fn activity_logs(
@@ -20101,6 +20026,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogMetadata {
         /// A builder for a `ActivityLogMetadata`, every field unset.
         pub fn builder() -> ActivityLogMetadataBuilder {
@@ -20110,6 +20036,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`ActivityLogMetadata`]; start with [`ActivityLogMetadata::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogMetadataBuilder {
@@ -20128,6 +20055,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogMetadataBuilder {
         /// Sets `after`.
         pub fn after(
@@ -20253,6 +20181,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogMetadataMessage {
         /// A builder for a `ActivityLogMetadataMessage`, every field unset.
         pub fn builder() -> ActivityLogMetadataMessageBuilder {
@@ -20262,6 +20191,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`ActivityLogMetadataMessage`]; start with [`ActivityLogMetadataMessage::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogMetadataMessageBuilder {
@@ -20270,6 +20200,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogMetadataMessageBuilder {
         /// Sets `id`.
         pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -20301,6 +20232,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogPerformedBy {
         /// A builder for a `ActivityLogPerformedBy`, every field unset.
         pub fn builder() -> ActivityLogPerformedByBuilder {
@@ -20310,6 +20242,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`ActivityLogPerformedBy`]; start with [`ActivityLogPerformedBy::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ActivityLogPerformedByBuilder {
@@ -20320,6 +20253,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl ActivityLogPerformedByBuilder {
         /// Sets `email`.
         pub fn email(
@@ -20371,6 +20305,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl AddressableList {
         /// A builder for a `AddressableList`, every field unset.
         pub fn builder() -> AddressableListBuilder {
@@ -20380,6 +20315,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`AddressableList`]; start with [`AddressableList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AddressableListBuilder {
@@ -20389,6 +20325,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl AddressableListBuilder {
         /// Sets `id`.
         pub fn id(
@@ -20438,6 +20375,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl Admin {
         /// A builder for a `Admin`, every field unset.
         pub fn builder() -> AdminBuilder {
@@ -20455,6 +20393,7 @@ pub mod types {
         )
     )]
     /// Builds a [`Admin`]; start with [`Admin::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminBuilder {
@@ -20479,6 +20418,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl AdminBuilder {
         /// Sets `avatar`.
         pub fn avatar(mut self, value: impl ::std::convert::Into<AdminAvatar>) -> Self {
@@ -20586,6 +20526,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl AdminAvatar {
         /// A builder for a `AdminAvatar`, every field unset.
         pub fn builder() -> AdminAvatarBuilder {
@@ -20603,6 +20544,7 @@ pub mod types {
         )
     )]
     /// Builds a [`AdminAvatar`]; start with [`AdminAvatar::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminAvatarBuilder {
@@ -20619,6 +20561,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl AdminAvatarBuilder {
         /// Sets `image_url`.
         pub fn image_url(
@@ -20647,6 +20590,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminList {
         /// A builder for a `AdminList`, every field unset.
         pub fn builder() -> AdminListBuilder {
@@ -20656,6 +20600,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`AdminList`]; start with [`AdminList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminListBuilder {
@@ -20664,6 +20609,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminListBuilder {
         /// Sets `admins`.
         pub fn admins(
@@ -20695,6 +20641,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl AdminPriorityLevel {
         /// A builder for a `AdminPriorityLevel`, every field unset.
         pub fn builder() -> AdminPriorityLevelBuilder {
@@ -20704,6 +20651,7 @@ pub mod types {
 
     #[cfg(feature = "teams")]
     /// Builds a [`AdminPriorityLevel`]; start with [`AdminPriorityLevel::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminPriorityLevelBuilder {
@@ -20712,6 +20660,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl AdminPriorityLevelBuilder {
         /// Sets `primary_admin_ids`.
         pub fn primary_admin_ids(
@@ -20743,6 +20692,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AdminReplyConversationRequest {
         /// A builder for a `AdminReplyConversationRequest`, every field unset.
         pub fn builder() -> AdminReplyConversationRequestBuilder {
@@ -20752,6 +20702,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AdminReplyConversationRequest`]; start with [`AdminReplyConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminReplyConversationRequestBuilder {
@@ -20766,6 +20717,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AdminReplyConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -20855,6 +20807,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl AdminReplyTicketRequest {
         /// A builder for a `AdminReplyTicketRequest`, every field unset.
         pub fn builder() -> AdminReplyTicketRequestBuilder {
@@ -20864,6 +20817,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`AdminReplyTicketRequest`]; start with [`AdminReplyTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminReplyTicketRequestBuilder {
@@ -20878,6 +20832,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl AdminReplyTicketRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -20966,6 +20921,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl AdminReplyTicketRequestReplyOptionsItem {
         /// A builder for a `AdminReplyTicketRequestReplyOptionsItem`, every field unset.
         pub fn builder() -> AdminReplyTicketRequestReplyOptionsItemBuilder {
@@ -20975,6 +20931,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`AdminReplyTicketRequestReplyOptionsItem`]; start with [`AdminReplyTicketRequestReplyOptionsItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminReplyTicketRequestReplyOptionsItemBuilder {
@@ -20983,6 +20940,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl AdminReplyTicketRequestReplyOptionsItemBuilder {
         /// Sets `text`.
         pub fn text(
@@ -21031,6 +20989,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminWithApp {
         /// A builder for a `AdminWithApp`, every field unset.
         pub fn builder() -> AdminWithAppBuilder {
@@ -21040,6 +20999,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`AdminWithApp`]; start with [`AdminWithApp::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminWithAppBuilder {
@@ -21058,6 +21018,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminWithAppBuilder {
         /// Sets `app`.
         pub fn app(mut self, value: impl ::std::convert::Into<App>) -> Self {
@@ -21176,6 +21137,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminWithAppAvatar {
         /// A builder for a `AdminWithAppAvatar`, every field unset.
         pub fn builder() -> AdminWithAppAvatarBuilder {
@@ -21185,6 +21147,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`AdminWithAppAvatar`]; start with [`AdminWithAppAvatar::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AdminWithAppAvatarBuilder {
@@ -21193,6 +21156,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AdminWithAppAvatarBuilder {
         /// Sets `image_url`.
         pub fn image_url(
@@ -21224,6 +21188,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl App {
         /// A builder for a `App`, every field unset.
         pub fn builder() -> AppBuilder {
@@ -21233,6 +21198,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`App`]; start with [`App::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AppBuilder {
@@ -21247,6 +21213,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl AppBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -21330,6 +21297,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl Article {
         /// A builder for a `Article`, every field unset.
         pub fn builder() -> ArticleBuilder {
@@ -21339,6 +21307,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`Article`]; start with [`Article::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleBuilder {
@@ -21362,6 +21331,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleBuilder {
         /// Sets `author_id`.
         pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -21548,6 +21518,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleContent {
         /// A builder for a `ArticleContent`, every field unset.
         pub fn builder() -> ArticleContentBuilder {
@@ -21557,6 +21528,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleContent`]; start with [`ArticleContent::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleContentBuilder {
@@ -21572,6 +21544,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleContentBuilder {
         /// Sets `author_id`.
         pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -21664,6 +21637,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleList {
         /// A builder for a `ArticleList`, every field unset.
         pub fn builder() -> ArticleListBuilder {
@@ -21673,6 +21647,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleList`]; start with [`ArticleList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleListBuilder {
@@ -21683,6 +21658,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -21728,6 +21704,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleListItem {
         /// A builder for a `ArticleListItem`, every field unset.
         pub fn builder() -> ArticleListItemBuilder {
@@ -21737,6 +21714,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleListItem`]; start with [`ArticleListItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleListItemBuilder {
@@ -21759,6 +21737,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleListItemBuilder {
         /// Sets `author_id`.
         pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -21960,6 +21939,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlights {
         /// A builder for a `ArticleSearchHighlights`, every field unset.
         pub fn builder() -> ArticleSearchHighlightsBuilder {
@@ -21969,6 +21949,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleSearchHighlights`]; start with [`ArticleSearchHighlights::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleSearchHighlightsBuilder {
@@ -21984,6 +21965,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlightsBuilder {
         /// Sets `article_id`.
         pub fn article_id(
@@ -22035,6 +22017,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlightsHighlightedSummaryItemItem {
         /// A builder for a `ArticleSearchHighlightsHighlightedSummaryItemItem`, every field unset.
         pub fn builder() -> ArticleSearchHighlightsHighlightedSummaryItemItemBuilder {
@@ -22044,6 +22027,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleSearchHighlightsHighlightedSummaryItemItem`]; start with [`ArticleSearchHighlightsHighlightedSummaryItemItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleSearchHighlightsHighlightedSummaryItemItemBuilder {
@@ -22052,6 +22036,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlightsHighlightedSummaryItemItemBuilder {
         /// Sets `text`.
         pub fn text(
@@ -22088,6 +22073,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlightsHighlightedTitleItem {
         /// A builder for a `ArticleSearchHighlightsHighlightedTitleItem`, every field unset.
         pub fn builder() -> ArticleSearchHighlightsHighlightedTitleItemBuilder {
@@ -22097,6 +22083,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleSearchHighlightsHighlightedTitleItem`]; start with [`ArticleSearchHighlightsHighlightedTitleItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleSearchHighlightsHighlightedTitleItemBuilder {
@@ -22105,6 +22092,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchHighlightsHighlightedTitleItemBuilder {
         /// Sets `text`.
         pub fn text(
@@ -22139,6 +22127,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchResponse {
         /// A builder for a `ArticleSearchResponse`, every field unset.
         pub fn builder() -> ArticleSearchResponseBuilder {
@@ -22148,6 +22137,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleSearchResponse`]; start with [`ArticleSearchResponse::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleSearchResponseBuilder {
@@ -22158,6 +22148,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchResponseBuilder {
         /// Sets `data`.
         pub fn data(
@@ -22203,6 +22194,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchResponseData {
         /// A builder for a `ArticleSearchResponseData`, every field unset.
         pub fn builder() -> ArticleSearchResponseDataBuilder {
@@ -22212,6 +22204,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleSearchResponseData`]; start with [`ArticleSearchResponseData::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleSearchResponseDataBuilder {
@@ -22220,6 +22213,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleSearchResponseDataBuilder {
         /// Sets `articles`.
         pub fn articles(
@@ -22258,6 +22252,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleStatistics {
         /// A builder for a `ArticleStatistics`, every field unset.
         pub fn builder() -> ArticleStatisticsBuilder {
@@ -22267,6 +22262,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleStatistics`]; start with [`ArticleStatistics::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleStatisticsBuilder {
@@ -22281,6 +22277,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleStatisticsBuilder {
         /// Sets `conversations`.
         pub fn conversations(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -22392,6 +22389,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleTranslatedContent {
         /// A builder for a `ArticleTranslatedContent`, every field unset.
         pub fn builder() -> ArticleTranslatedContentBuilder {
@@ -22401,6 +22399,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`ArticleTranslatedContent`]; start with [`ArticleTranslatedContent::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ArticleTranslatedContentBuilder {
@@ -22445,6 +22444,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl ArticleTranslatedContentBuilder {
         /// Sets `ar`.
         pub fn ar(mut self, value: impl ::std::convert::Into<ArticleContent>) -> Self {
@@ -22728,6 +22728,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AssignConversationRequest {
         /// A builder for a `AssignConversationRequest`, every field unset.
         pub fn builder() -> AssignConversationRequestBuilder {
@@ -22737,6 +22738,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AssignConversationRequest`]; start with [`AssignConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AssignConversationRequestBuilder {
@@ -22747,6 +22749,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AssignConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -22822,6 +22825,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl AttachCompanyRequest {
         /// A builder for a `AttachCompanyRequest`, every field unset.
         pub fn builder() -> AttachCompanyRequestBuilder {
@@ -22831,6 +22835,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// Builds a [`AttachCompanyRequest`]; start with [`AttachCompanyRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachCompanyRequestBuilder {
@@ -22838,6 +22843,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl AttachCompanyRequestBuilder {
         /// Sets `id`.
         pub fn id(
@@ -22863,6 +22869,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByEmail {
         /// A builder for a `AttachContactByEmail`, every field unset.
         pub fn builder() -> AttachContactByEmailBuilder {
@@ -22872,6 +22879,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AttachContactByEmail`]; start with [`AttachContactByEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachContactByEmailBuilder {
@@ -22880,6 +22888,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByEmailBuilder {
         /// Sets `customer`.
         pub fn customer(
@@ -22918,6 +22927,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByIntercomUserId {
         /// A builder for a `AttachContactByIntercomUserId`, every field unset.
         pub fn builder() -> AttachContactByIntercomUserIdBuilder {
@@ -22927,6 +22937,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AttachContactByIntercomUserId`]; start with [`AttachContactByIntercomUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachContactByIntercomUserIdBuilder {
@@ -22935,6 +22946,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByIntercomUserIdBuilder {
         /// Sets `customer`.
         pub fn customer(
@@ -22976,6 +22988,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByUserId {
         /// A builder for a `AttachContactByUserId`, every field unset.
         pub fn builder() -> AttachContactByUserIdBuilder {
@@ -22985,6 +22998,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AttachContactByUserId`]; start with [`AttachContactByUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachContactByUserIdBuilder {
@@ -22993,6 +23007,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactByUserIdBuilder {
         /// Sets `customer`.
         pub fn customer(
@@ -23031,6 +23046,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactToConversationRequest {
         /// A builder for a `AttachContactToConversationRequest`, every field unset.
         pub fn builder() -> AttachContactToConversationRequestBuilder {
@@ -23040,6 +23056,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`AttachContactToConversationRequest`]; start with [`AttachContactToConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachContactToConversationRequestBuilder {
@@ -23048,6 +23065,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl AttachContactToConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -23082,6 +23100,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl AttachSubscriptionTypeRequest {
         /// A builder for a `AttachSubscriptionTypeRequest`, every field unset.
         pub fn builder() -> AttachSubscriptionTypeRequestBuilder {
@@ -23091,6 +23110,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// Builds a [`AttachSubscriptionTypeRequest`]; start with [`AttachSubscriptionTypeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachSubscriptionTypeRequestBuilder {
@@ -23099,6 +23119,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl AttachSubscriptionTypeRequestBuilder {
         /// Sets `consent_type`.
         pub fn consent_type(
@@ -23147,6 +23168,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl AttachTagRequest {
         /// A builder for a `AttachTagRequest`, every field unset.
         pub fn builder() -> AttachTagRequestBuilder {
@@ -23156,6 +23178,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// Builds a [`AttachTagRequest`]; start with [`AttachTagRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachTagRequestBuilder {
@@ -23163,6 +23186,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl AttachTagRequestBuilder {
         /// Sets `id`.
         pub fn id(
@@ -23188,6 +23212,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl AttachTagToConversationRequest {
         /// A builder for a `AttachTagToConversationRequest`, every field unset.
         pub fn builder() -> AttachTagToConversationRequestBuilder {
@@ -23197,6 +23222,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// Builds a [`AttachTagToConversationRequest`]; start with [`AttachTagToConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachTagToConversationRequestBuilder {
@@ -23205,6 +23231,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl AttachTagToConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -23253,6 +23280,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl AttachTagToTicketRequest {
         /// A builder for a `AttachTagToTicketRequest`, every field unset.
         pub fn builder() -> AttachTagToTicketRequestBuilder {
@@ -23262,6 +23290,7 @@ pub mod types {
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// Builds a [`AttachTagToTicketRequest`]; start with [`AttachTagToTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct AttachTagToTicketRequestBuilder {
@@ -23270,6 +23299,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl AttachTagToTicketRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -23318,6 +23348,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CloseConversationRequest {
         /// A builder for a `CloseConversationRequest`, every field unset.
         pub fn builder() -> CloseConversationRequestBuilder {
@@ -23327,6 +23358,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CloseConversationRequest`]; start with [`CloseConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CloseConversationRequestBuilder {
@@ -23336,6 +23368,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CloseConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -23387,6 +23420,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl Collection {
         /// A builder for a `Collection`, every field unset.
         pub fn builder() -> CollectionBuilder {
@@ -23396,6 +23430,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`Collection`]; start with [`Collection::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CollectionBuilder {
@@ -23415,6 +23450,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl CollectionBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -23558,6 +23594,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl CollectionList {
         /// A builder for a `CollectionList`, every field unset.
         pub fn builder() -> CollectionListBuilder {
@@ -23567,6 +23604,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`CollectionList`]; start with [`CollectionList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CollectionListBuilder {
@@ -23577,6 +23615,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl CollectionListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -23622,6 +23661,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl Company {
         /// A builder for a `Company`, every field unset.
         pub fn builder() -> CompanyBuilder {
@@ -23631,6 +23671,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`Company`]; start with [`Company::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyBuilder {
@@ -23658,6 +23699,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanyBuilder {
         /// Sets `app_id`.
         pub fn app_id(
@@ -23833,6 +23875,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl CompanyAttachedContacts {
         /// A builder for a `CompanyAttachedContacts`, every field unset.
         pub fn builder() -> CompanyAttachedContactsBuilder {
@@ -23842,6 +23885,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// Builds a [`CompanyAttachedContacts`]; start with [`CompanyAttachedContacts::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyAttachedContactsBuilder {
@@ -23852,6 +23896,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl CompanyAttachedContactsBuilder {
         /// Sets `data`.
         pub fn data(
@@ -23897,6 +23942,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyAttachedSegments {
         /// A builder for a `CompanyAttachedSegments`, every field unset.
         pub fn builder() -> CompanyAttachedSegmentsBuilder {
@@ -23906,6 +23952,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`CompanyAttachedSegments`]; start with [`CompanyAttachedSegments::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyAttachedSegmentsBuilder {
@@ -23914,6 +23961,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyAttachedSegmentsBuilder {
         /// Sets `data`.
         pub fn data(
@@ -23945,6 +23993,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl CompanyData {
         /// A builder for a `CompanyData`, every field unset.
         pub fn builder() -> CompanyDataBuilder {
@@ -23954,6 +24003,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`CompanyData`]; start with [`CompanyData::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyDataBuilder {
@@ -23963,6 +24013,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl CompanyDataBuilder {
         /// Sets `id`.
         pub fn id(
@@ -24004,6 +24055,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyList {
         /// A builder for a `CompanyList`, every field unset.
         pub fn builder() -> CompanyListBuilder {
@@ -24013,6 +24065,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`CompanyList`]; start with [`CompanyList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyListBuilder {
@@ -24023,6 +24076,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -24068,6 +24122,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanyPlan {
         /// A builder for a `CompanyPlan`, every field unset.
         pub fn builder() -> CompanyPlanBuilder {
@@ -24077,6 +24132,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`CompanyPlan`]; start with [`CompanyPlan::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyPlanBuilder {
@@ -24086,6 +24142,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanyPlanBuilder {
         /// Sets `id`.
         pub fn id(
@@ -24127,6 +24184,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyScroll {
         /// A builder for a `CompanyScroll`, every field unset.
         pub fn builder() -> CompanyScrollBuilder {
@@ -24136,6 +24194,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`CompanyScroll`]; start with [`CompanyScroll::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyScrollBuilder {
@@ -24147,6 +24206,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CompanyScrollBuilder {
         /// Sets `data`.
         pub fn data(
@@ -24202,6 +24262,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanySegments {
         /// A builder for a `CompanySegments`, every field unset.
         pub fn builder() -> CompanySegmentsBuilder {
@@ -24211,6 +24272,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`CompanySegments`]; start with [`CompanySegments::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanySegmentsBuilder {
@@ -24219,6 +24281,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanySegmentsBuilder {
         /// Sets `segments`.
         pub fn segments(
@@ -24252,6 +24315,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanyTags {
         /// A builder for a `CompanyTags`, every field unset.
         pub fn builder() -> CompanyTagsBuilder {
@@ -24261,6 +24325,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`CompanyTags`]; start with [`CompanyTags::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CompanyTagsBuilder {
@@ -24269,6 +24334,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl CompanyTagsBuilder {
         /// Sets `tags`.
         pub fn tags(
@@ -24300,6 +24366,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl Contact {
         /// A builder for a `Contact`, every field unset.
         pub fn builder() -> ContactBuilder {
@@ -24309,6 +24376,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`Contact`]; start with [`Contact::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactBuilder {
@@ -24369,6 +24437,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactBuilder {
         /// Sets `android_app_name`.
         pub fn android_app_name(
@@ -24865,6 +24934,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactArchived {
         /// A builder for a `ContactArchived`, every field unset.
         pub fn builder() -> ContactArchivedBuilder {
@@ -24874,6 +24944,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`ContactArchived`]; start with [`ContactArchived::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactArchivedBuilder {
@@ -24884,6 +24955,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactArchivedBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -24943,6 +25015,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactCompanies {
         /// A builder for a `ContactCompanies`, every field unset.
         pub fn builder() -> ContactCompaniesBuilder {
@@ -24952,6 +25025,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`ContactCompanies`]; start with [`ContactCompanies::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactCompaniesBuilder {
@@ -24963,6 +25037,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactCompaniesBuilder {
         /// Sets `data`.
         pub fn data(
@@ -25018,6 +25093,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl ContactCompanyList {
         /// A builder for a `ContactCompanyList`, every field unset.
         pub fn builder() -> ContactCompanyListBuilder {
@@ -25027,6 +25103,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// Builds a [`ContactCompanyList`]; start with [`ContactCompanyList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactCompanyListBuilder {
@@ -25037,6 +25114,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts"))]
+    #[cfg(feature = "builders")]
     impl ContactCompanyListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -25086,6 +25164,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactDeleted {
         /// A builder for a `ContactDeleted`, every field unset.
         pub fn builder() -> ContactDeletedBuilder {
@@ -25095,6 +25174,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`ContactDeleted`]; start with [`ContactDeleted::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactDeletedBuilder {
@@ -25105,6 +25185,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactDeletedBuilder {
         /// Sets `deleted`.
         pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -25159,6 +25240,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactList {
         /// A builder for a `ContactList`, every field unset.
         pub fn builder() -> ContactListBuilder {
@@ -25168,6 +25250,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`ContactList`]; start with [`ContactList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactListBuilder {
@@ -25178,6 +25261,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -25225,6 +25309,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactNotes {
         /// A builder for a `ContactNotes`, every field unset.
         pub fn builder() -> ContactNotesBuilder {
@@ -25234,6 +25319,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`ContactNotes`]; start with [`ContactNotes::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactNotesBuilder {
@@ -25245,6 +25331,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactNotesBuilder {
         /// Sets `data`.
         pub fn data(
@@ -25300,6 +25387,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl ContactReference {
         /// A builder for a `ContactReference`, every field unset.
         pub fn builder() -> ContactReferenceBuilder {
@@ -25309,6 +25397,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`ContactReference`]; start with [`ContactReference::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReferenceBuilder {
@@ -25318,6 +25407,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl ContactReferenceBuilder {
         /// Sets `external_id`.
         pub fn external_id(
@@ -25359,6 +25449,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl ContactReplyBaseRequest {
         /// A builder for a `ContactReplyBaseRequest`, every field unset.
         pub fn builder() -> ContactReplyBaseRequestBuilder {
@@ -25368,6 +25459,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`ContactReplyBaseRequest`]; start with [`ContactReplyBaseRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyBaseRequestBuilder {
@@ -25378,6 +25470,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl ContactReplyBaseRequestBuilder {
         /// Sets `attachment_urls`.
         pub fn attachment_urls(
@@ -25440,6 +25533,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyEmailRequest {
         /// A builder for a `ContactReplyEmailRequest`, every field unset.
         pub fn builder() -> ContactReplyEmailRequestBuilder {
@@ -25449,6 +25543,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ContactReplyEmailRequest`]; start with [`ContactReplyEmailRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyEmailRequestBuilder {
@@ -25462,6 +25557,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyEmailRequestBuilder {
         /// Sets `attachment_files`.
         pub fn attachment_files(
@@ -25546,6 +25642,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyIntercomUserIdRequest {
         /// A builder for a `ContactReplyIntercomUserIdRequest`, every field unset.
         pub fn builder() -> ContactReplyIntercomUserIdRequestBuilder {
@@ -25555,6 +25652,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ContactReplyIntercomUserIdRequest`]; start with [`ContactReplyIntercomUserIdRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyIntercomUserIdRequestBuilder {
@@ -25568,6 +25666,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyIntercomUserIdRequestBuilder {
         /// Sets `attachment_files`.
         pub fn attachment_files(
@@ -25652,6 +25751,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketEmailRequest {
         /// A builder for a `ContactReplyTicketEmailRequest`, every field unset.
         pub fn builder() -> ContactReplyTicketEmailRequestBuilder {
@@ -25661,6 +25761,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`ContactReplyTicketEmailRequest`]; start with [`ContactReplyTicketEmailRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyTicketEmailRequestBuilder {
@@ -25671,6 +25772,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketEmailRequestBuilder {
         /// Sets `attachment_urls`.
         pub fn attachment_urls(
@@ -25743,6 +25845,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketIntercomUserIdRequest {
         /// A builder for a `ContactReplyTicketIntercomUserIdRequest`, every field unset.
         pub fn builder() -> ContactReplyTicketIntercomUserIdRequestBuilder {
@@ -25752,6 +25855,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`ContactReplyTicketIntercomUserIdRequest`]; start with [`ContactReplyTicketIntercomUserIdRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyTicketIntercomUserIdRequestBuilder {
@@ -25762,6 +25866,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketIntercomUserIdRequestBuilder {
         /// Sets `attachment_urls`.
         pub fn attachment_urls(
@@ -25834,6 +25939,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketUserIdRequest {
         /// A builder for a `ContactReplyTicketUserIdRequest`, every field unset.
         pub fn builder() -> ContactReplyTicketUserIdRequestBuilder {
@@ -25843,6 +25949,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`ContactReplyTicketUserIdRequest`]; start with [`ContactReplyTicketUserIdRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyTicketUserIdRequestBuilder {
@@ -25853,6 +25960,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl ContactReplyTicketUserIdRequestBuilder {
         /// Sets `attachment_urls`.
         pub fn attachment_urls(
@@ -25925,6 +26033,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyUserIdRequest {
         /// A builder for a `ContactReplyUserIdRequest`, every field unset.
         pub fn builder() -> ContactReplyUserIdRequestBuilder {
@@ -25934,6 +26043,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ContactReplyUserIdRequest`]; start with [`ContactReplyUserIdRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactReplyUserIdRequestBuilder {
@@ -25947,6 +26057,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ContactReplyUserIdRequestBuilder {
         /// Sets `attachment_files`.
         pub fn attachment_files(
@@ -26031,6 +26142,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "segments"))]
+    #[cfg(feature = "builders")]
     impl ContactSegmentList {
         /// A builder for a `ContactSegmentList`, every field unset.
         pub fn builder() -> ContactSegmentListBuilder {
@@ -26040,6 +26152,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "segments"))]
     /// Builds a [`ContactSegmentList`]; start with [`ContactSegmentList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactSegmentListBuilder {
@@ -26048,6 +26161,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "segments"))]
+    #[cfg(feature = "builders")]
     impl ContactSegmentListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -26083,6 +26197,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl ContactSubscriptionTypeList {
         /// A builder for a `ContactSubscriptionTypeList`, every field unset.
         pub fn builder() -> ContactSubscriptionTypeListBuilder {
@@ -26092,6 +26207,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// Builds a [`ContactSubscriptionTypeList`]; start with [`ContactSubscriptionTypeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactSubscriptionTypeListBuilder {
@@ -26100,6 +26216,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl ContactSubscriptionTypeListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -26143,6 +26260,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactTags {
         /// A builder for a `ContactTags`, every field unset.
         pub fn builder() -> ContactTagsBuilder {
@@ -26152,6 +26270,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`ContactTags`]; start with [`ContactTags::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactTagsBuilder {
@@ -26163,6 +26282,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl ContactTagsBuilder {
         /// Sets `data`.
         pub fn data(
@@ -26218,6 +26338,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactUnarchived {
         /// A builder for a `ContactUnarchived`, every field unset.
         pub fn builder() -> ContactUnarchivedBuilder {
@@ -26227,6 +26348,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`ContactUnarchived`]; start with [`ContactUnarchived::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ContactUnarchivedBuilder {
@@ -26237,6 +26359,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl ContactUnarchivedBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -26296,6 +26419,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl Conversation {
         /// A builder for a `Conversation`, every field unset.
         pub fn builder() -> ConversationBuilder {
@@ -26305,6 +26429,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`Conversation`]; start with [`Conversation::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationBuilder {
@@ -26343,6 +26468,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationBuilder {
         /// Sets `admin_assignee_id`.
         pub fn admin_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -26615,6 +26741,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationAttachmentFiles {
         /// A builder for a `ConversationAttachmentFiles`, every field unset.
         pub fn builder() -> ConversationAttachmentFilesBuilder {
@@ -26624,6 +26751,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationAttachmentFiles`]; start with [`ConversationAttachmentFiles::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationAttachmentFilesBuilder {
@@ -26633,6 +26761,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationAttachmentFilesBuilder {
         /// Sets `content_type`.
         pub fn content_type(
@@ -26677,6 +26806,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationContacts {
         /// A builder for a `ConversationContacts`, every field unset.
         pub fn builder() -> ConversationContactsBuilder {
@@ -26686,6 +26816,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationContacts`]; start with [`ConversationContacts::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationContactsBuilder {
@@ -26694,6 +26825,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationContactsBuilder {
         /// Sets `contacts`.
         pub fn contacts(
@@ -26727,6 +26859,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationCustomerList {
         /// A builder for a `ConversationCustomerList`, every field unset.
         pub fn builder() -> ConversationCustomerListBuilder {
@@ -26736,6 +26869,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationCustomerList`]; start with [`ConversationCustomerList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationCustomerListBuilder {
@@ -26743,6 +26877,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationCustomerListBuilder {
         /// Sets `customers`.
         pub fn customers(
@@ -26769,6 +26904,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationFirstContactReply {
         /// A builder for a `ConversationFirstContactReply`, every field unset.
         pub fn builder() -> ConversationFirstContactReplyBuilder {
@@ -26778,6 +26914,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationFirstContactReply`]; start with [`ConversationFirstContactReply::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationFirstContactReplyBuilder {
@@ -26787,6 +26924,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationFirstContactReplyBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -26828,6 +26966,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationList {
         /// A builder for a `ConversationList`, every field unset.
         pub fn builder() -> ConversationListBuilder {
@@ -26837,6 +26976,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationList`]; start with [`ConversationList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationListBuilder {
@@ -26847,6 +26987,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationListBuilder {
         /// Sets `conversations`.
         pub fn conversations(
@@ -26894,6 +27035,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationListItem {
         /// A builder for a `ConversationListItem`, every field unset.
         pub fn builder() -> ConversationListItemBuilder {
@@ -26903,6 +27045,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationListItem`]; start with [`ConversationListItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationListItemBuilder {
@@ -26940,6 +27083,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationListItemBuilder {
         /// Sets `admin_assignee_id`.
         pub fn admin_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -27232,6 +27376,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationPart {
         /// A builder for a `ConversationPart`, every field unset.
         pub fn builder() -> ConversationPartBuilder {
@@ -27241,6 +27386,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationPart`]; start with [`ConversationPart::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationPartBuilder {
@@ -27259,6 +27405,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationPartBuilder {
         /// Sets `assigned_to`.
         pub fn assigned_to(mut self, value: impl ::std::convert::Into<Reference>) -> Self {
@@ -27413,6 +27560,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationPartAuthor {
         /// A builder for a `ConversationPartAuthor`, every field unset.
         pub fn builder() -> ConversationPartAuthorBuilder {
@@ -27422,6 +27570,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationPartAuthor`]; start with [`ConversationPartAuthor::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationPartAuthorBuilder {
@@ -27432,6 +27581,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationPartAuthorBuilder {
         /// Sets `email`.
         pub fn email(
@@ -27497,6 +27647,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationParts {
         /// A builder for a `ConversationParts`, every field unset.
         pub fn builder() -> ConversationPartsBuilder {
@@ -27506,6 +27657,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationParts`]; start with [`ConversationParts::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationPartsBuilder {
@@ -27515,6 +27667,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationPartsBuilder {
         /// Sets `conversation_parts`.
         pub fn conversation_parts(
@@ -27555,6 +27708,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationRating {
         /// A builder for a `ConversationRating`, every field unset.
         pub fn builder() -> ConversationRatingBuilder {
@@ -27564,6 +27718,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationRating`]; start with [`ConversationRating::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationRatingBuilder {
@@ -27575,6 +27730,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationRatingBuilder {
         /// Sets `contact`.
         pub fn contact(
@@ -27641,6 +27797,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationSource {
         /// A builder for a `ConversationSource`, every field unset.
         pub fn builder() -> ConversationSourceBuilder {
@@ -27650,6 +27807,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationSource`]; start with [`ConversationSource::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationSourceBuilder {
@@ -27665,6 +27823,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationSourceBuilder {
         /// Sets `attachments`.
         pub fn attachments(
@@ -27790,6 +27949,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationStatistics {
         /// A builder for a `ConversationStatistics`, every field unset.
         pub fn builder() -> ConversationStatisticsBuilder {
@@ -27799,6 +27959,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationStatistics`]; start with [`ConversationStatistics::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationStatisticsBuilder {
@@ -27824,6 +27985,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationStatisticsBuilder {
         /// Sets `count_assignments`.
         pub fn count_assignments(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -27992,6 +28154,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationTeammates {
         /// A builder for a `ConversationTeammates`, every field unset.
         pub fn builder() -> ConversationTeammatesBuilder {
@@ -28001,6 +28164,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConversationTeammates`]; start with [`ConversationTeammates::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConversationTeammatesBuilder {
@@ -28010,6 +28174,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConversationTeammatesBuilder {
         /// Sets `admins`.
         pub fn admins(
@@ -28053,6 +28218,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConvertConversationToTicketRequest {
         /// A builder for a `ConvertConversationToTicketRequest`, every field unset.
         pub fn builder() -> ConvertConversationToTicketRequestBuilder {
@@ -28062,6 +28228,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`ConvertConversationToTicketRequest`]; start with [`ConvertConversationToTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertConversationToTicketRequestBuilder {
@@ -28070,6 +28237,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl ConvertConversationToTicketRequestBuilder {
         /// Sets `attributes`.
         pub fn attributes(
@@ -28111,6 +28279,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorRequest {
         /// A builder for a `ConvertVisitorRequest`, every field unset.
         pub fn builder() -> ConvertVisitorRequestBuilder {
@@ -28120,6 +28289,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorRequest`]; start with [`ConvertVisitorRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorRequestBuilder {
@@ -28129,6 +28299,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorRequestBuilder {
         /// Sets `type`.
         pub fn type_(
@@ -28191,6 +28362,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithEmail {
         /// A builder for a `ConvertVisitorUserWithEmail`, every field unset.
         pub fn builder() -> ConvertVisitorUserWithEmailBuilder {
@@ -28200,6 +28372,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorUserWithEmail`]; start with [`ConvertVisitorUserWithEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorUserWithEmailBuilder {
@@ -28207,6 +28380,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithEmailBuilder {
         /// Sets `email`.
         pub fn email(
@@ -28238,6 +28412,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithId {
         /// A builder for a `ConvertVisitorUserWithId`, every field unset.
         pub fn builder() -> ConvertVisitorUserWithIdBuilder {
@@ -28247,6 +28422,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorUserWithId`]; start with [`ConvertVisitorUserWithId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorUserWithIdBuilder {
@@ -28255,6 +28431,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithIdBuilder {
         /// Sets `email`.
         pub fn email(
@@ -28296,6 +28473,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithUserId {
         /// A builder for a `ConvertVisitorUserWithUserId`, every field unset.
         pub fn builder() -> ConvertVisitorUserWithUserIdBuilder {
@@ -28305,6 +28483,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorUserWithUserId`]; start with [`ConvertVisitorUserWithUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorUserWithUserIdBuilder {
@@ -28313,6 +28492,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorUserWithUserIdBuilder {
         /// Sets `email`.
         pub fn email(
@@ -28354,6 +28534,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithEmail {
         /// A builder for a `ConvertVisitorVisitorWithEmail`, every field unset.
         pub fn builder() -> ConvertVisitorVisitorWithEmailBuilder {
@@ -28363,6 +28544,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorVisitorWithEmail`]; start with [`ConvertVisitorVisitorWithEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorVisitorWithEmailBuilder {
@@ -28370,6 +28552,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithEmailBuilder {
         /// Sets `email`.
         pub fn email(
@@ -28401,6 +28584,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithId {
         /// A builder for a `ConvertVisitorVisitorWithId`, every field unset.
         pub fn builder() -> ConvertVisitorVisitorWithIdBuilder {
@@ -28410,6 +28594,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorVisitorWithId`]; start with [`ConvertVisitorVisitorWithId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorVisitorWithIdBuilder {
@@ -28417,6 +28602,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithIdBuilder {
         /// Sets `id`.
         pub fn id(
@@ -28448,6 +28634,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithUserId {
         /// A builder for a `ConvertVisitorVisitorWithUserId`, every field unset.
         pub fn builder() -> ConvertVisitorVisitorWithUserIdBuilder {
@@ -28457,6 +28644,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`ConvertVisitorVisitorWithUserId`]; start with [`ConvertVisitorVisitorWithUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ConvertVisitorVisitorWithUserIdBuilder {
@@ -28464,6 +28652,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl ConvertVisitorVisitorWithUserIdBuilder {
         /// Sets `user_id`.
         pub fn user_id(
@@ -28495,6 +28684,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl CreateArticleRequest {
         /// A builder for a `CreateArticleRequest`, every field unset.
         pub fn builder() -> CreateArticleRequestBuilder {
@@ -28504,6 +28694,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`CreateArticleRequest`]; start with [`CreateArticleRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateArticleRequestBuilder {
@@ -28518,6 +28709,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl CreateArticleRequestBuilder {
         /// Sets `author_id`.
         pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -28617,6 +28809,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl CreateCollectionRequest {
         /// A builder for a `CreateCollectionRequest`, every field unset.
         pub fn builder() -> CreateCollectionRequestBuilder {
@@ -28626,6 +28819,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`CreateCollectionRequest`]; start with [`CreateCollectionRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateCollectionRequestBuilder {
@@ -28639,6 +28833,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl CreateCollectionRequestBuilder {
         /// Sets `description`.
         pub fn description(
@@ -28722,6 +28917,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl CreateContactRequest {
         /// A builder for a `CreateContactRequest`, every field unset.
         pub fn builder() -> CreateContactRequestBuilder {
@@ -28731,6 +28927,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`CreateContactRequest`]; start with [`CreateContactRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateContactRequestBuilder {
@@ -28750,6 +28947,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl CreateContactRequestBuilder {
         /// Sets `avatar`.
         pub fn avatar(
@@ -28866,6 +29064,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CreateConversationRequest {
         /// A builder for a `CreateConversationRequest`, every field unset.
         pub fn builder() -> CreateConversationRequestBuilder {
@@ -28875,6 +29074,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CreateConversationRequest`]; start with [`CreateConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateConversationRequestBuilder {
@@ -28885,6 +29085,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CreateConversationRequestBuilder {
         /// Sets `attachment_urls`.
         pub fn attachment_urls(
@@ -28955,6 +29156,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CreateConversationRequestFrom {
         /// A builder for a `CreateConversationRequestFrom`, every field unset.
         pub fn builder() -> CreateConversationRequestFromBuilder {
@@ -28964,19 +29166,21 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CreateConversationRequestFrom`]; start with [`CreateConversationRequestFrom::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateConversationRequestFromBuilder {
-        id: ::std::option::Option<CreateConversationRequestFromId>,
+        id: ::std::option::Option<::std::string::String>,
         type_: ::std::option::Option<CreateConversationRequestFromType>,
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CreateConversationRequestFromBuilder {
         /// Sets `id`.
         pub fn id(
             mut self,
-            value: impl ::std::convert::Into<CreateConversationRequestFromId>,
+            value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.id = Some(value.into());
             self
@@ -29020,6 +29224,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl CreateDataAttributeRequest {
         /// A builder for a `CreateDataAttributeRequest`, every field unset.
         pub fn builder() -> CreateDataAttributeRequestBuilder {
@@ -29029,6 +29234,7 @@ pub mod types {
 
     #[cfg(feature = "data-attributes")]
     /// Builds a [`CreateDataAttributeRequest`]; start with [`CreateDataAttributeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataAttributeRequestBuilder {
@@ -29041,6 +29247,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl CreateDataAttributeRequestBuilder {
         /// Sets `data_type`.
         pub fn data_type(
@@ -29133,6 +29340,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithEmail {
         /// A builder for a `CreateDataEventRequestWithEmail`, every field unset.
         pub fn builder() -> CreateDataEventRequestWithEmailBuilder {
@@ -29142,6 +29350,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`CreateDataEventRequestWithEmail`]; start with [`CreateDataEventRequestWithEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataEventRequestWithEmailBuilder {
@@ -29154,6 +29363,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithEmailBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -29228,6 +29438,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithId {
         /// A builder for a `CreateDataEventRequestWithId`, every field unset.
         pub fn builder() -> CreateDataEventRequestWithIdBuilder {
@@ -29237,6 +29448,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`CreateDataEventRequestWithId`]; start with [`CreateDataEventRequestWithId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataEventRequestWithIdBuilder {
@@ -29249,6 +29461,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithIdBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -29323,6 +29536,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithUserId {
         /// A builder for a `CreateDataEventRequestWithUserId`, every field unset.
         pub fn builder() -> CreateDataEventRequestWithUserIdBuilder {
@@ -29332,6 +29546,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`CreateDataEventRequestWithUserId`]; start with [`CreateDataEventRequestWithUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataEventRequestWithUserIdBuilder {
@@ -29344,6 +29559,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventRequestWithUserIdBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -29420,6 +29636,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventSummariesRequest {
         /// A builder for a `CreateDataEventSummariesRequest`, every field unset.
         pub fn builder() -> CreateDataEventSummariesRequestBuilder {
@@ -29429,6 +29646,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`CreateDataEventSummariesRequest`]; start with [`CreateDataEventSummariesRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataEventSummariesRequestBuilder {
@@ -29439,6 +29657,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventSummariesRequestBuilder {
         /// Sets `event_summaries`.
         pub fn event_summaries(
@@ -29473,6 +29692,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventSummariesRequestEventSummaries {
         /// A builder for a `CreateDataEventSummariesRequestEventSummaries`, every field unset.
         pub fn builder() -> CreateDataEventSummariesRequestEventSummariesBuilder {
@@ -29482,6 +29702,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`CreateDataEventSummariesRequestEventSummaries`]; start with [`CreateDataEventSummariesRequestEventSummaries::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataEventSummariesRequestEventSummariesBuilder {
@@ -29492,6 +29713,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl CreateDataEventSummariesRequestEventSummariesBuilder {
         /// Sets `count`.
         pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -29537,6 +29759,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-export")]
+    #[cfg(feature = "builders")]
     impl CreateDataExportsRequest {
         /// A builder for a `CreateDataExportsRequest`, every field unset.
         pub fn builder() -> CreateDataExportsRequestBuilder {
@@ -29546,6 +29769,7 @@ pub mod types {
 
     #[cfg(feature = "data-export")]
     /// Builds a [`CreateDataExportsRequest`]; start with [`CreateDataExportsRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateDataExportsRequestBuilder {
@@ -29554,6 +29778,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-export")]
+    #[cfg(feature = "builders")]
     impl CreateDataExportsRequestBuilder {
         /// Sets `created_at_after`.
         pub fn created_at_after(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -29596,6 +29821,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl CreateMessageEmailRequest {
         /// A builder for a `CreateMessageEmailRequest`, every field unset.
         pub fn builder() -> CreateMessageEmailRequestBuilder {
@@ -29605,6 +29831,7 @@ pub mod types {
 
     #[cfg(feature = "messages")]
     /// Builds a [`CreateMessageEmailRequest`]; start with [`CreateMessageEmailRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateMessageEmailRequestBuilder {
@@ -29617,6 +29844,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl CreateMessageEmailRequestBuilder {
         /// Sets `body`.
         pub fn body(
@@ -29722,6 +29950,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl CreateMessageInappRequest {
         /// A builder for a `CreateMessageInappRequest`, every field unset.
         pub fn builder() -> CreateMessageInappRequestBuilder {
@@ -29731,6 +29960,7 @@ pub mod types {
 
     #[cfg(feature = "messages")]
     /// Builds a [`CreateMessageInappRequest`]; start with [`CreateMessageInappRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateMessageInappRequestBuilder {
@@ -29743,6 +29973,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl CreateMessageInappRequestBuilder {
         /// Sets `body`.
         pub fn body(
@@ -29834,6 +30065,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl CreateNoteRequest {
         /// A builder for a `CreateNoteRequest`, every field unset.
         pub fn builder() -> CreateNoteRequestBuilder {
@@ -29843,6 +30075,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// Builds a [`CreateNoteRequest`]; start with [`CreateNoteRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateNoteRequestBuilder {
@@ -29852,6 +30085,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl CreateNoteRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -29897,6 +30131,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CreateOrUpdateCompanyRequest {
         /// A builder for a `CreateOrUpdateCompanyRequest`, every field unset.
         pub fn builder() -> CreateOrUpdateCompanyRequestBuilder {
@@ -29906,6 +30141,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`CreateOrUpdateCompanyRequest`]; start with [`CreateOrUpdateCompanyRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateOrUpdateCompanyRequestBuilder {
@@ -29923,6 +30159,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl CreateOrUpdateCompanyRequestBuilder {
         /// Sets `company_id`.
         pub fn company_id(
@@ -30022,6 +30259,7 @@ pub mod types {
     }
 
     #[cfg(feature = "switch")]
+    #[cfg(feature = "builders")]
     impl CreatePhoneSwitchRequest {
         /// A builder for a `CreatePhoneSwitchRequest`, every field unset.
         pub fn builder() -> CreatePhoneSwitchRequestBuilder {
@@ -30031,6 +30269,7 @@ pub mod types {
 
     #[cfg(feature = "switch")]
     /// Builds a [`CreatePhoneSwitchRequest`]; start with [`CreatePhoneSwitchRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreatePhoneSwitchRequestBuilder {
@@ -30039,6 +30278,7 @@ pub mod types {
     }
 
     #[cfg(feature = "switch")]
+    #[cfg(feature = "builders")]
     impl CreatePhoneSwitchRequestBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
@@ -30080,6 +30320,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl CreateTagRequest {
         /// A builder for a `CreateTagRequest`, every field unset.
         pub fn builder() -> CreateTagRequestBuilder {
@@ -30089,6 +30330,7 @@ pub mod types {
 
     #[cfg(feature = "tags")]
     /// Builds a [`CreateTagRequest`]; start with [`CreateTagRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTagRequestBuilder {
@@ -30099,6 +30341,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl CreateTagRequestBuilder {
         /// Sets `companies`.
         pub fn companies(
@@ -30156,6 +30399,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactByEmail {
         /// A builder for a `CreateTicketContactByEmail`, every field unset.
         pub fn builder() -> CreateTicketContactByEmailBuilder {
@@ -30165,6 +30409,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`CreateTicketContactByEmail`]; start with [`CreateTicketContactByEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketContactByEmailBuilder {
@@ -30172,6 +30417,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactByEmailBuilder {
         /// Sets `email`.
         pub fn email(
@@ -30203,6 +30449,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactByExternalId {
         /// A builder for a `CreateTicketContactByExternalId`, every field unset.
         pub fn builder() -> CreateTicketContactByExternalIdBuilder {
@@ -30212,6 +30459,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`CreateTicketContactByExternalId`]; start with [`CreateTicketContactByExternalId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketContactByExternalIdBuilder {
@@ -30219,6 +30467,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactByExternalIdBuilder {
         /// Sets `external_id`.
         pub fn external_id(
@@ -30250,6 +30499,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactById {
         /// A builder for a `CreateTicketContactById`, every field unset.
         pub fn builder() -> CreateTicketContactByIdBuilder {
@@ -30259,6 +30509,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`CreateTicketContactById`]; start with [`CreateTicketContactById::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketContactByIdBuilder {
@@ -30266,6 +30517,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketContactByIdBuilder {
         /// Sets `id`.
         pub fn id(
@@ -30294,6 +30546,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketRequest {
         /// A builder for a `CreateTicketRequest`, every field unset.
         pub fn builder() -> CreateTicketRequestBuilder {
@@ -30303,6 +30556,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`CreateTicketRequest`]; start with [`CreateTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketRequestBuilder {
@@ -30313,6 +30567,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl CreateTicketRequestBuilder {
         /// Sets `company_id`.
         pub fn company_id(
@@ -30378,6 +30633,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-type-attributes")]
+    #[cfg(feature = "builders")]
     impl CreateTicketTypeAttributeRequest {
         /// A builder for a `CreateTicketTypeAttributeRequest`, every field unset.
         pub fn builder() -> CreateTicketTypeAttributeRequestBuilder {
@@ -30387,6 +30643,7 @@ pub mod types {
 
     #[cfg(feature = "ticket-type-attributes")]
     /// Builds a [`CreateTicketTypeAttributeRequest`]; start with [`CreateTicketTypeAttributeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketTypeAttributeRequestBuilder {
@@ -30403,6 +30660,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-type-attributes")]
+    #[cfg(feature = "builders")]
     impl CreateTicketTypeAttributeRequestBuilder {
         /// Sets `allow_multiple_values`.
         pub fn allow_multiple_values(
@@ -30537,6 +30795,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl CreateTicketTypeRequest {
         /// A builder for a `CreateTicketTypeRequest`, every field unset.
         pub fn builder() -> CreateTicketTypeRequestBuilder {
@@ -30546,6 +30805,7 @@ pub mod types {
 
     #[cfg(feature = "ticket-types")]
     /// Builds a [`CreateTicketTypeRequest`]; start with [`CreateTicketTypeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CreateTicketTypeRequestBuilder {
@@ -30557,6 +30817,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl CreateTicketTypeRequestBuilder {
         /// Sets `category`.
         pub fn category(
@@ -30634,6 +30895,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl CursorNext {
         /// A builder for a `CursorNext`, every field unset.
         pub fn builder() -> CursorNextBuilder {
@@ -30651,6 +30913,7 @@ pub mod types {
         )
     )]
     /// Builds a [`CursorNext`]; start with [`CursorNext::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CursorNextBuilder {
@@ -30667,6 +30930,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl CursorNextBuilder {
         /// Sets `page`.
         pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -30703,6 +30967,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl CursorPages {
         /// A builder for a `CursorPages`, every field unset.
         pub fn builder() -> CursorPagesBuilder {
@@ -30720,6 +30985,7 @@ pub mod types {
         )
     )]
     /// Builds a [`CursorPages`]; start with [`CursorPages::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CursorPagesBuilder {
@@ -30739,6 +31005,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl CursorPagesBuilder {
         /// Sets `next`.
         pub fn next(mut self, value: impl ::std::convert::Into<CursorNext>) -> Self {
@@ -30788,6 +31055,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByEmail {
         /// A builder for a `CustomerByEmail`, every field unset.
         pub fn builder() -> CustomerByEmailBuilder {
@@ -30797,6 +31065,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CustomerByEmail`]; start with [`CustomerByEmail::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CustomerByEmailBuilder {
@@ -30804,6 +31073,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByEmailBuilder {
         /// Sets `email`.
         pub fn email(
@@ -30829,6 +31099,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByIntercomUserId {
         /// A builder for a `CustomerByIntercomUserId`, every field unset.
         pub fn builder() -> CustomerByIntercomUserIdBuilder {
@@ -30838,6 +31109,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CustomerByIntercomUserId`]; start with [`CustomerByIntercomUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CustomerByIntercomUserIdBuilder {
@@ -30845,6 +31117,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByIntercomUserIdBuilder {
         /// Sets `intercom_user_id`.
         pub fn intercom_user_id(
@@ -30876,6 +31149,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByUserId {
         /// A builder for a `CustomerByUserId`, every field unset.
         pub fn builder() -> CustomerByUserIdBuilder {
@@ -30885,6 +31159,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`CustomerByUserId`]; start with [`CustomerByUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct CustomerByUserIdBuilder {
@@ -30892,6 +31167,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl CustomerByUserIdBuilder {
         /// Sets `user_id`.
         pub fn user_id(
@@ -30920,6 +31196,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttribute {
         /// A builder for a `DataAttribute`, every field unset.
         pub fn builder() -> DataAttributeBuilder {
@@ -30929,6 +31206,7 @@ pub mod types {
 
     #[cfg(feature = "data-attributes")]
     /// Builds a [`DataAttribute`]; start with [`DataAttribute::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataAttributeBuilder {
@@ -30952,6 +31230,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttributeBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -31125,6 +31404,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttributeList {
         /// A builder for a `DataAttributeList`, every field unset.
         pub fn builder() -> DataAttributeListBuilder {
@@ -31134,6 +31414,7 @@ pub mod types {
 
     #[cfg(feature = "data-attributes")]
     /// Builds a [`DataAttributeList`]; start with [`DataAttributeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataAttributeListBuilder {
@@ -31142,6 +31423,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttributeListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -31173,6 +31455,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttributeOption {
         /// A builder for a `DataAttributeOption`, every field unset.
         pub fn builder() -> DataAttributeOptionBuilder {
@@ -31182,6 +31465,7 @@ pub mod types {
 
     #[cfg(feature = "data-attributes")]
     /// Builds a [`DataAttributeOption`]; start with [`DataAttributeOption::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataAttributeOptionBuilder {
@@ -31189,6 +31473,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl DataAttributeOptionBuilder {
         /// Sets `value`.
         pub fn value(
@@ -31217,6 +31502,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEvent {
         /// A builder for a `DataEvent`, every field unset.
         pub fn builder() -> DataEventBuilder {
@@ -31226,6 +31512,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`DataEvent`]; start with [`DataEvent::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventBuilder {
@@ -31242,6 +31529,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEventBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -31342,6 +31630,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEventList {
         /// A builder for a `DataEventList`, every field unset.
         pub fn builder() -> DataEventListBuilder {
@@ -31351,6 +31640,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`DataEventList`]; start with [`DataEventList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventListBuilder {
@@ -31360,6 +31650,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEventListBuilder {
         /// Sets `events`.
         pub fn events(
@@ -31401,6 +31692,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEventListPages {
         /// A builder for a `DataEventListPages`, every field unset.
         pub fn builder() -> DataEventListPagesBuilder {
@@ -31410,6 +31702,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`DataEventListPages`]; start with [`DataEventListPages::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventListPagesBuilder {
@@ -31418,6 +31711,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataEventListPagesBuilder {
         /// Sets `next`.
         pub fn next(
@@ -31449,6 +31743,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummary {
         /// A builder for a `DataEventSummary`, every field unset.
         pub fn builder() -> DataEventSummaryBuilder {
@@ -31458,6 +31753,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`DataEventSummary`]; start with [`DataEventSummary::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventSummaryBuilder {
@@ -31470,6 +31766,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummaryBuilder {
         /// Sets `email`.
         pub fn email(
@@ -31545,6 +31842,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummaryItem {
         /// A builder for a `DataEventSummaryItem`, every field unset.
         pub fn builder() -> DataEventSummaryItemBuilder {
@@ -31554,6 +31852,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`DataEventSummaryItem`]; start with [`DataEventSummaryItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventSummaryItemBuilder {
@@ -31565,6 +31864,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummaryItemBuilder {
         /// Sets `count`.
         pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -31623,6 +31923,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummaryPages {
         /// A builder for a `DataEventSummaryPages`, every field unset.
         pub fn builder() -> DataEventSummaryPagesBuilder {
@@ -31632,6 +31933,7 @@ pub mod types {
 
     #[cfg(feature = "data-events")]
     /// Builds a [`DataEventSummaryPages`]; start with [`DataEventSummaryPages::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataEventSummaryPagesBuilder {
@@ -31639,6 +31941,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-events")]
+    #[cfg(feature = "builders")]
     impl DataEventSummaryPagesBuilder {
         /// Sets `next`.
         pub fn next(
@@ -31660,6 +31963,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-export")]
+    #[cfg(feature = "builders")]
     impl DataExport {
         /// A builder for a `DataExport`, every field unset.
         pub fn builder() -> DataExportBuilder {
@@ -31669,6 +31973,7 @@ pub mod types {
 
     #[cfg(feature = "data-export")]
     /// Builds a [`DataExport`]; start with [`DataExport::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataExportBuilder {
@@ -31679,6 +31984,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-export")]
+    #[cfg(feature = "builders")]
     impl DataExportBuilder {
         /// Sets `download_expires_at`.
         pub fn download_expires_at(
@@ -31727,6 +32033,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataExportCsv {
         /// A builder for a `DataExportCsv`, every field unset.
         pub fn builder() -> DataExportCsvBuilder {
@@ -31736,6 +32043,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`DataExportCsv`]; start with [`DataExportCsv::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DataExportCsvBuilder {
@@ -31768,6 +32076,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl DataExportCsvBuilder {
         /// Sets `company_id`.
         pub fn company_id(
@@ -32009,6 +32318,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl DeletedArticleObject {
         /// A builder for a `DeletedArticleObject`, every field unset.
         pub fn builder() -> DeletedArticleObjectBuilder {
@@ -32018,6 +32328,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`DeletedArticleObject`]; start with [`DeletedArticleObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DeletedArticleObjectBuilder {
@@ -32027,6 +32338,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl DeletedArticleObjectBuilder {
         /// Sets `deleted`.
         pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -32065,6 +32377,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl DeletedCollectionObject {
         /// A builder for a `DeletedCollectionObject`, every field unset.
         pub fn builder() -> DeletedCollectionObjectBuilder {
@@ -32074,6 +32387,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`DeletedCollectionObject`]; start with [`DeletedCollectionObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DeletedCollectionObjectBuilder {
@@ -32083,6 +32397,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl DeletedCollectionObjectBuilder {
         /// Sets `deleted`.
         pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -32121,6 +32436,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl DeletedCompanyObject {
         /// A builder for a `DeletedCompanyObject`, every field unset.
         pub fn builder() -> DeletedCompanyObjectBuilder {
@@ -32130,6 +32446,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`DeletedCompanyObject`]; start with [`DeletedCompanyObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DeletedCompanyObjectBuilder {
@@ -32139,6 +32456,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl DeletedCompanyObjectBuilder {
         /// Sets `deleted`.
         pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -32177,6 +32495,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl DeletedObject {
         /// A builder for a `DeletedObject`, every field unset.
         pub fn builder() -> DeletedObjectBuilder {
@@ -32186,6 +32505,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`DeletedObject`]; start with [`DeletedObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DeletedObjectBuilder {
@@ -32195,6 +32515,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl DeletedObjectBuilder {
         /// Sets `deleted`.
         pub fn deleted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -32233,6 +32554,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl DetachContactFromConversationRequest {
         /// A builder for a `DetachContactFromConversationRequest`, every field unset.
         pub fn builder() -> DetachContactFromConversationRequestBuilder {
@@ -32242,6 +32564,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`DetachContactFromConversationRequest`]; start with [`DetachContactFromConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DetachContactFromConversationRequestBuilder {
@@ -32249,6 +32572,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl DetachContactFromConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -32280,6 +32604,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl DetachTagFromConversationRequest {
         /// A builder for a `DetachTagFromConversationRequest`, every field unset.
         pub fn builder() -> DetachTagFromConversationRequestBuilder {
@@ -32289,6 +32614,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// Builds a [`DetachTagFromConversationRequest`]; start with [`DetachTagFromConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DetachTagFromConversationRequestBuilder {
@@ -32296,6 +32622,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl DetachTagFromConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -32327,6 +32654,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl DetachTagFromTicketRequest {
         /// A builder for a `DetachTagFromTicketRequest`, every field unset.
         pub fn builder() -> DetachTagFromTicketRequestBuilder {
@@ -32336,6 +32664,7 @@ pub mod types {
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// Builds a [`DetachTagFromTicketRequest`]; start with [`DetachTagFromTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct DetachTagFromTicketRequestBuilder {
@@ -32343,6 +32672,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "tags", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl DetachTagFromTicketRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -32374,6 +32704,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl Error {
         /// A builder for a `Error`, every field unset.
         pub fn builder() -> ErrorBuilder {
@@ -32383,6 +32714,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`Error`]; start with [`Error::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ErrorBuilder {
@@ -32392,6 +32724,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl ErrorBuilder {
         /// Sets `errors`.
         pub fn errors(
@@ -32433,6 +32766,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl ErrorItem {
         /// A builder for a `ErrorItem`, every field unset.
         pub fn builder() -> ErrorItemBuilder {
@@ -32442,6 +32776,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`ErrorItem`]; start with [`ErrorItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ErrorItemBuilder {
@@ -32451,6 +32786,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl ErrorItemBuilder {
         /// Sets `code`.
         pub fn code(
@@ -32494,6 +32830,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl FileAttribute {
         /// A builder for a `FileAttribute`, every field unset.
         pub fn builder() -> FileAttributeBuilder {
@@ -32503,6 +32840,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`FileAttribute`]; start with [`FileAttribute::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct FileAttributeBuilder {
@@ -32516,6 +32854,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl FileAttributeBuilder {
         /// Sets `content_type`.
         pub fn content_type(
@@ -32588,6 +32927,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl GroupContent {
         /// A builder for a `GroupContent`, every field unset.
         pub fn builder() -> GroupContentBuilder {
@@ -32597,6 +32937,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`GroupContent`]; start with [`GroupContent::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct GroupContentBuilder {
@@ -32606,6 +32947,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl GroupContentBuilder {
         /// Sets `description`.
         pub fn description(
@@ -32647,6 +32989,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl GroupTranslatedContent {
         /// A builder for a `GroupTranslatedContent`, every field unset.
         pub fn builder() -> GroupTranslatedContentBuilder {
@@ -32656,6 +32999,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`GroupTranslatedContent`]; start with [`GroupTranslatedContent::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct GroupTranslatedContentBuilder {
@@ -32700,6 +33044,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl GroupTranslatedContentBuilder {
         /// Sets `ar`.
         pub fn ar(mut self, value: impl ::std::convert::Into<GroupContent>) -> Self {
@@ -32980,6 +33325,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl HelpCenter {
         /// A builder for a `HelpCenter`, every field unset.
         pub fn builder() -> HelpCenterBuilder {
@@ -32989,6 +33335,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`HelpCenter`]; start with [`HelpCenter::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct HelpCenterBuilder {
@@ -33004,6 +33351,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl HelpCenterBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -33114,6 +33462,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl HelpCenterList {
         /// A builder for a `HelpCenterList`, every field unset.
         pub fn builder() -> HelpCenterListBuilder {
@@ -33123,6 +33472,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`HelpCenterList`]; start with [`HelpCenterList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct HelpCenterListBuilder {
@@ -33131,6 +33481,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl HelpCenterListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -33162,6 +33513,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl LinkedObject {
         /// A builder for a `LinkedObject`, every field unset.
         pub fn builder() -> LinkedObjectBuilder {
@@ -33171,6 +33523,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`LinkedObject`]; start with [`LinkedObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct LinkedObjectBuilder {
@@ -33180,6 +33533,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl LinkedObjectBuilder {
         /// Sets `category`.
         pub fn category(
@@ -33222,6 +33576,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl LinkedObjectList {
         /// A builder for a `LinkedObjectList`, every field unset.
         pub fn builder() -> LinkedObjectListBuilder {
@@ -33231,6 +33586,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`LinkedObjectList`]; start with [`LinkedObjectList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct LinkedObjectListBuilder {
@@ -33241,6 +33597,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl LinkedObjectListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -33286,6 +33643,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl Location {
         /// A builder for a `Location`, every field unset.
         pub fn builder() -> LocationBuilder {
@@ -33295,6 +33653,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`Location`]; start with [`Location::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct LocationBuilder {
@@ -33307,6 +33666,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl LocationBuilder {
         /// Sets `city`.
         pub fn city(
@@ -33378,6 +33738,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl MergeContactsRequest {
         /// A builder for a `MergeContactsRequest`, every field unset.
         pub fn builder() -> MergeContactsRequestBuilder {
@@ -33387,6 +33748,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`MergeContactsRequest`]; start with [`MergeContactsRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct MergeContactsRequestBuilder {
@@ -33395,6 +33757,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl MergeContactsRequestBuilder {
         /// Sets `from`.
         pub fn from(
@@ -33440,6 +33803,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "messages"))]
+    #[cfg(feature = "builders")]
     impl Message {
         /// A builder for a `Message`, every field unset.
         pub fn builder() -> MessageBuilder {
@@ -33449,6 +33813,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "messages"))]
     /// Builds a [`Message`]; start with [`Message::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct MessageBuilder {
@@ -33463,6 +33828,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "messages"))]
+    #[cfg(feature = "builders")]
     impl MessageBuilder {
         /// Sets `body`.
         pub fn body(
@@ -33557,6 +33923,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl MessageRecipient {
         /// A builder for a `MessageRecipient`, every field unset.
         pub fn builder() -> MessageRecipientBuilder {
@@ -33566,6 +33933,7 @@ pub mod types {
 
     #[cfg(feature = "messages")]
     /// Builds a [`MessageRecipient`]; start with [`MessageRecipient::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct MessageRecipientBuilder {
@@ -33574,6 +33942,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl MessageRecipientBuilder {
         /// Sets `id`.
         pub fn id(
@@ -33613,6 +33982,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl MessageSender {
         /// A builder for a `MessageSender`, every field unset.
         pub fn builder() -> MessageSenderBuilder {
@@ -33622,6 +33992,7 @@ pub mod types {
 
     #[cfg(feature = "messages")]
     /// Builds a [`MessageSender`]; start with [`MessageSender::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct MessageSenderBuilder {
@@ -33630,6 +34001,7 @@ pub mod types {
     }
 
     #[cfg(feature = "messages")]
+    #[cfg(feature = "builders")]
     impl MessageSenderBuilder {
         /// Sets `id`.
         pub fn id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -33660,6 +34032,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItem {
         /// A builder for a `NewsItem`, every field unset.
         pub fn builder() -> NewsItemBuilder {
@@ -33669,6 +34042,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`NewsItem`]; start with [`NewsItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsItemBuilder {
@@ -33693,6 +34067,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItemBuilder {
         /// Sets `body`.
         pub fn body(
@@ -33855,6 +34230,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItemList {
         /// A builder for a `NewsItemList`, every field unset.
         pub fn builder() -> NewsItemListBuilder {
@@ -33864,6 +34240,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`NewsItemList`]; start with [`NewsItemList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsItemListBuilder {
@@ -33874,6 +34251,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItemListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -33919,6 +34297,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItemRequest {
         /// A builder for a `NewsItemRequest`, every field unset.
         pub fn builder() -> NewsItemRequestBuilder {
@@ -33928,6 +34307,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`NewsItemRequest`]; start with [`NewsItemRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsItemRequestBuilder {
@@ -33944,6 +34324,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsItemRequestBuilder {
         /// Sets `body`.
         pub fn body(
@@ -34046,6 +34427,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl Newsfeed {
         /// A builder for a `Newsfeed`, every field unset.
         pub fn builder() -> NewsfeedBuilder {
@@ -34055,6 +34437,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`Newsfeed`]; start with [`Newsfeed::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsfeedBuilder {
@@ -34066,6 +34449,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsfeedBuilder {
         /// Sets `created_at`.
         pub fn created_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -34133,6 +34517,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsfeedAssignment {
         /// A builder for a `NewsfeedAssignment`, every field unset.
         pub fn builder() -> NewsfeedAssignmentBuilder {
@@ -34142,6 +34527,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`NewsfeedAssignment`]; start with [`NewsfeedAssignment::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsfeedAssignmentBuilder {
@@ -34150,6 +34536,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsfeedAssignmentBuilder {
         /// Sets `newsfeed_id`.
         pub fn newsfeed_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -34182,6 +34569,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsfeedList {
         /// A builder for a `NewsfeedList`, every field unset.
         pub fn builder() -> NewsfeedListBuilder {
@@ -34191,6 +34579,7 @@ pub mod types {
 
     #[cfg(feature = "news")]
     /// Builds a [`NewsfeedList`]; start with [`NewsfeedList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NewsfeedListBuilder {
@@ -34201,6 +34590,7 @@ pub mod types {
     }
 
     #[cfg(feature = "news")]
+    #[cfg(feature = "builders")]
     impl NewsfeedListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -34246,6 +34636,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl Note {
         /// A builder for a `Note`, every field unset.
         pub fn builder() -> NoteBuilder {
@@ -34255,6 +34646,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// Builds a [`Note`]; start with [`Note::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NoteBuilder {
@@ -34267,6 +34659,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl NoteBuilder {
         /// Sets `author`.
         pub fn author(mut self, value: impl ::std::convert::Into<Admin>) -> Self {
@@ -34327,6 +34720,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl NoteContact {
         /// A builder for a `NoteContact`, every field unset.
         pub fn builder() -> NoteContactBuilder {
@@ -34336,6 +34730,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// Builds a [`NoteContact`]; start with [`NoteContact::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NoteContactBuilder {
@@ -34344,6 +34739,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl NoteContactBuilder {
         /// Sets `id`.
         pub fn id(
@@ -34375,6 +34771,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl NoteList {
         /// A builder for a `NoteList`, every field unset.
         pub fn builder() -> NoteListBuilder {
@@ -34384,6 +34781,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// Builds a [`NoteList`]; start with [`NoteList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NoteListBuilder {
@@ -34394,6 +34792,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "notes"))]
+    #[cfg(feature = "builders")]
     impl NoteListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -34450,6 +34849,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl NumberedPages {
         /// A builder for a `NumberedPages`, every field unset.
         pub fn builder() -> NumberedPagesBuilder {
@@ -34468,6 +34868,7 @@ pub mod types {
         )
     )]
     /// Builds a [`NumberedPages`]; start with [`NumberedPages::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct NumberedPagesBuilder {
@@ -34488,6 +34889,7 @@ pub mod types {
             feature = "notes"
         )
     )]
+    #[cfg(feature = "builders")]
     impl NumberedPagesBuilder {
         /// Sets `next`.
         pub fn next(
@@ -34540,6 +34942,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl OpenConversationRequest {
         /// A builder for a `OpenConversationRequest`, every field unset.
         pub fn builder() -> OpenConversationRequestBuilder {
@@ -34549,6 +34952,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`OpenConversationRequest`]; start with [`OpenConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct OpenConversationRequestBuilder {
@@ -34556,6 +34960,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl OpenConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -34584,6 +34989,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl PaginatedResponse {
         /// A builder for a `PaginatedResponse`, every field unset.
         pub fn builder() -> PaginatedResponseBuilder {
@@ -34593,6 +34999,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`PaginatedResponse`]; start with [`PaginatedResponse::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct PaginatedResponseBuilder {
@@ -34603,6 +35010,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl PaginatedResponseBuilder {
         /// Sets `data`.
         pub fn data(
@@ -34648,6 +35056,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl PartAttachment {
         /// A builder for a `PartAttachment`, every field unset.
         pub fn builder() -> PartAttachmentBuilder {
@@ -34657,6 +35066,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`PartAttachment`]; start with [`PartAttachment::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct PartAttachmentBuilder {
@@ -34670,6 +35080,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl PartAttachmentBuilder {
         /// Sets `content_type`.
         pub fn content_type(
@@ -34754,6 +35165,7 @@ pub mod types {
     }
 
     #[cfg(feature = "switch")]
+    #[cfg(feature = "builders")]
     impl PhoneSwitch {
         /// A builder for a `PhoneSwitch`, every field unset.
         pub fn builder() -> PhoneSwitchBuilder {
@@ -34763,6 +35175,7 @@ pub mod types {
 
     #[cfg(feature = "switch")]
     /// Builds a [`PhoneSwitch`]; start with [`PhoneSwitch::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct PhoneSwitchBuilder {
@@ -34772,6 +35185,7 @@ pub mod types {
     }
 
     #[cfg(feature = "switch")]
+    #[cfg(feature = "builders")]
     impl PhoneSwitchBuilder {
         /// Sets `phone`.
         pub fn phone(
@@ -34813,6 +35227,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl PhoneSwitchError {
         /// A builder for a `PhoneSwitchError`, every field unset.
         pub fn builder() -> PhoneSwitchErrorBuilder {
@@ -34822,6 +35237,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`PhoneSwitchError`]; start with [`PhoneSwitchError::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct PhoneSwitchErrorBuilder {
@@ -34830,6 +35246,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl PhoneSwitchErrorBuilder {
         /// Sets `error_key`.
         pub fn error_key(
@@ -34868,6 +35285,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl RedactConversationPartRequest {
         /// A builder for a `RedactConversationPartRequest`, every field unset.
         pub fn builder() -> RedactConversationPartRequestBuilder {
@@ -34877,6 +35295,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`RedactConversationPartRequest`]; start with [`RedactConversationPartRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct RedactConversationPartRequestBuilder {
@@ -34885,6 +35304,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl RedactConversationPartRequestBuilder {
         /// Sets `conversation_id`.
         pub fn conversation_id(
@@ -34933,6 +35353,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl RedactConversationSourceRequest {
         /// A builder for a `RedactConversationSourceRequest`, every field unset.
         pub fn builder() -> RedactConversationSourceRequestBuilder {
@@ -34942,6 +35363,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`RedactConversationSourceRequest`]; start with [`RedactConversationSourceRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct RedactConversationSourceRequestBuilder {
@@ -34950,6 +35372,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl RedactConversationSourceRequestBuilder {
         /// Sets `conversation_id`.
         pub fn conversation_id(
@@ -35007,6 +35430,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl Reference {
         /// A builder for a `Reference`, every field unset.
         pub fn builder() -> ReferenceBuilder {
@@ -35025,6 +35449,7 @@ pub mod types {
         )
     )]
     /// Builds a [`Reference`]; start with [`Reference::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct ReferenceBuilder {
@@ -35042,6 +35467,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl ReferenceBuilder {
         /// Sets `id`.
         pub fn id(
@@ -35073,6 +35499,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl SearchContactsRequest {
         /// A builder for a `SearchContactsRequest`, every field unset.
         pub fn builder() -> SearchContactsRequestBuilder {
@@ -35082,6 +35509,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`SearchContactsRequest`]; start with [`SearchContactsRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SearchContactsRequestBuilder {
@@ -35090,6 +35518,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl SearchContactsRequestBuilder {
         /// Sets `pagination`.
         pub fn pagination(
@@ -35125,6 +35554,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchFilter {
         /// A builder for a `SearchFilter`, every field unset.
         pub fn builder() -> SearchFilterBuilder {
@@ -35134,6 +35564,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
     /// Builds a [`SearchFilter`]; start with [`SearchFilter::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SearchFilterBuilder {
@@ -35143,6 +35574,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchFilterBuilder {
         /// Sets `field`.
         pub fn field(
@@ -35194,6 +35626,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchGroup {
         /// A builder for a `SearchGroup`, every field unset.
         pub fn builder() -> SearchGroupBuilder {
@@ -35203,6 +35636,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
     /// Builds a [`SearchGroup`]; start with [`SearchGroup::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SearchGroupBuilder {
@@ -35211,6 +35645,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchGroupBuilder {
         /// Sets `operator`.
         pub fn operator(
@@ -35248,6 +35683,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchPagination {
         /// A builder for a `SearchPagination`, every field unset.
         pub fn builder() -> SearchPaginationBuilder {
@@ -35257,6 +35693,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
     /// Builds a [`SearchPagination`]; start with [`SearchPagination::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SearchPaginationBuilder {
@@ -35265,6 +35702,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchPaginationBuilder {
         /// Sets `per_page`.
         pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -35293,6 +35731,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchRequest {
         /// A builder for a `SearchRequest`, every field unset.
         pub fn builder() -> SearchRequestBuilder {
@@ -35302,6 +35741,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`SearchRequest`]; start with [`SearchRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SearchRequestBuilder {
@@ -35310,6 +35750,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl SearchRequestBuilder {
         /// Sets `pagination`.
         pub fn pagination(
@@ -35349,6 +35790,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl Segment {
         /// A builder for a `Segment`, every field unset.
         pub fn builder() -> SegmentBuilder {
@@ -35365,6 +35807,7 @@ pub mod types {
         )
     )]
     /// Builds a [`Segment`]; start with [`Segment::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SegmentBuilder {
@@ -35385,6 +35828,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl SegmentBuilder {
         /// Sets `count`.
         pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -35457,6 +35901,7 @@ pub mod types {
     }
 
     #[cfg(feature = "segments")]
+    #[cfg(feature = "builders")]
     impl SegmentList {
         /// A builder for a `SegmentList`, every field unset.
         pub fn builder() -> SegmentListBuilder {
@@ -35466,6 +35911,7 @@ pub mod types {
 
     #[cfg(feature = "segments")]
     /// Builds a [`SegmentList`]; start with [`SegmentList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SegmentListBuilder {
@@ -35477,6 +35923,7 @@ pub mod types {
     }
 
     #[cfg(feature = "segments")]
+    #[cfg(feature = "builders")]
     impl SegmentListBuilder {
         /// Sets `pages`.
         pub fn pages(
@@ -35522,6 +35969,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl SetAwayAdminRequest {
         /// A builder for a `SetAwayAdminRequest`, every field unset.
         pub fn builder() -> SetAwayAdminRequestBuilder {
@@ -35531,6 +35979,7 @@ pub mod types {
 
     #[cfg(feature = "admins")]
     /// Builds a [`SetAwayAdminRequest`]; start with [`SetAwayAdminRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SetAwayAdminRequestBuilder {
@@ -35539,6 +35988,7 @@ pub mod types {
     }
 
     #[cfg(feature = "admins")]
+    #[cfg(feature = "builders")]
     impl SetAwayAdminRequestBuilder {
         /// Sets `away_mode_enabled`.
         pub fn away_mode_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -35578,6 +36028,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl SlaApplied {
         /// A builder for a `SlaApplied`, every field unset.
         pub fn builder() -> SlaAppliedBuilder {
@@ -35587,6 +36038,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`SlaApplied`]; start with [`SlaApplied::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SlaAppliedBuilder {
@@ -35596,6 +36048,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl SlaAppliedBuilder {
         /// Sets `sla_name`.
         pub fn sla_name(
@@ -35637,6 +36090,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl SnoozeConversationRequest {
         /// A builder for a `SnoozeConversationRequest`, every field unset.
         pub fn builder() -> SnoozeConversationRequestBuilder {
@@ -35646,6 +36100,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`SnoozeConversationRequest`]; start with [`SnoozeConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SnoozeConversationRequestBuilder {
@@ -35654,6 +36109,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl SnoozeConversationRequestBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -35699,6 +36155,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SocialProfile {
         /// A builder for a `SocialProfile`, every field unset.
         pub fn builder() -> SocialProfileBuilder {
@@ -35708,6 +36165,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`SocialProfile`]; start with [`SocialProfile::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SocialProfileBuilder {
@@ -35717,6 +36175,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SocialProfileBuilder {
         /// Sets `name`.
         pub fn name(
@@ -35758,6 +36217,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SocialProfiles {
         /// A builder for a `SocialProfiles`, every field unset.
         pub fn builder() -> SocialProfilesBuilder {
@@ -35767,6 +36227,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`SocialProfiles`]; start with [`SocialProfiles::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SocialProfilesBuilder {
@@ -35775,6 +36236,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SocialProfilesBuilder {
         /// Sets `data`.
         pub fn data(
@@ -35806,6 +36268,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl SubscriptionType {
         /// A builder for a `SubscriptionType`, every field unset.
         pub fn builder() -> SubscriptionTypeBuilder {
@@ -35815,6 +36278,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// Builds a [`SubscriptionType`]; start with [`SubscriptionType::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SubscriptionTypeBuilder {
@@ -35828,6 +36292,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl SubscriptionTypeBuilder {
         /// Sets `consent_type`.
         pub fn consent_type(
@@ -35917,6 +36382,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SubscriptionTypeList {
         /// A builder for a `SubscriptionTypeList`, every field unset.
         pub fn builder() -> SubscriptionTypeListBuilder {
@@ -35926,6 +36392,7 @@ pub mod types {
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
     /// Builds a [`SubscriptionTypeList`]; start with [`SubscriptionTypeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct SubscriptionTypeListBuilder {
@@ -35937,6 +36404,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
+    #[cfg(feature = "builders")]
     impl SubscriptionTypeListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -36001,6 +36469,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl Tag {
         /// A builder for a `Tag`, every field unset.
         pub fn builder() -> TagBuilder {
@@ -36019,6 +36488,7 @@ pub mod types {
         )
     )]
     /// Builds a [`Tag`]; start with [`Tag::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagBuilder {
@@ -36039,6 +36509,7 @@ pub mod types {
             feature = "visitors"
         )
     )]
+    #[cfg(feature = "builders")]
     impl TagBuilder {
         /// Sets `applied_at`.
         pub fn applied_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -36094,6 +36565,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl TagBasic {
         /// A builder for a `TagBasic`, every field unset.
         pub fn builder() -> TagBasicBuilder {
@@ -36103,6 +36575,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`TagBasic`]; start with [`TagBasic::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagBasicBuilder {
@@ -36112,6 +36585,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl TagBasicBuilder {
         /// Sets `id`.
         pub fn id(
@@ -36153,6 +36627,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl TagCompanyTarget {
         /// A builder for a `TagCompanyTarget`, every field unset.
         pub fn builder() -> TagCompanyTargetBuilder {
@@ -36162,6 +36637,7 @@ pub mod types {
 
     #[cfg(feature = "tags")]
     /// Builds a [`TagCompanyTarget`]; start with [`TagCompanyTarget::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagCompanyTargetBuilder {
@@ -36171,6 +36647,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl TagCompanyTargetBuilder {
         /// Sets `company_id`.
         pub fn company_id(
@@ -36209,6 +36686,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl TagList {
         /// A builder for a `TagList`, every field unset.
         pub fn builder() -> TagListBuilder {
@@ -36218,6 +36696,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// Builds a [`TagList`]; start with [`TagList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagListBuilder {
@@ -36226,6 +36705,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "tags"))]
+    #[cfg(feature = "builders")]
     impl TagListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -36259,6 +36739,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl TagUserTarget {
         /// A builder for a `TagUserTarget`, every field unset.
         pub fn builder() -> TagUserTargetBuilder {
@@ -36268,6 +36749,7 @@ pub mod types {
 
     #[cfg(feature = "tags")]
     /// Builds a [`TagUserTarget`]; start with [`TagUserTarget::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagUserTargetBuilder {
@@ -36275,6 +36757,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tags")]
+    #[cfg(feature = "builders")]
     impl TagUserTargetBuilder {
         /// Sets `id`.
         pub fn id(
@@ -36298,6 +36781,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl Tags {
         /// A builder for a `Tags`, every field unset.
         pub fn builder() -> TagsBuilder {
@@ -36307,6 +36791,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`Tags`]; start with [`Tags::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TagsBuilder {
@@ -36315,6 +36800,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl TagsBuilder {
         /// Sets `tags`.
         pub fn tags(
@@ -36344,6 +36830,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl Team {
         /// A builder for a `Team`, every field unset.
         pub fn builder() -> TeamBuilder {
@@ -36353,6 +36840,7 @@ pub mod types {
 
     #[cfg(feature = "teams")]
     /// Builds a [`Team`]; start with [`Team::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TeamBuilder {
@@ -36364,6 +36852,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl TeamBuilder {
         /// Sets `admin_ids`.
         pub fn admin_ids(
@@ -36427,6 +36916,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl TeamList {
         /// A builder for a `TeamList`, every field unset.
         pub fn builder() -> TeamListBuilder {
@@ -36436,6 +36926,7 @@ pub mod types {
 
     #[cfg(feature = "teams")]
     /// Builds a [`TeamList`]; start with [`TeamList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TeamListBuilder {
@@ -36444,6 +36935,7 @@ pub mod types {
     }
 
     #[cfg(feature = "teams")]
+    #[cfg(feature = "builders")]
     impl TeamListBuilder {
         /// Sets `teams`.
         pub fn teams(
@@ -36475,6 +36967,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl TeamPriorityLevel {
         /// A builder for a `TeamPriorityLevel`, every field unset.
         pub fn builder() -> TeamPriorityLevelBuilder {
@@ -36484,6 +36977,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`TeamPriorityLevel`]; start with [`TeamPriorityLevel::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TeamPriorityLevelBuilder {
@@ -36492,6 +36986,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl TeamPriorityLevelBuilder {
         /// Sets `primary_team_ids`.
         pub fn primary_team_ids(
@@ -36523,6 +37018,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl Ticket {
         /// A builder for a `Ticket`, every field unset.
         pub fn builder() -> TicketBuilder {
@@ -36532,6 +37028,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`Ticket`]; start with [`Ticket::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketBuilder {
@@ -36557,6 +37054,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketBuilder {
         /// Sets `admin_assignee_id`.
         pub fn admin_assignee_id(
@@ -36749,6 +37247,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketContacts {
         /// A builder for a `TicketContacts`, every field unset.
         pub fn builder() -> TicketContactsBuilder {
@@ -36758,6 +37257,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`TicketContacts`]; start with [`TicketContacts::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketContactsBuilder {
@@ -36766,6 +37266,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketContactsBuilder {
         /// Sets `contacts`.
         pub fn contacts(
@@ -36799,6 +37300,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl TicketList {
         /// A builder for a `TicketList`, every field unset.
         pub fn builder() -> TicketListBuilder {
@@ -36808,6 +37310,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`TicketList`]; start with [`TicketList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketListBuilder {
@@ -36818,6 +37321,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl TicketListBuilder {
         /// Sets `pages`.
         pub fn pages(mut self, value: impl ::std::convert::Into<CursorPages>) -> Self {
@@ -36863,6 +37367,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketPart {
         /// A builder for a `TicketPart`, every field unset.
         pub fn builder() -> TicketPartBuilder {
@@ -36872,6 +37377,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`TicketPart`]; start with [`TicketPart::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketPartBuilder {
@@ -36891,6 +37397,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketPartBuilder {
         /// Sets `assigned_to`.
         pub fn assigned_to(mut self, value: impl ::std::convert::Into<Reference>) -> Self {
@@ -37039,6 +37546,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketPartAuthor {
         /// A builder for a `TicketPartAuthor`, every field unset.
         pub fn builder() -> TicketPartAuthorBuilder {
@@ -37048,6 +37556,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`TicketPartAuthor`]; start with [`TicketPartAuthor::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketPartAuthorBuilder {
@@ -37058,6 +37567,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketPartAuthorBuilder {
         /// Sets `email`.
         pub fn email(
@@ -37117,6 +37627,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketParts {
         /// A builder for a `TicketParts`, every field unset.
         pub fn builder() -> TicketPartsBuilder {
@@ -37126,6 +37637,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
     /// Builds a [`TicketParts`]; start with [`TicketParts::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketPartsBuilder {
@@ -37135,6 +37647,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketPartsBuilder {
         /// Sets `ticket_parts`.
         pub fn ticket_parts(
@@ -37175,6 +37688,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl TicketReply {
         /// A builder for a `TicketReply`, every field unset.
         pub fn builder() -> TicketReplyBuilder {
@@ -37184,6 +37698,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`TicketReply`]; start with [`TicketReply::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketReplyBuilder {
@@ -37199,6 +37714,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl TicketReplyBuilder {
         /// Sets `attachments`.
         pub fn attachments(
@@ -37290,6 +37806,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketType {
         /// A builder for a `TicketType`, every field unset.
         pub fn builder() -> TicketTypeBuilder {
@@ -37299,6 +37816,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
     /// Builds a [`TicketType`]; start with [`TicketType::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeBuilder {
@@ -37317,6 +37835,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketTypeBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -37443,6 +37962,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl TicketTypeAttribute {
         /// A builder for a `TicketTypeAttribute`, every field unset.
         pub fn builder() -> TicketTypeAttributeBuilder {
@@ -37459,6 +37979,7 @@ pub mod types {
         )
     )]
     /// Builds a [`TicketTypeAttribute`]; start with [`TicketTypeAttribute::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeAttributeBuilder {
@@ -37491,6 +38012,7 @@ pub mod types {
             feature = "tickets"
         )
     )]
+    #[cfg(feature = "builders")]
     impl TicketTypeAttributeBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -37658,6 +38180,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketTypeAttributeList {
         /// A builder for a `TicketTypeAttributeList`, every field unset.
         pub fn builder() -> TicketTypeAttributeListBuilder {
@@ -37667,6 +38190,7 @@ pub mod types {
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
     /// Builds a [`TicketTypeAttributeList`]; start with [`TicketTypeAttributeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeAttributeListBuilder {
@@ -37675,6 +38199,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "conversations", feature = "ticket-types", feature = "tickets"))]
+    #[cfg(feature = "builders")]
     impl TicketTypeAttributeListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -37706,6 +38231,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl TicketTypeList {
         /// A builder for a `TicketTypeList`, every field unset.
         pub fn builder() -> TicketTypeListBuilder {
@@ -37715,6 +38241,7 @@ pub mod types {
 
     #[cfg(feature = "ticket-types")]
     /// Builds a [`TicketTypeList`]; start with [`TicketTypeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TicketTypeListBuilder {
@@ -37723,6 +38250,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl TicketTypeListBuilder {
         /// Sets `data`.
         pub fn data(
@@ -37754,6 +38282,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl Translation {
         /// A builder for a `Translation`, every field unset.
         pub fn builder() -> TranslationBuilder {
@@ -37763,6 +38292,7 @@ pub mod types {
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// Builds a [`Translation`]; start with [`Translation::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct TranslationBuilder {
@@ -37772,6 +38302,7 @@ pub mod types {
     }
 
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
+    #[cfg(feature = "builders")]
     impl TranslationBuilder {
         /// Sets `description`.
         pub fn description(
@@ -37813,6 +38344,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl UpdateArticleRequest {
         /// A builder for a `UpdateArticleRequest`, every field unset.
         pub fn builder() -> UpdateArticleRequestBuilder {
@@ -37822,6 +38354,7 @@ pub mod types {
 
     #[cfg(feature = "articles")]
     /// Builds a [`UpdateArticleRequest`]; start with [`UpdateArticleRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateArticleRequestBuilder {
@@ -37836,6 +38369,7 @@ pub mod types {
     }
 
     #[cfg(feature = "articles")]
+    #[cfg(feature = "builders")]
     impl UpdateArticleRequestBuilder {
         /// Sets `author_id`.
         pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -37924,6 +38458,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl UpdateCollectionRequest {
         /// A builder for a `UpdateCollectionRequest`, every field unset.
         pub fn builder() -> UpdateCollectionRequestBuilder {
@@ -37933,6 +38468,7 @@ pub mod types {
 
     #[cfg(feature = "help-center")]
     /// Builds a [`UpdateCollectionRequest`]; start with [`UpdateCollectionRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateCollectionRequestBuilder {
@@ -37945,6 +38481,7 @@ pub mod types {
     }
 
     #[cfg(feature = "help-center")]
+    #[cfg(feature = "builders")]
     impl UpdateCollectionRequestBuilder {
         /// Sets `description`.
         pub fn description(
@@ -38008,6 +38545,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl UpdateCompanyRequest {
         /// A builder for a `UpdateCompanyRequest`, every field unset.
         pub fn builder() -> UpdateCompanyRequestBuilder {
@@ -38017,6 +38555,7 @@ pub mod types {
 
     #[cfg(feature = "companies")]
     /// Builds a [`UpdateCompanyRequest`]; start with [`UpdateCompanyRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateCompanyRequestBuilder {
@@ -38032,6 +38571,7 @@ pub mod types {
     }
 
     #[cfg(feature = "companies")]
+    #[cfg(feature = "builders")]
     impl UpdateCompanyRequestBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
@@ -38111,6 +38651,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl UpdateContactRequest {
         /// A builder for a `UpdateContactRequest`, every field unset.
         pub fn builder() -> UpdateContactRequestBuilder {
@@ -38120,6 +38661,7 @@ pub mod types {
 
     #[cfg(feature = "contacts")]
     /// Builds a [`UpdateContactRequest`]; start with [`UpdateContactRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateContactRequestBuilder {
@@ -38141,6 +38683,7 @@ pub mod types {
     }
 
     #[cfg(feature = "contacts")]
+    #[cfg(feature = "builders")]
     impl UpdateContactRequestBuilder {
         /// Sets `avatar`.
         pub fn avatar(
@@ -38303,6 +38846,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl UpdateConversationRequest {
         /// A builder for a `UpdateConversationRequest`, every field unset.
         pub fn builder() -> UpdateConversationRequestBuilder {
@@ -38312,6 +38856,7 @@ pub mod types {
 
     #[cfg(feature = "conversations")]
     /// Builds a [`UpdateConversationRequest`]; start with [`UpdateConversationRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateConversationRequestBuilder {
@@ -38322,6 +38867,7 @@ pub mod types {
     }
 
     #[cfg(feature = "conversations")]
+    #[cfg(feature = "builders")]
     impl UpdateConversationRequestBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
@@ -38357,6 +38903,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl UpdateDataAttributeRequest {
         /// A builder for a `UpdateDataAttributeRequest`, every field unset.
         pub fn builder() -> UpdateDataAttributeRequestBuilder {
@@ -38366,6 +38913,7 @@ pub mod types {
 
     #[cfg(feature = "data-attributes")]
     /// Builds a [`UpdateDataAttributeRequest`]; start with [`UpdateDataAttributeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateDataAttributeRequestBuilder {
@@ -38376,6 +38924,7 @@ pub mod types {
     }
 
     #[cfg(feature = "data-attributes")]
+    #[cfg(feature = "builders")]
     impl UpdateDataAttributeRequestBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -38424,6 +38973,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketRequest {
         /// A builder for a `UpdateTicketRequest`, every field unset.
         pub fn builder() -> UpdateTicketRequestBuilder {
@@ -38433,6 +38983,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`UpdateTicketRequest`]; start with [`UpdateTicketRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateTicketRequestBuilder {
@@ -38447,6 +38998,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketRequestBuilder {
         /// Sets `assignment`.
         pub fn assignment(
@@ -38513,6 +39065,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketRequestAssignment {
         /// A builder for a `UpdateTicketRequestAssignment`, every field unset.
         pub fn builder() -> UpdateTicketRequestAssignmentBuilder {
@@ -38522,6 +39075,7 @@ pub mod types {
 
     #[cfg(feature = "tickets")]
     /// Builds a [`UpdateTicketRequestAssignment`]; start with [`UpdateTicketRequestAssignment::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateTicketRequestAssignmentBuilder {
@@ -38530,6 +39084,7 @@ pub mod types {
     }
 
     #[cfg(feature = "tickets")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketRequestAssignmentBuilder {
         /// Sets `admin_id`.
         pub fn admin_id(
@@ -38564,6 +39119,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-type-attributes")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketTypeAttributeRequest {
         /// A builder for a `UpdateTicketTypeAttributeRequest`, every field unset.
         pub fn builder() -> UpdateTicketTypeAttributeRequestBuilder {
@@ -38573,6 +39129,7 @@ pub mod types {
 
     #[cfg(feature = "ticket-type-attributes")]
     /// Builds a [`UpdateTicketTypeAttributeRequest`]; start with [`UpdateTicketTypeAttributeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateTicketTypeAttributeRequestBuilder {
@@ -38589,6 +39146,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-type-attributes")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketTypeAttributeRequestBuilder {
         /// Sets `allow_multiple_values`.
         pub fn allow_multiple_values(
@@ -38699,6 +39257,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketTypeRequest {
         /// A builder for a `UpdateTicketTypeRequest`, every field unset.
         pub fn builder() -> UpdateTicketTypeRequestBuilder {
@@ -38708,6 +39267,7 @@ pub mod types {
 
     #[cfg(feature = "ticket-types")]
     /// Builds a [`UpdateTicketTypeRequest`]; start with [`UpdateTicketTypeRequest::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateTicketTypeRequestBuilder {
@@ -38720,6 +39280,7 @@ pub mod types {
     }
 
     #[cfg(feature = "ticket-types")]
+    #[cfg(feature = "builders")]
     impl UpdateTicketTypeRequestBuilder {
         /// Sets `archived`.
         pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -38789,6 +39350,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl UpdateVisitorRequestWithId {
         /// A builder for a `UpdateVisitorRequestWithId`, every field unset.
         pub fn builder() -> UpdateVisitorRequestWithIdBuilder {
@@ -38798,6 +39360,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`UpdateVisitorRequestWithId`]; start with [`UpdateVisitorRequestWithId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateVisitorRequestWithIdBuilder {
@@ -38809,6 +39372,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl UpdateVisitorRequestWithIdBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
@@ -38864,6 +39428,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl UpdateVisitorRequestWithUserId {
         /// A builder for a `UpdateVisitorRequestWithUserId`, every field unset.
         pub fn builder() -> UpdateVisitorRequestWithUserIdBuilder {
@@ -38873,6 +39438,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`UpdateVisitorRequestWithUserId`]; start with [`UpdateVisitorRequestWithUserId::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct UpdateVisitorRequestWithUserIdBuilder {
@@ -38884,6 +39450,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl UpdateVisitorRequestWithUserIdBuilder {
         /// Sets `custom_attributes`.
         pub fn custom_attributes(
@@ -38939,6 +39506,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl Visitor {
         /// A builder for a `Visitor`, every field unset.
         pub fn builder() -> VisitorBuilder {
@@ -38948,6 +39516,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`Visitor`]; start with [`Visitor::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorBuilder {
@@ -38989,6 +39558,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorBuilder {
         /// Sets `anonymous`.
         pub fn anonymous(mut self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -39303,6 +39873,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorAvatar {
         /// A builder for a `VisitorAvatar`, every field unset.
         pub fn builder() -> VisitorAvatarBuilder {
@@ -39312,6 +39883,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorAvatar`]; start with [`VisitorAvatar::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorAvatarBuilder {
@@ -39320,6 +39892,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorAvatarBuilder {
         /// Sets `image_url`.
         pub fn image_url(
@@ -39348,6 +39921,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorCompanies {
         /// A builder for a `VisitorCompanies`, every field unset.
         pub fn builder() -> VisitorCompaniesBuilder {
@@ -39357,6 +39931,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorCompanies`]; start with [`VisitorCompanies::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorCompaniesBuilder {
@@ -39365,6 +39940,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorCompaniesBuilder {
         /// Sets `companies`.
         pub fn companies(
@@ -39398,6 +39974,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl VisitorDeletedObject {
         /// A builder for a `VisitorDeletedObject`, every field unset.
         pub fn builder() -> VisitorDeletedObjectBuilder {
@@ -39407,6 +39984,7 @@ pub mod types {
 
     #[cfg(feature = "full")]
     /// Builds a [`VisitorDeletedObject`]; start with [`VisitorDeletedObject::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorDeletedObjectBuilder {
@@ -39416,6 +39994,7 @@ pub mod types {
     }
 
     #[cfg(feature = "full")]
+    #[cfg(feature = "builders")]
     impl VisitorDeletedObjectBuilder {
         /// Sets `id`.
         pub fn id(
@@ -39457,6 +40036,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorLocationData {
         /// A builder for a `VisitorLocationData`, every field unset.
         pub fn builder() -> VisitorLocationDataBuilder {
@@ -39466,6 +40046,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorLocationData`]; start with [`VisitorLocationData::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorLocationDataBuilder {
@@ -39480,6 +40061,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorLocationDataBuilder {
         /// Sets `city_name`.
         pub fn city_name(
@@ -39571,6 +40153,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorSegments {
         /// A builder for a `VisitorSegments`, every field unset.
         pub fn builder() -> VisitorSegmentsBuilder {
@@ -39580,6 +40163,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorSegments`]; start with [`VisitorSegments::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorSegmentsBuilder {
@@ -39588,6 +40172,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorSegmentsBuilder {
         /// Sets `segments`.
         pub fn segments(
@@ -39621,6 +40206,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorSocialProfiles {
         /// A builder for a `VisitorSocialProfiles`, every field unset.
         pub fn builder() -> VisitorSocialProfilesBuilder {
@@ -39630,6 +40216,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorSocialProfiles`]; start with [`VisitorSocialProfiles::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorSocialProfilesBuilder {
@@ -39638,6 +40225,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorSocialProfilesBuilder {
         /// Sets `social_profiles`.
         pub fn social_profiles(
@@ -39671,6 +40259,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorTags {
         /// A builder for a `VisitorTags`, every field unset.
         pub fn builder() -> VisitorTagsBuilder {
@@ -39680,6 +40269,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorTags`]; start with [`VisitorTags::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorTagsBuilder {
@@ -39688,6 +40278,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorTagsBuilder {
         /// Sets `tags`.
         pub fn tags(
@@ -39716,6 +40307,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorTagsTagsItem {
         /// A builder for a `VisitorTagsTagsItem`, every field unset.
         pub fn builder() -> VisitorTagsTagsItemBuilder {
@@ -39725,6 +40317,7 @@ pub mod types {
 
     #[cfg(feature = "visitors")]
     /// Builds a [`VisitorTagsTagsItem`]; start with [`VisitorTagsTagsItem::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct VisitorTagsTagsItemBuilder {
@@ -39734,6 +40327,7 @@ pub mod types {
     }
 
     #[cfg(feature = "visitors")]
+    #[cfg(feature = "builders")]
     impl VisitorTagsTagsItemBuilder {
         /// Sets `id`.
         pub fn id(
@@ -39775,6 +40369,7 @@ pub mod types {
     }
 
     #[cfg(feature = "subscription-types")]
+    #[cfg(feature = "builders")]
     impl WorkspaceSubscriptionTypeList {
         /// A builder for a `WorkspaceSubscriptionTypeList`, every field unset.
         pub fn builder() -> WorkspaceSubscriptionTypeListBuilder {
@@ -39784,6 +40379,7 @@ pub mod types {
 
     #[cfg(feature = "subscription-types")]
     /// Builds a [`WorkspaceSubscriptionTypeList`]; start with [`WorkspaceSubscriptionTypeList::builder`].
+    #[cfg(feature = "builders")]
     #[derive(Clone, Debug, Default)]
     #[must_use]
     pub struct WorkspaceSubscriptionTypeListBuilder {
@@ -39792,6 +40388,7 @@ pub mod types {
     }
 
     #[cfg(feature = "subscription-types")]
+    #[cfg(feature = "builders")]
     impl WorkspaceSubscriptionTypeListBuilder {
         /// Sets `data`.
         pub fn data(

@@ -14,7 +14,7 @@ pub fn crate_files(name: &str, generated: &Generated) -> Vec<(String, String)> {
     let title = &generated.facts.title;
     let version = &generated.facts.api_version;
     let mut features = String::from(
-        "[features]\n# Serialize for the types that only arrive in responses, for tests that serve them.\ntest-util = [\"intercom-runtime/test-util\"]\n# `mock::MockServer`: a local server that answers every operation from the spec, for tests.\nmock = [\"test-util\", \"intercom-runtime/mock\"]\n",
+        "[features]\n# A builder for every model; off by default, since the builders are most of what the compiler checks.\nbuilders = []\n# Serialize for the types that only arrive in responses, for tests that serve them, and the builders.\ntest-util = [\"builders\", \"intercom-runtime/test-util\"]\n# `mock::MockServer`: a local server that answers every operation from the spec, for tests.\nmock = [\"test-util\", \"intercom-runtime/mock\"]\n",
     );
     if !generated.features.is_empty() {
         let quoted: Vec<String> = generated

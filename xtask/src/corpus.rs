@@ -349,10 +349,15 @@ fn run_one(paths: &Paths, dir: &Path, entry: &Entry, text: &str, no_compile: boo
         row.outcome = Outcome::Failed(e);
         return row;
     }
+    // Timed with the default features, as a user builds it; then once more with the builders,
+    // which are off by default, so that they are checked too.
     row.outcome = match crate::generate::compile_crate(paths, &out, &[]) {
         Ok(elapsed) => {
             row.compile = Some(elapsed);
-            Outcome::Compiled
+            match crate::generate::compile_crate(paths, &out, &["--features", "builders"]) {
+                Ok(_) => Outcome::Compiled,
+                Err(e) => Outcome::Failed(e),
+            }
         }
         Err(e) => Outcome::Failed(e),
     };

@@ -197,6 +197,8 @@ pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
     for features in [
         &[][..],
         &["--no-default-features", "--features", "contacts"][..],
+        // The builders of one resource's types only, and the defaults they call.
+        &["--no-default-features", "--features", "contacts builders"][..],
     ] {
         let elapsed = compile_crate(paths, &out, features)?;
         eprintln!(

@@ -227,10 +227,15 @@ fn a_changed_field_is_written_into_the_changelog_and_check_fails_until_it_is() {
     let after = std::fs::read_to_string(&changelog).expect("the changelog");
     let unreleased = &after[after.find("## [Unreleased]").expect("the section")
         ..after.find("## [0.1.0]").expect("the release")];
-    assert!(
-        unreleased.contains("### Breaking (1 since 0.1.0)"),
-        "{unreleased}"
-    );
+    // One more breaking change than before, under the breaking heading.
+    let breaking = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("### Breaking ("))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(breaking(unreleased), breaking(&before) + 1, "{unreleased}");
     let line = unreleased
         .lines()
         .find(|l| l.starts_with(entry))

@@ -125,9 +125,10 @@ pub(crate) fn serde_by_direction(
 }
 
 /// The functions of the `defaults` module that only a `Deserialize` derived for tests calls
-/// (the defaults of a request type's fields) are compiled with `test-util` only: without it
-/// they would be dead code, which a crate that denies warnings refuses.
-pub(crate) fn gate_test_only_defaults(items: &mut [Item]) {
+/// (the defaults of a request type's fields) are compiled with `test-util` only, and those that
+/// only `builders` (the models' builders, behind the `builders` feature) call, with that
+/// feature: without them they would be dead code, which a crate that denies warnings refuses.
+pub(crate) fn gate_test_only_defaults(items: &mut [Item], builders: &[Item]) {
     let mut always: BTreeSet<String> = BTreeSet::new();
     let mut for_tests: BTreeSet<String> = BTreeSet::new();
     for item in items.iter() {
@@ -152,6 +153,10 @@ pub(crate) fn gate_test_only_defaults(items: &mut [Item]) {
         };
         set.extend(fields.iter().filter_map(|f| default_function(&f.attrs)));
     }
+    let mut by_builders: BTreeSet<String> = BTreeSet::new();
+    for item in builders {
+        syn::visit::Visit::visit_item(&mut DefaultCalls(&mut by_builders), item);
+    }
     for item in items.iter_mut() {
         let Item::Mod(m) = item else { continue };
         if m.ident != "defaults" {
@@ -163,8 +168,16 @@ pub(crate) fn gate_test_only_defaults(items: &mut [Item]) {
         for f in content.iter_mut() {
             let Item::Fn(f) = f else { continue };
             let name = f.sig.ident.to_string();
-            if for_tests.contains(&name) && !always.contains(&name) {
-                f.attrs.push(parse_quote!(#[cfg(feature = "test-util")]));
+            if always.contains(&name) {
+                continue;
+            }
+            match (for_tests.contains(&name), by_builders.contains(&name)) {
+                (true, true) => f.attrs.push(parse_quote!(
+                    #[cfg(any(feature = "test-util", feature = "builders"))]
+                )),
+                (true, false) => f.attrs.push(parse_quote!(#[cfg(feature = "test-util")])),
+                (false, true) => f.attrs.push(parse_quote!(#[cfg(feature = "builders")])),
+                (false, false) => {}
             }
         }
     }
@@ -223,6 +236,7 @@ fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syn::parse::Parser as _;
 
     #[test]
     fn defaults_only_a_test_deserializer_calls_are_compiled_for_tests_only() {
@@ -258,24 +272,56 @@ mod tests {
                 pub(super) fn body_a_algorithm() -> super::Algorithm { todo!() }
                 pub(super) fn answer_size() -> super::Size { todo!() }
                 pub(super) fn shared() -> super::Size { todo!() }
+                pub(super) fn built() -> super::Size { todo!() }
+                pub(super) fn both() -> super::Size { todo!() }
+            }
+        };
+        let builders: syn::File = parse_quote! {
+            impl RequestBuilder {
+                pub fn build(self) -> Request {
+                    let _ = (defaults::built(), defaults::both(), defaults::shared());
+                    todo!()
+                }
             }
         };
         let mut items = file.items;
-        gate_test_only_defaults(&mut items);
+        // `both` is also the default of a field that only a test deserializer reads.
+        if let Some(Item::Struct(request)) = items.get_mut(2) {
+            let field: syn::Field = syn::Field::parse_named
+                .parse2(quote::quote!(#[serde(default = "defaults::both")] both: Size))
+                .expect("a field");
+            if let Fields::Named(named) = &mut request.fields {
+                named.named.push(field);
+            }
+        }
+        gate_test_only_defaults(&mut items, &builders.items);
         let Some(Item::Mod(m)) = items.last() else {
             panic!("the defaults module")
         };
-        let gated: Vec<String> = m
+        let gated: Vec<(String, syn::Attribute)> = m
             .content
             .as_ref()
             .expect("content")
             .1
             .iter()
             .filter_map(|i| match i {
-                Item::Fn(f) if !f.attrs.is_empty() => Some(f.sig.ident.to_string()),
+                Item::Fn(f) if !f.attrs.is_empty() => {
+                    Some((f.sig.ident.to_string(), f.attrs[0].clone()))
+                }
                 _ => None,
             })
             .collect();
-        assert_eq!(gated, ["body_a_algorithm"]);
+        let tests: syn::Attribute = parse_quote!(#[cfg(feature = "test-util")]);
+        let built: syn::Attribute = parse_quote!(#[cfg(feature = "builders")]);
+        let either: syn::Attribute =
+            parse_quote!(#[cfg(any(feature = "test-util", feature = "builders"))]);
+        assert_eq!(
+            gated,
+            [
+                ("body_a_algorithm".to_string(), tests),
+                ("built".to_string(), built),
+                ("both".to_string(), either),
+            ]
+        );
     }
 }

@@ -102,9 +102,10 @@ pub(crate) fn module(
     if let Some((_, items)) = &mut types.content {
         enum_variants::restore_variants(items, &engine.enum_fixes);
         types_pass(ctx, items, facts, request_roots, response_roots)?;
-        builders::add(items);
-        // After the builders, which call defaults too.
-        gate_test_only_defaults(items);
+        let builders = builders::of(items);
+        // The builders call defaults too, under their own feature.
+        gate_test_only_defaults(items, &builders);
+        items.extend(builders);
     }
     Ok(types)
 }
