@@ -19672,6 +19672,7 @@ pub mod types {
         }
 
         /// `admin`, the value of `type` in `CloseConversationRequest`.
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn close_conversation_request_type() -> ::std::string::String {
             "admin".to_string()
         }
@@ -19722,11 +19723,13 @@ pub mod types {
         }
 
         /// `comment`, the value of `message_type` in `ContactReplyEmailRequest`.
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn contact_reply_email_request_message_type() -> ::std::string::String {
             "comment".to_string()
         }
 
         /// `comment`, the value of `message_type` in `ContactReplyIntercomUserIdRequest`.
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn contact_reply_intercom_user_id_request_message_type() -> ::std::string::String {
             "comment".to_string()
         }
@@ -19747,6 +19750,7 @@ pub mod types {
         }
 
         /// `comment`, the value of `message_type` in `ContactReplyUserIdRequest`.
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn contact_reply_user_id_request_message_type() -> ::std::string::String {
             "comment".to_string()
         }
@@ -19802,6 +19806,7 @@ pub mod types {
         }
 
         /// `admin`, the value of `type` in `MessageSender`.
+        #[cfg(any(feature = "test-util", feature = "builders"))]
         pub(super) fn message_sender_type() -> ::std::string::String {
             "admin".to_string()
         }

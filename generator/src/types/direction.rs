@@ -124,8 +124,9 @@ pub(crate) fn serde_by_direction(
     }
 }
 
-/// The functions of the `defaults` module that only a `Deserialize` derived for tests calls
-/// (the defaults of a request type's fields) are compiled with `test-util` only, and those that
+/// The functions of the `defaults` and `fixed` modules that only a `Deserialize` derived for
+/// tests calls (the defaults of a request type's fields) are compiled with `test-util` only, and
+/// those that
 /// only `builders` (the models' builders, behind the `builders` feature) call, with that
 /// feature: without them they would be dead code, which a crate that denies warnings refuses.
 pub(crate) fn gate_test_only_defaults(items: &mut [Item], builders: &[Item]) {
@@ -138,7 +139,7 @@ pub(crate) fn gate_test_only_defaults(items: &mut [Item], builders: &[Item]) {
                 &e.attrs,
                 e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
             ),
-            Item::Mod(m) if m.ident == "defaults" => continue,
+            Item::Mod(m) if m.ident == "defaults" || m.ident == "fixed" => continue,
             // Code (an `impl Default`, a builder) that calls a default itself.
             other => {
                 let mut calls = DefaultCalls(&mut always);
@@ -159,15 +160,16 @@ pub(crate) fn gate_test_only_defaults(items: &mut [Item], builders: &[Item]) {
     }
     for item in items.iter_mut() {
         let Item::Mod(m) = item else { continue };
-        if m.ident != "defaults" {
+        if m.ident != "defaults" && m.ident != "fixed" {
             continue;
         }
+        let module = m.ident.to_string();
         let Some((_, content)) = &mut m.content else {
             continue;
         };
         for f in content.iter_mut() {
             let Item::Fn(f) = f else { continue };
-            let name = f.sig.ident.to_string();
+            let name = format!("{module}::{}", f.sig.ident);
             if always.contains(&name) {
                 continue;
             }
@@ -183,31 +185,33 @@ pub(crate) fn gate_test_only_defaults(items: &mut [Item], builders: &[Item]) {
     }
 }
 
-/// Collects the names of the `defaults` functions a piece of code calls (`defaults::name()`).
+/// Collects the `defaults` and `fixed` functions a piece of code calls, by path
+/// (`defaults::name`, `fixed::name`).
 struct DefaultCalls<'a>(&'a mut BTreeSet<String>);
 
 impl<'ast> syn::visit::Visit<'ast> for DefaultCalls<'_> {
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let mut last = path.segments.iter().rev();
         if let (Some(name), Some(module)) = (last.next(), last.next())
-            && module.ident == "defaults"
+            && (module.ident == "defaults" || module.ident == "fixed")
         {
-            self.0.insert(name.ident.to_string());
+            self.0.insert(format!("{}::{}", module.ident, name.ident));
         }
         syn::visit::visit_path(self, path);
     }
 }
 
-/// The function of the `defaults` module a `#[serde(default = "defaults::name")]` among
-/// `attrs` calls.
+/// The function of the `defaults` or `fixed` module that a `#[serde(default = "…")]` among
+/// `attrs` calls, by path.
 fn default_function(attrs: &[syn::Attribute]) -> Option<String> {
     let mut found = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("default") && meta.input.peek(Token![=]) {
                 let path: syn::LitStr = meta.value()?.parse()?;
-                if let Some(name) = path.value().strip_prefix("defaults::") {
-                    found = Some(name.to_string());
+                let path = path.value();
+                if path.starts_with("defaults::") || path.starts_with("fixed::") {
+                    found = Some(path);
                 }
             } else if meta.input.peek(Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
