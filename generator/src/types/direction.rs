@@ -209,9 +209,12 @@ fn default_function(attrs: &[syn::Attribute]) -> Option<String> {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("default") && meta.input.peek(Token![=]) {
                 let path: syn::LitStr = meta.value()?.parse()?;
+                // Without generic arguments (`defaults::default_bool::<true>`), as the
+                // function is named.
                 let path = path.value();
+                let path = path.split_once("::<").map_or(path.as_str(), |(p, _)| p);
                 if path.starts_with("defaults::") || path.starts_with("fixed::") {
-                    found = Some(path);
+                    found = Some(path.to_string());
                 }
             } else if meta.input.peek(Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
@@ -259,6 +262,8 @@ mod tests {
                 size: Size,
                 #[serde(default = "defaults::shared")]
                 shared: Size,
+                #[serde(default = "defaults::default_bool::<true>")]
+                flag: bool,
             }
             #[derive(::serde::Serialize)]
             #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
@@ -278,12 +283,14 @@ mod tests {
                 pub(super) fn shared() -> super::Size { todo!() }
                 pub(super) fn built() -> super::Size { todo!() }
                 pub(super) fn both() -> super::Size { todo!() }
+                pub(super) fn default_bool<const V: bool>() -> bool { V }
             }
         };
         let builders: syn::File = parse_quote! {
             impl RequestBuilder {
                 pub fn build(self) -> Request {
                     let _ = (defaults::built(), defaults::both(), defaults::shared());
+                    let _ = defaults::default_bool::<true>();
                     todo!()
                 }
             }
