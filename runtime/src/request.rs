@@ -145,14 +145,21 @@ impl Request {
         self
     }
 
-    /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+    /// Sets a JSON body, sent as `application/json`.
+    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Self {
+        self.json_as(body, "application/json")
+    }
+
+    /// Sets a JSON body sent with another JSON media type, as an API that versions its bodies
+    /// by a media type parameter expects (`application/json;version=2018-01-01`).
+    pub fn json_as<T: Serialize + ?Sized>(mut self, body: &T, media_type: &'static str) -> Self {
+        let Ok(content_type) = HeaderValue::from_str(media_type) else {
+            self.fail(invalid_media_type(media_type));
+            return self;
+        };
         match serde_json::to_vec(body) {
             Ok(bytes) => {
-                self.body = Some((
-                    HeaderValue::from_static("application/json"),
-                    Bytes::from(bytes),
-                ));
+                self.body = Some((content_type, Bytes::from(bytes)));
             }
             Err(e) => self.fail(Error::InvalidRequest(format!(
                 "the body cannot be encoded as JSON: {e}"
@@ -195,7 +202,10 @@ impl Request {
 
     /// Sets a body of raw bytes with its media type.
     pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
-        self.body = Some((HeaderValue::from_static(content_type), body.into()));
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some((value, body.into())),
+            Err(_) => self.fail(invalid_media_type(content_type)),
+        }
         self
     }
 
@@ -232,8 +242,13 @@ impl Request {
     }
 }
 
-/// A parameter value as the strings to send: none for `null`, one for a scalar, one per element
-/// for a list.
+/// The error for a body media type that cannot be an HTTP header value.
+fn invalid_media_type(media_type: &str) -> Error {
+    Error::InvalidRequest(format!(
+        "the media type `{media_type}` cannot be sent as a Content-Type header"
+    ))
+}
+
 /// The pairs of `value` under `name`, brackets marking each level (see [`Request::query_deep`]).
 fn flatten(name: String, value: Value, out: &mut Vec<(String, String)>) {
     match value {
@@ -260,6 +275,8 @@ fn flatten(name: String, value: Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// A parameter value as the strings to send: none for `null`, one for a scalar, one per element
+/// for a list.
 fn scalars<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, Error> {
     let value = serde_json::to_value(value)
         .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
@@ -324,6 +341,29 @@ mod tests {
         );
         let flat = Request::new(Method::POST, "create").form(&[("a", 1)]);
         assert!(flat.error.is_some(), "a list is not an object");
+    }
+
+    #[test]
+    fn a_json_body_goes_with_the_media_type_it_is_given() {
+        let versioned = Request::new(Method::POST, "create").json_as(
+            &serde_json::json!({"a": 1}),
+            "application/json;version=2018-01-01",
+        );
+        let (content_type, bytes) = versioned.body.expect("a body");
+        assert_eq!(content_type, "application/json;version=2018-01-01");
+        assert_eq!(&bytes[..], br#"{"a":1}"#);
+        let (plain, _) = Request::new(Method::POST, "create")
+            .json(&1)
+            .body
+            .expect("a body");
+        assert_eq!(plain, "application/json");
+        let broken = Request::new(Method::POST, "create").json_as(&1, "application/json\n");
+        assert!(broken.body.is_none());
+        assert!(
+            matches!(&broken.error, Some(Error::InvalidRequest(m)) if m.contains("Content-Type")),
+            "{:?}",
+            broken.error
+        );
     }
 
     #[test]

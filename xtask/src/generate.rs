@@ -240,6 +240,79 @@ fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, Strin
     }
 }
 
+/// Makes cargo rebuild the vendored runtime and contract when their sources differ from those
+/// it last built for a generated crate.
+///
+/// Every generated crate vendors them at the same place relative to its own root, so cargo gives
+/// all their builds one fingerprint in the shared target folder, and that fingerprint lists the
+/// files of whichever crate built it first (paths under the target folder are recorded relative
+/// to it). A runtime changed since would go unnoticed. The hash of the sources last built is kept
+/// beside the target folder's builds, and a different one removes those builds.
+fn forget_stale_runtime(paths: &Paths, out: &Path) -> Result<(), String> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    for krate in ["contract", "runtime"] {
+        if !out.join(krate).is_dir() {
+            continue;
+        }
+        list_files(&out.join(krate), &mut files)
+            .map_err(|e| format!("error: cannot list {}: {e}", out.join(krate).display()))?;
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in &files {
+        let text = std::fs::read(file)
+            .map_err(|e| format!("error: cannot read {}: {e}", file.display()))?;
+        hasher.update(
+            file.strip_prefix(out)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.update([0]);
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(&text);
+    }
+    let hash = hex::encode(hasher.finalize());
+    let stamp = paths.target().join("generated-runtime.sha256");
+    if std::fs::read_to_string(&stamp).is_ok_and(|h| h == hash) {
+        return Ok(());
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = std::process::Command::new(&cargo)
+        .args([
+            "clean",
+            "--quiet",
+            "-p",
+            "intercom-runtime",
+            "-p",
+            "intercom-contract",
+        ])
+        .arg("--manifest-path")
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", paths.target())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("error: cannot remove the builds of an older runtime".to_string());
+    }
+    std::fs::write(&stamp, hash)
+        .map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))
+}
+
+/// Every file under `dir`, recursively.
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            list_files(&entry.path(), out)?;
+        } else {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
 /// Compiles the crate written to `out` as a library with warnings denied, in the workspace's
 /// target folder, with `features` (cargo's feature arguments), and returns how long it took.
 pub(crate) fn compile_crate(
@@ -251,6 +324,7 @@ pub(crate) fn compile_crate(
     // workspace's compiled dependencies.
     std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
         .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
+    forget_stale_runtime(paths, out)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let started = std::time::Instant::now();
     let status = std::process::Command::new(&cargo)

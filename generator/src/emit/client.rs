@@ -337,7 +337,11 @@ fn request_chain(op: &Operation, skip: &[&str], with_body: bool) -> TokenStream 
         .as_ref()
         .filter(|_| with_body)
         .map(|b| match b.encoding {
-            BodyEncoding::Json => quote!(.json(body)),
+            BodyEncoding::Json if b.media_type == "application/json" => quote!(.json(body)),
+            BodyEncoding::Json => {
+                let media = &b.media_type;
+                quote!(.json_as(body, #media))
+            }
             BodyEncoding::Form => quote!(.form(body)),
             BodyEncoding::Text => quote!(.bytes(body, "text/plain")),
             BodyEncoding::Multipart => quote!(.multipart(body)),

@@ -11,7 +11,8 @@ use crate::load::context::{Ctx, R};
 use crate::passes::skip::{self, METHODS};
 
 /// Request body media types the generator can generate: progenitor types the first four, and
-/// `multipart/form-data` is sent as the runtime's `Multipart`.
+/// `multipart/form-data` is sent as the runtime's `Multipart`. `application/json` with
+/// parameters is generated too.
 const BODY_TYPES: [&str; 5] = [
     "application/json",
     "application/x-www-form-urlencoded",
@@ -263,6 +264,15 @@ fn synth_operation_id(method: &str, path: &str) -> String {
     out
 }
 
+/// `application/json` with parameters (`application/json;version=2018-01-01`): sent as JSON
+/// with the media type as written, which such APIs read (the type engine ignores parameters).
+fn is_json_with_parameters(media: &str) -> bool {
+    media
+        .split_once(';')
+        .is_some_and(|(essence, _)| essence.trim() == "application/json")
+}
+
+/// Whether a media type is JSON: `application/json` or `…+json`, with or without parameters.
 pub(crate) fn is_json(media: &str) -> bool {
     let m = media
         .split(';')
@@ -313,6 +323,7 @@ pub(crate) fn check_bodies(ctx: &mut Ctx<'_>, doc: &mut Value, ops: &mut Vec<Op>
         let keep = content
             .keys()
             .find(|m| BODY_TYPES.contains(&m.as_str()))
+            .or_else(|| content.keys().find(|m| is_json_with_parameters(m)))
             .cloned();
         match keep {
             None => {

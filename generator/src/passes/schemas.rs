@@ -188,6 +188,33 @@ pub(crate) fn nullable_at_use_sites(doc: &mut Value) {
     }
 }
 
+/// A schema without `type` whose only constraints are numeric bounds (`minimum`, `maximum`, …):
+/// meant as a number, and refused by the type engine as written.
+fn untyped_with_only_numeric_bounds(node: &Map<String, Value>) -> bool {
+    const NUMERIC: [&str; 5] = [
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+    ];
+    // String constraints do not count: the type engine never sees them (`without_patterns`).
+    const SHAPING: [&str; 11] = [
+        "type",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "enum",
+        "properties",
+        "additionalProperties",
+        "items",
+        "required",
+    ];
+    NUMERIC.iter().any(|k| node.contains_key(*k)) && !SHAPING.iter().any(|k| node.contains_key(*k))
+}
+
 /// The property whose schema is the reference at `node`, or a one-element combinator of it.
 fn property_holding(doc: &Value, node: &str) -> Option<String> {
     let tokens: Vec<&str> = node.rsplitn(3, '/').collect();
@@ -209,7 +236,9 @@ fn property_holding(doc: &Value, node: &str) -> Option<String> {
 
 /// Schema-level work-arounds.
 ///
-/// - `format: uuid` and the date formats are dropped: the values stay strings.
+/// - `format: uuid` and the date formats are dropped: the values stay strings. A format on a
+///   schema that is not a string, integer or number is dropped too.
+/// - A schema without `type` whose only constraints are numeric bounds is typed as a number.
 /// - `title` is dropped: types are named after their component or their place, so a title can
 ///   neither collide with another name nor make progenitor emit a `nullable` schema twice.
 /// - `type: array` without `items` gets `items: {}` (free-form elements).
@@ -227,6 +256,18 @@ pub(crate) fn fix_schemas(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         if matches!(
             node.get("format").and_then(Value::as_str),
             Some("uuid" | "date-time" | "date" | "time")
+        ) {
+            node.remove("format");
+        }
+        if untyped_with_only_numeric_bounds(node) {
+            node.insert("type".into(), Value::String("number".into()));
+            ctx.warn(&at, "numeric bounds without a `type`; typed as a number")?;
+        }
+        // A format only qualifies strings and numbers (JSON Schema ignores it elsewhere); the
+        // type engine gives up on, for one, an object with `format: metadata` (loket.nl).
+        if !matches!(
+            node.get("type").and_then(Value::as_str),
+            Some("string" | "integer" | "number")
         ) {
             node.remove("format");
         }
