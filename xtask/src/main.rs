@@ -161,7 +161,7 @@ fn check_list() -> String {
     out
 }
 
-/// Generation allocates and frees many small syntax-tree nodes; mimalloc takes about a fifth
+/// Generation allocates and frees many small syntax-tree nodes; mimalloc takes about a quarter
 /// off `generate` on large descriptions compared with the system allocator (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
