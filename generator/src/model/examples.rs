@@ -1,6 +1,7 @@
 //! Example values: a media type's own example where the spec gives one, else a value built from
 //! the schema: its `example`, `default` or first enum value, else one member per property, one
 //! item per array, and a plain value of each scalar type (shaped by `format` and `minimum`).
+//! Below a few references deep, only required members and empty lists.
 
 use serde_json::{Map, Value, json};
 
@@ -25,6 +26,13 @@ pub(crate) fn of_media(doc: &Value, media: &Value) -> Value {
         .get("schema")
         .map_or(Value::Null, |schema| of_schema(doc, schema))
 }
+
+/// A schema reached through at most this many references is built with every property and an
+/// item in each list; one reached through more, with its required properties only and empty
+/// lists. Without a bound, a description whose schemas refer to one another densely (Microsoft
+/// Graph: hundreds of entities, each holding many others) builds values whose size grows
+/// exponentially with the depth.
+const WHOLE_DEPTH: usize = 2;
 
 /// A value built from `schema`.
 pub(crate) fn of_schema(doc: &Value, schema: &Value) -> Value {
@@ -80,12 +88,21 @@ fn build(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
     let ty = schema.get("type").and_then(Value::as_str);
     match ty {
         Some("object") | None if schema.get("properties").is_some() => {
+            let whole = stack.len() <= WHOLE_DEPTH;
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             let members = schema
                 .get("properties")
                 .and_then(Value::as_object)
                 .map(|props| {
                     props
                         .iter()
+                        .filter(|(k, _)| whole || required.contains(&k.as_str()))
                         .map(|(k, s)| (k.clone(), build(doc, s, stack)))
                         .collect()
                 })
@@ -93,6 +110,7 @@ fn build(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
             Value::Object(members)
         }
         Some("object") => json!({}),
+        Some("array") if stack.len() > WHOLE_DEPTH => json!([]),
         Some("array") => match schema.get("items").map(|items| build(doc, items, stack)) {
             Some(Value::Null) | None => json!([]),
             Some(item) => json!([item]),
@@ -164,5 +182,32 @@ mod tests {
                 "either": 0
             })
         );
+    }
+
+    #[test]
+    fn deep_in_references_only_required_members_are_built() {
+        // Each of a..e holds the next twice, optionally, and the next once, as required.
+        let mut schemas = Map::new();
+        let names = ["a", "b", "c", "d", "e"];
+        for (i, name) in names.iter().enumerate() {
+            let next = names
+                .get(i + 1)
+                .map(|n| json!({"$ref": format!("#/components/schemas/{n}")}));
+            let schema = match next {
+                Some(next) => json!({"type": "object", "required": ["must"], "properties": {
+                    "must": next, "may": next, "list": {"type": "array", "items": next}
+                }}),
+                None => json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+            };
+            schemas.insert((*name).to_string(), schema);
+        }
+        let doc = json!({"components": {"schemas": schemas}});
+        let value = of_schema(&doc, &json!({"$ref": "#/components/schemas/a"}));
+        // a and b (two references deep) are built whole; c and below with what they require.
+        let b = &value["must"];
+        assert_eq!(b["list"], json!([{"must": {"must": {}}}]), "{value}");
+        assert_eq!(b["may"], json!({"must": {"must": {}}}));
+        assert_eq!(b["must"], json!({"must": {"must": {}}}));
+        assert_eq!(value["may"]["may"], json!({"must": {"must": {}}}));
     }
 }
