@@ -227,6 +227,13 @@ fn free_name(old: &str, taken: &dyn Fn(&str) -> bool) -> String {
 /// names, the inline schemas inside them, and each operation's inline bodies, responses and
 /// parameters.
 fn claims(doc: &Value) -> Vec<Claim> {
+    claims_with(doc, false)
+}
+
+/// The claims; with `through_all_of`, also those inside the inline members of an `allOf`, which
+/// the type generator merges into their parent and so names after it.
+fn claims_with(doc: &Value, through_all_of: bool) -> Vec<Claim> {
+    let walk = Walk { through_all_of };
     let mut claims = Vec::new();
     if let Some(schemas) = doc
         .pointer("/components/schemas")
@@ -242,13 +249,32 @@ fn claims(doc: &Value) -> Vec<Claim> {
             });
             // No component is nullable here (`nullable_at_use_sites` moved it to the places
             // that use it), so the parts inside are named after the component itself.
-            inline_claims(doc, name, &at, &mut claims);
+            walk.inline_claims(doc, name, &at, &mut claims);
         }
     }
     for (raw, at, after) in operation_roots(doc) {
-        claim(doc, &raw, &at, after, &mut claims);
+        walk.claim(doc, &raw, &at, after, &mut claims);
     }
     claims
+}
+
+/// How far the claims reach into a schema.
+#[derive(Clone, Copy)]
+struct Walk {
+    through_all_of: bool,
+}
+
+/// The name the type generator gives each inline schema that it makes a type of, by pointer
+/// (`/paths/~1v2~1apps/post/requestBody/content/application~1json/schema/properties/spec` →
+/// `AppsCreateBodySpec`), as far as it can be told before the type generator runs: inside
+/// operations with an operationId and inside components, through properties, list items and
+/// map values.
+pub(crate) fn inline_type_names(doc: &Value) -> BTreeMap<String, String> {
+    claims_with(doc, true)
+        .into_iter()
+        .filter(|c| !c.component)
+        .map(|c| (c.pointer, c.name))
+        .collect()
 }
 
 /// The claims by the name they claim.
@@ -342,60 +368,69 @@ fn is_named_type(node: &serde_json::Map<String, Value>) -> bool {
             .any(|k| node.get(*k).is_some_and(Value::is_array))
 }
 
-/// The inline schemas under the schema at `at`, named as the type generator names them: a
-/// property `{parent}_{property}`, array items `{parent}Item`, map values `{parent}Value`.
-fn inline_claims(doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
-    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
-        return;
-    };
-    if node.contains_key("$ref") {
-        return;
-    }
-    if let Some(props) = node.get("properties").and_then(Value::as_object) {
-        for prop in props.keys() {
-            let child_raw = format!("{raw}_{}", prop.to_snake_case());
-            let child = join(&format!("{at}/properties"), prop);
-            claim(doc, &child_raw, &child, "its parent and property", out);
+impl Walk {
+    /// The inline schemas under the schema at `at`, named as the type generator names them: a
+    /// property `{parent}_{property}`, array items `{parent}Item`, map values `{parent}Value`.
+    fn inline_claims(self, doc: &Value, raw: &str, at: &str, out: &mut Vec<Claim>) {
+        let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
+            return;
+        };
+        if node.contains_key("$ref") {
+            return;
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            for prop in props.keys() {
+                let child_raw = format!("{raw}_{}", prop.to_snake_case());
+                let child = join(&format!("{at}/properties"), prop);
+                self.claim(doc, &child_raw, &child, "its parent and property", out);
+            }
+        }
+        for (key, suffix, after) in [
+            ("items", "Item", "the list it is the items of"),
+            (
+                "additionalProperties",
+                "Value",
+                "the map it is the values of",
+            ),
+        ] {
+            if node.get(key).is_some_and(Value::is_object) {
+                self.claim(
+                    doc,
+                    &format!("{raw}{suffix}"),
+                    &format!("{at}/{key}"),
+                    after,
+                    out,
+                );
+            }
+        }
+        if self.through_all_of
+            && let Some(members) = node.get("allOf").and_then(Value::as_array)
+        {
+            for i in 0..members.len() {
+                self.inline_claims(doc, raw, &format!("{at}/allOf/{i}"), out);
+            }
         }
     }
-    for (key, suffix, after) in [
-        ("items", "Item", "the list it is the items of"),
-        (
-            "additionalProperties",
-            "Value",
-            "the map it is the values of",
-        ),
-    ] {
-        if node.get(key).is_some_and(Value::is_object) {
-            claim(
-                doc,
-                &format!("{raw}{suffix}"),
-                &format!("{at}/{key}"),
-                after,
-                out,
-            );
-        }
-    }
-}
 
-/// Claims the name `raw` gives the inline schema at `at`, if it is a named type, and the names
-/// of the inline schemas inside it.
-fn claim(doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Claim>) {
-    let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
-        return;
-    };
-    if node.contains_key("$ref") {
-        return;
+    /// Claims the name `raw` gives the inline schema at `at`, if it is a named type, and the
+    /// names of the inline schemas inside it.
+    fn claim(self, doc: &Value, raw: &str, at: &str, after: &'static str, out: &mut Vec<Claim>) {
+        let Some(node) = doc.pointer(at).and_then(Value::as_object) else {
+            return;
+        };
+        if node.contains_key("$ref") {
+            return;
+        }
+        if is_named_type(node) {
+            out.push(Claim {
+                name: naming::pascal(raw),
+                pointer: at.to_string(),
+                component: false,
+                after,
+            });
+        }
+        self.inline_claims(doc, raw, at, out);
     }
-    if is_named_type(node) {
-        out.push(Claim {
-            name: naming::pascal(raw),
-            pointer: at.to_string(),
-            component: false,
-            after,
-        });
-    }
-    inline_claims(doc, raw, at, out);
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub(crate) fn normalize(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
             node.insert("$ref".into(), Value::String(decoded));
         }
     }
+    hoist_schemas_in_paths(doc);
     hoist_nested_schemas(doc);
     for _ in 0..MAX_DEPTH {
         let mut refs = Vec::new();
@@ -60,6 +61,86 @@ pub(crate) fn normalize(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// A schema inside an operation that other places refer to (`#/paths/~1v2~1apps/post/…/schema/
+/// properties/spec`, as descriptions written without components do) moves to a component named
+/// as the type generator would name it in its own place (`AppsCreateBodySpec`), and its place
+/// and every reference to it point there: one type for all of them, under the name it has where
+/// it is written, rather than a copy per place. A schema the name of which cannot be told before
+/// the type generator runs (inside an `allOf`, say), or whose name a component has, is copied
+/// to each place as any other reference into the paths is.
+fn hoist_schemas_in_paths(doc: &mut Value) {
+    let mut refs = Vec::new();
+    collect(doc, String::new(), &mut refs);
+    let mut targets: Vec<String> = refs
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| t.starts_with("#/paths/") && t.split('/').any(|token| token == "schema"))
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    targets.sort();
+    targets.dedup();
+    // The deepest first: a schema that moves takes the references to those inside it along.
+    targets.sort_by_key(|t| std::cmp::Reverse(t.matches('/').count()));
+    let names = crate::passes::collisions::inline_type_names(doc);
+    for target in targets {
+        let pointer = &target[1..];
+        let Some(name) = names.get(pointer) else {
+            continue;
+        };
+        if doc
+            .pointer(pointer)
+            .is_none_or(|node| !node.is_object() || node.get("$ref").is_some())
+        {
+            continue;
+        }
+        if doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|schemas| schemas.contains_key(name))
+        {
+            continue;
+        }
+        let to = format!("#/components/schemas/{}", escape_token(name));
+        let Some(node) = doc.pointer_mut(pointer) else {
+            continue;
+        };
+        let schema = std::mem::replace(node, serde_json::json!({ "$ref": to }));
+        let Some(root) = doc.as_object_mut() else {
+            return;
+        };
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let Some(schemas) = components.as_object_mut().map(|c| {
+            c.entry("schemas")
+                .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        }) else {
+            return;
+        };
+        let Some(schemas) = schemas.as_object_mut() else {
+            return;
+        };
+        schemas.insert(name.clone(), schema);
+        retarget_under(doc, &target, &to);
+    }
+}
+
+/// Points every `$ref` to `from`, or to a node inside it, at the same place under `to`.
+fn retarget_under(doc: &mut Value, from: &str, to: &str) {
+    crate::base::pointer::walk_mut(doc, &mut |_, v| {
+        if let Some(r) = v.get_mut("$ref")
+            && let Some(target) = r.as_str()
+            && let Some(rest) = target.strip_prefix(from)
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            *r = Value::String(format!("{to}{rest}"));
+        }
+        crate::base::pointer::Walk::Descend
+    });
 }
 
 /// A reference to a schema nested inside a component (`#/components/schemas/Bill/definitions/
