@@ -130,8 +130,9 @@ pub fn generate(src: &SpecSource, options: &Options) -> Result<Generated, Genera
     generate_patched(src, &[], options)
 }
 
-/// How many components a generation renames after finding their type names taken.
-const MAX_COMPONENT_RENAMES: usize = 32;
+/// How many rounds a generation takes at most: each after the first renames the components
+/// whose type names the round before found taken.
+const MAX_ROUNDS: usize = 4;
 
 /// Generates the client source for one spec after applying `patches` to it, in order (see
 /// [`patch`]). Diagnostics about a node a patch added are located in that patch file; about a
@@ -149,12 +150,12 @@ pub fn generate_patched(
         ctx.renames = renames.clone();
         let result = run(&mut ctx, patches, options);
         timings.add_round(&ctx.timings);
-        // A component whose type name an inline schema also got (in a way the passes did not
-        // foresee) is renamed, and generation starts again; each round renames one more.
-        match (&result, ctx.collided_component.take()) {
-            (Err(_), Some(old)) if renames.len() < MAX_COMPONENT_RENAMES => {
-                let new = collisions::free_component_name(&ctx, &old, &renames);
-                renames.push((old, new));
+        // Components whose type names an inline schema also got (in a way the passes did not
+        // foresee) are renamed, all at once, and generation starts again.
+        let collided = std::mem::take(&mut ctx.collided_components);
+        match &result {
+            Err(_) if !collided.is_empty() && timings.rounds < MAX_ROUNDS => {
+                collisions::rename_collided(&ctx, &collided, &mut renames);
             }
             _ => break (result, std::mem::take(&mut ctx.warnings)),
         }

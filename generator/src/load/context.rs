@@ -21,8 +21,9 @@ pub(crate) struct Ctx<'a> {
     /// Component schemas to rename before the passes, (old, new): found by an earlier attempt
     /// whose types had a name twice.
     pub renames: Vec<(String, String)>,
-    /// Set by an attempt that generated a component's type name twice: the component's name.
-    pub collided_component: Option<String>,
+    /// Set by an attempt that generated a component's type name twice: the names of the
+    /// components whose type names were taken, in the order of the type names.
+    pub collided_components: Vec<String>,
     /// Where this round's time went.
     pub timings: Timings,
 }
@@ -37,7 +38,7 @@ impl<'a> Ctx<'a> {
             patches: Vec::new(),
             prov: None,
             renames: Vec::new(),
-            collided_component: None,
+            collided_components: Vec::new(),
             timings: Timings::default(),
         }
     }

@@ -43,54 +43,85 @@ pub(crate) fn rename_colliding_components(ctx: &mut Ctx<'_>, doc: &mut Value) ->
         taken.insert(format!("{rust}{n}"));
         renames.push((name.clone(), format!("{name}_{n}")));
     }
-    for (old, new) in renames {
-        let at = format!("/components/schemas/{}", escape_token(&old));
+    for (old, new) in &renames {
+        let at = format!("/components/schemas/{}", escape_token(old));
         ctx.warn(
             &at,
-            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(&new)),
+            format!("schema name `{old}` gives the same Rust type name as another schema; generated as `{}`", naming::pascal(new)),
         )?;
-        rename_component(doc, &old, &new);
     }
+    rename_components_in(doc, &renames);
     Ok(())
 }
 
-/// Renames a component schema and every `$ref` to it.
-fn rename_component(doc: &mut Value, old: &str, new: &str) {
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        && let Some(schema) = schemas.remove(old)
-    {
-        schemas.insert(new.to_string(), schema);
+/// Renames component schemas, in order, and every `$ref` to them, in one walk over the
+/// document. A later pair may rename what an earlier one named: references follow the chain.
+fn rename_components_in(doc: &mut Value, renames: &[(String, String)]) {
+    if renames.is_empty() {
+        return;
     }
-    let from = format!("#/components/schemas/{}", escape_token(old));
-    let to = format!("#/components/schemas/{}", escape_token(new));
-    pointer::retarget_refs(doc, &from, &to);
+    let reference = |name: &str| format!("#/components/schemas/{}", escape_token(name));
+    // Each reference as written, to the name it ends up with.
+    let mut retarget: BTreeMap<String, String> = BTreeMap::new();
+    for (old, new) in renames {
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            && let Some(schema) = schemas.remove(old)
+        {
+            schemas.insert(new.clone(), schema);
+        }
+        let (from, to) = (reference(old), reference(new));
+        for target in retarget.values_mut() {
+            if *target == from {
+                target.clone_from(&to);
+            }
+        }
+        retarget.entry(from).or_insert(to);
+    }
+    pointer::walk_mut(doc, &mut |_, v| {
+        if let Some(r) = v.get_mut("$ref")
+            && let Some(to) = r.as_str().and_then(|from| retarget.get(from))
+        {
+            *r = Value::String(to.clone());
+        }
+        pointer::Walk::Descend
+    });
 }
 
 /// Renames the components an earlier attempt found with their type name taken by an inline
 /// schema (`ctx.renames`), each with a located warning.
 pub(crate) fn rename_components(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
-    for (old, new) in ctx.renames.clone() {
+    let renames = ctx.renames.clone();
+    rename_for_inline_schemas(ctx, doc, &renames)
+}
+
+/// Renames components whose type names inline schemas take, each with a located warning.
+fn rename_for_inline_schemas(
+    ctx: &mut Ctx<'_>,
+    doc: &mut Value,
+    renames: &[(String, String)],
+) -> R<()> {
+    for (old, new) in renames {
         ctx.warn(
-            &format!("/components/schemas/{}", escape_token(&old)),
+            &format!("/components/schemas/{}", escape_token(old)),
             format!(
                 "an inline schema is generated with the type name of schema `{old}`; the schema is generated as `{}`",
-                naming::pascal(&new)
+                naming::pascal(new)
             ),
         )?;
-        rename_component(doc, &old, &new);
     }
+    rename_components_in(doc, renames);
     Ok(())
 }
 
-/// A new name for component `old`: `{old}_schema`, with a numeric suffix if that is taken by a
-/// component or an earlier rename.
-pub(crate) fn free_component_name(
+/// Renames each component of `collided`: `{old}_schema`, with a numeric suffix if that is
+/// taken by a component or an earlier rename; each (old, new) pair is added to `renames`.
+pub(crate) fn rename_collided(
     ctx: &Ctx<'_>,
-    old: &str,
-    renames: &[(String, String)],
-) -> String {
+    collided: &[String],
+    renames: &mut Vec<(String, String)>,
+) {
     let components: BTreeSet<String> = ctx
         .src
         .parse()
@@ -101,9 +132,12 @@ pub(crate) fn free_component_name(
                 .map(|m| m.keys().cloned().collect())
         })
         .unwrap_or_default();
-    free_name(old, &|name: &str| {
-        components.contains(name) || renames.iter().any(|(_, n)| n == name)
-    })
+    for old in collided {
+        let new = free_name(old, &|name: &str| {
+            components.contains(name) || renames.iter().any(|(_, n)| n == name)
+        });
+        renames.push((old.clone(), new));
+    }
 }
 
 /// A schema that the type generator names: where it is, the name it would get, and whether it
@@ -187,19 +221,13 @@ pub(crate) fn rename_components_named_by_nullable_unions(
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     components.extend(ctx.renames.iter().map(|(_, new)| new.clone()));
+    let mut renames = Vec::new();
     for old in renamed {
         let new = free_name(&old, &|n| components.contains(n));
         components.insert(new.clone());
-        ctx.warn(
-            &format!("/components/schemas/{}", escape_token(&old)),
-            format!(
-                "an inline schema is generated with the type name of schema `{old}`; the schema is generated as `{}`",
-                naming::pascal(&new)
-            ),
-        )?;
-        rename_component(doc, &old, &new);
+        renames.push((old, new));
     }
-    Ok(())
+    rename_for_inline_schemas(ctx, doc, &renames)
 }
 
 /// Whether the type engine drops a `title` on this schema: a nullable union without a `type`
@@ -227,7 +255,7 @@ fn free_name(old: &str, taken: &dyn Fn(&str) -> bool) -> String {
 /// names, the inline schemas inside them, and each operation's inline bodies, responses and
 /// parameters.
 fn claims(doc: &Value) -> Vec<Claim> {
-    claims_with(doc, false)
+    claims_with(doc, true)
 }
 
 /// The claims; with `through_all_of`, also those inside the inline members of an `allOf`, which
@@ -542,19 +570,56 @@ mod tests {
     }
 
     #[test]
-    fn a_free_component_name_avoids_components_and_earlier_renames() {
+    fn renamed_components_take_their_references_along_a_chain_of_renames() {
+        let mut doc = json!({"components": {"schemas": {
+            "a": {"properties": {"b": {"$ref": "#/components/schemas/b"}}},
+            "b": {"properties": {"a": {"$ref": "#/components/schemas/a"}}}
+        }}});
+        let renames = [
+            ("a", "a_schema"),
+            ("a_schema", "a_schema_2"),
+            ("b", "b_schema"),
+        ]
+        .map(|(o, n)| (o.to_string(), n.to_string()));
+        rename_components_in(&mut doc, &renames);
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert!(
+            names.contains(&&"a_schema_2".to_string()) && names.contains(&&"b_schema".to_string())
+        );
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["a_schema_2"]["properties"]["b"]["$ref"],
+            "#/components/schemas/b_schema"
+        );
+        assert_eq!(
+            schemas["b_schema"]["properties"]["a"]["$ref"],
+            "#/components/schemas/a_schema_2"
+        );
+    }
+
+    #[test]
+    fn collided_components_get_names_free_of_components_and_earlier_renames() {
         let src = crate::load::SpecSource::new(
             "x.json",
             r#"{"components": {"schemas": {"ticket": {}, "ticket_schema": {}}}}"#,
         );
         let ctx = Ctx::new(&src, false);
-        let earlier = [("other".to_string(), "ticket_schema_2".to_string())];
+        let mut renames = vec![("other".to_string(), "ticket_schema_2".to_string())];
+        let collided = ["ticket", "note", "note_schema"].map(String::from);
+        rename_collided(&ctx, &collided, &mut renames);
+        let new: Vec<&str> = renames[1..].iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(
-            free_component_name(&ctx, "ticket", &earlier),
-            "ticket_schema_3"
+            new,
+            ["ticket_schema_3", "note_schema", "note_schema_schema"]
         );
-        assert_eq!(free_component_name(&ctx, "ticket", &[]), "ticket_schema_2");
-        assert_eq!(free_component_name(&ctx, "note", &earlier), "note_schema");
+        let mut again = Vec::new();
+        rename_collided(&ctx, &["ticket".to_string()], &mut again);
+        assert_eq!(again[0].1, "ticket_schema_2");
     }
 
     #[test]

@@ -43,29 +43,40 @@ pub struct Surface {
 }
 
 /// The surface of the client module `file` emitted from `model`, with origins. Two types of one
-/// name are an error at the schema of the one the surface knows; when that schema is a
-/// component, `ctx` remembers it, for the next round to rename.
+/// name are an error at the schema of the first such one the surface knows; `ctx` remembers
+/// every component among those schemas, for the next round to rename all of them at once.
 pub(crate) fn of(ctx: &mut Ctx<'_>, file: &File, model: &Model) -> R<Surface> {
     let mut surface = Surface::of(file, &model.facts);
     origins::attach(&mut surface, &|p| ctx.origin(p), model);
-    let duplicate = surface.duplicates.iter().find_map(|k| match k.kind() {
-        KeyKind::Model(name) => Some((k, name)),
-        _ => None,
-    });
-    let Some((key, name)) = duplicate else {
+    let duplicates: Vec<(&Key, &String)> = surface
+        .duplicates
+        .iter()
+        .filter_map(|k| match k.kind() {
+            KeyKind::Model(name) => Some((k, name)),
+            _ => None,
+        })
+        .collect();
+    let Some(&(first, name)) = duplicates.first() else {
         return Ok(surface);
     };
-    let at = surface
-        .origins
-        .get(key)
-        .map_or("/components/schemas", |o| o.pointer.as_str());
-    if let Some(component) = at.strip_prefix("/components/schemas/")
-        && !component.contains('/')
-    {
-        ctx.collided_component = Some(pointer::unescape_token(component));
-    }
+    let at_of = |key: &Key| {
+        surface
+            .origins
+            .get(key)
+            .map_or("/components/schemas", |o| o.pointer.as_str())
+    };
+    ctx.collided_components = duplicates
+        .iter()
+        .filter_map(|(key, _)| {
+            at_of(key)
+                .strip_prefix("/components/schemas/")
+                .filter(|component| !component.contains('/'))
+                .map(pointer::unescape_token)
+        })
+        .collect();
+    let at = at_of(first).to_string();
     Err(ctx.error(
-        at,
+        &at,
         format!("two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"),
     ))
 }
