@@ -243,13 +243,16 @@ fn run(ctx: &mut context::Ctx<'_>, patches: &[Patch], options: &Options) -> cont
     let raw = load::document::read(ctx, patches)?;
     let mut doc = raw.clone();
     let started = Timings::lap(&mut ctx.timings.load, started);
-    let mut facts = passes::prepare(ctx, &mut doc)?;
+    // Each phase's time counts also when it ends the round with an error.
+    let facts = passes::prepare(ctx, &mut doc);
     let started = Timings::lap(&mut ctx.timings.passes, started);
-    let engine = types::generate(ctx, &mut doc, &mut facts)?;
+    let mut facts = facts?;
+    let engine = types::generate(ctx, &mut doc, &mut facts);
     let started = Timings::lap(&mut ctx.timings.types, started);
-    let mut model = model::build(ctx, &raw, &doc, facts, engine)?;
+    let model = model::build(ctx, &raw, &doc, facts, engine?);
     drop((raw, doc));
     let started = Timings::lap(&mut ctx.timings.model, started);
+    let mut model = model?;
 
     let mut file = client::file(&mut model, options.features_per_tag);
     let surface = surface::of(ctx, &file, &model)?;

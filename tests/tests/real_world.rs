@@ -96,6 +96,34 @@ fn lenient_problems_are_warnings_and_strict_makes_them_errors() {
     assert_eq!(first.message, ok.warnings[0].message);
 }
 
+/// Names the passes foresee take one round; a component whose type name the type engine gives
+/// an inline schema as well (merging an `allOf` reference) is renamed in exactly one more.
+#[test]
+fn a_component_name_the_type_engine_takes_costs_one_more_round() {
+    for (fixture, rounds, renamed) in [
+        ("collision_all_of_member.yaml", 1, None),
+        (
+            "collision_all_of_reference.yaml",
+            2,
+            Some("/components/schemas/graph.attendeeType"),
+        ),
+    ] {
+        let name = format!("tests/fixtures/constructs/{fixture}");
+        let text = std::fs::read_to_string(workspace_root().join(&name)).expect("readable");
+        let out = generate(&SpecSource::new(name, text), &Options::default())
+            .unwrap_or_else(|e| panic!("{fixture} generates: {e}"));
+        assert_eq!(out.timings.rounds, rounds, "{fixture}");
+        assert_eq!(out.timings.engine_runs, rounds, "{fixture}");
+        let renames: Vec<&str> = out
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("the schema is generated as"))
+            .map(|w| w.pointer.as_str())
+            .collect();
+        assert_eq!(renames, Vec::from_iter(renamed), "{fixture}");
+    }
+}
+
 /// Intercom's published 2.10 description: 108 operations, and the warnings for its known
 /// defects. It lives in `../shared/upstream`, beside the repository.
 #[test]

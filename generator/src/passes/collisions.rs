@@ -115,6 +115,13 @@ fn rename_for_inline_schemas(
     Ok(())
 }
 
+/// The error for two types generated with the name `name`, located at the schema of one.
+pub(crate) fn type_name_taken_twice(name: &str) -> String {
+    format!(
+        "two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"
+    )
+}
+
 /// Renames each component of `collided`: `{old}_schema`, with a numeric suffix if that is
 /// taken by a component or an earlier rename; each (old, new) pair is added to `renames`.
 pub(crate) fn rename_collided(

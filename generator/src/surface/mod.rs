@@ -22,6 +22,7 @@ use crate::base::pointer;
 use crate::base::syn_util::{json_name, variant_json_name};
 use crate::load::context::{Ctx, R};
 use crate::model::Model;
+use crate::passes::collisions;
 use crate::passes::facts::ApiFacts;
 pub use item::{Item, ModelKind, Signature, SurfaceType, VariantKind};
 pub use key::{Key, KeyKind};
@@ -75,10 +76,7 @@ pub(crate) fn of(ctx: &mut Ctx<'_>, file: &File, model: &Model) -> R<Surface> {
         })
         .collect();
     let at = at_of(first).to_string();
-    Err(ctx.error(
-        &at,
-        format!("two types are generated with the name `{name}`; rename the schema here or the inline schema named after its parent and property"),
-    ))
+    Err(ctx.error(&at, collisions::type_name_taken_twice(name)))
 }
 
 /// Adds an item, remembering a key claimed twice.

@@ -63,11 +63,52 @@ pub(crate) fn types_module(file: syn::File) -> Option<syn::ItemMod> {
     })
 }
 
+/// The names of the `types` module's structs, enums and aliases that name two or more of them,
+/// in order.
+pub(crate) fn names_taken_twice(file: &syn::File) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for item in file.items.iter().filter_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+        _ => None,
+    }) {
+        for item in &item.1 {
+            let ident = match item {
+                syn::Item::Struct(s) => &s.ident,
+                syn::Item::Enum(e) => &e.ident,
+                syn::Item::Type(t) => &t.ident,
+                _ => continue,
+            };
+            *seen.entry(ident.to_string()).or_default() += 1;
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, _)| name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use quote::quote;
 
     use super::*;
+
+    #[test]
+    fn names_of_two_types_are_found_and_an_impl_is_no_type() {
+        let file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub struct A;
+                impl A {}
+                pub enum B { X }
+                pub struct B;
+                pub type C = u8;
+                pub type C = u16;
+            }
+            pub struct A;
+        })
+        .expect("parses");
+        assert_eq!(names_taken_twice(&file), ["B", "C"]);
+    }
 
     #[test]
     fn method_bodies_go_and_signatures_and_other_items_stay() {

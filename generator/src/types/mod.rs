@@ -28,7 +28,7 @@ use crate::base::syn_util::{
 };
 use crate::load::context::{Ctx, R};
 use crate::passes::facts::ApiFacts;
-use crate::passes::{schemas, skip};
+use crate::passes::{collisions, schemas, skip};
 use enum_variants::EnumFix;
 use open_enums::{is_string_enum, open_enum, open_enum_impl};
 
@@ -84,7 +84,35 @@ pub(crate) fn generate(
             format!("internal error: progenitor produced unparsable code: {e}"),
         )
     })?;
+    stop_at_taken_component_names(ctx, doc, &file)?;
     Ok(EngineOutput { file, enum_fixes })
+}
+
+/// Two types of one name, one of them a component's, end this round here rather than after
+/// the client is emitted: `ctx` remembers every such component, for the next round to rename.
+/// Two inline types of one name are left for the surface to report.
+fn stop_at_taken_component_names(ctx: &mut Ctx<'_>, doc: &Value, file: &syn::File) -> R<()> {
+    let taken = engine_output::names_taken_twice(file);
+    if taken.is_empty() {
+        return Ok(());
+    }
+    let by_type_name: BTreeMap<String, &String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|schemas| schemas.keys())
+        .map(|name| (naming::pascal(name), name))
+        .collect();
+    let collided: Vec<(&String, &String)> = taken
+        .iter()
+        .filter_map(|name| Some((name, *by_type_name.get(name)?)))
+        .collect();
+    let Some(&(name, component)) = collided.first() else {
+        return Ok(());
+    };
+    let at = format!("/components/schemas/{}", escape_token(component));
+    ctx.collided_components = collided.iter().map(|(_, c)| c.to_string()).collect();
+    Err(ctx.error(&at, collisions::type_name_taken_twice(name)))
 }
 
 /// The client's `types` module: progenitor's, after the passes below and with a builder for
