@@ -90,73 +90,55 @@ pub(crate) fn file_of(items: Vec<Item>) -> File {
 }
 
 /// Prints `file` with prettyplease, one item at a time so that items are separated by a blank
-/// line; an inline module's items are printed the same way, indented.
-pub(crate) fn print(file: &File) -> String {
+/// line; an inline module's items are printed the same way, indented. Each item is dropped once
+/// printed, so the syntax tree shrinks as the text grows.
+pub(crate) fn print(file: File) -> String {
     let mut out = String::new();
-    for attr in &file.attrs {
+    let has_attrs = !file.attrs.is_empty();
+    for attr in file.attrs {
         let mut one = file_of(Vec::new());
-        one.attrs.push(attr.clone());
+        one.attrs.push(attr);
         out.push_str(&prettyplease::unparse(&one));
     }
-    if !file.attrs.is_empty() {
+    if has_attrs {
         out.push('\n');
     }
-    print_items(&file.items, 0, &mut out);
+    print_items(file.items, 0, &mut out);
     out
 }
 
-fn print_items(items: &[Item], depth: usize, out: &mut String) {
-    for (i, item) in items.iter().enumerate() {
+fn print_items(items: Vec<Item>, depth: usize, out: &mut String) {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let indent = "    ".repeat(depth);
         match item {
-            Item::Mod(m) if let Some((brace, inner)) = &m.content => {
-                // The module without its items (cloning them would copy the whole module).
-                let head = syn::ItemMod {
-                    attrs: m.attrs.clone(),
-                    vis: m.vis.clone(),
-                    unsafety: m.unsafety,
-                    mod_token: m.mod_token,
-                    ident: m.ident.clone(),
-                    content: Some((*brace, Vec::new())),
-                    semi: None,
-                };
-                // An empty inline module prints as `mod name {}`; its items go between the braces.
-                let printed = unparse_item(&Item::Mod(head));
+            Item::Mod(mut m) if m.content.is_some() => {
+                // The module without its items; an empty inline module prints as
+                // `mod name {}`, and its items go between the braces.
+                let inner = m.content.as_mut().map(|(_, items)| std::mem::take(items));
+                let printed = unparse_item(Item::Mod(m));
                 let opening = printed.trim_end().trim_end_matches('}');
                 push_indented(out, opening, &indent);
-                print_items(inner, depth + 1, out);
+                print_items(inner.unwrap_or_default(), depth + 1, out);
                 out.push_str(&indent);
                 out.push_str("}\n");
             }
-            Item::Impl(imp) if imp.items.len() > 1 => {
-                // The impl without its members, and with one member at a time.
-                let with = |items: Vec<syn::ImplItem>| {
-                    Item::Impl(syn::ItemImpl {
-                        attrs: imp.attrs.clone(),
-                        modifiers: imp.modifiers.clone(),
-                        unsafety: imp.unsafety,
-                        impl_token: imp.impl_token,
-                        generics: imp.generics.clone(),
-                        trait_: imp.trait_.clone(),
-                        self_ty: imp.self_ty.clone(),
-                        brace_token: imp.brace_token,
-                        items,
-                    })
-                };
-                let printed = unparse_item(&with(Vec::new()));
+            Item::Impl(mut imp) if imp.items.len() > 1 => {
+                // The impl without its members, and then one member at a time.
+                let members = std::mem::take(&mut imp.items);
+                let printed = unparse_item(Item::Impl(imp));
                 push_indented(out, printed.trim_end().trim_end_matches('}'), &indent);
                 let stand_in: syn::ItemImpl = parse_quote!(impl T {});
-                for (j, member) in imp.items.iter().enumerate() {
+                for (j, member) in members.into_iter().enumerate() {
                     if j > 0 {
                         out.push('\n');
                     }
                     // One member inside a stand-in impl prints indented between its braces.
                     let mut one = stand_in.clone();
-                    one.items.push(member.clone());
-                    let printed = unparse_item(&Item::Impl(one));
+                    one.items.push(member);
+                    let printed = unparse_item(Item::Impl(one));
                     let lines: Vec<&str> = printed.trim_end().lines().collect();
                     let inner = lines[1..lines.len().saturating_sub(1).max(1)].join("\n");
                     push_indented(out, &inner, &indent);
@@ -164,13 +146,13 @@ fn print_items(items: &[Item], depth: usize, out: &mut String) {
                 out.push_str(&indent);
                 out.push_str("}\n");
             }
-            _ => push_indented(out, &unparse_item(item), &indent),
+            item => push_indented(out, &unparse_item(item), &indent),
         }
     }
 }
 
-fn unparse_item(item: &Item) -> String {
-    prettyplease::unparse(&file_of(vec![item.clone()]))
+fn unparse_item(item: Item) -> String {
+    prettyplease::unparse(&file_of(vec![item]))
 }
 
 fn push_indented(out: &mut String, text: &str, indent: &str) {
@@ -206,7 +188,7 @@ mod tests {
             }
         };
         normalize_docs(&mut file);
-        let text = print(&file);
+        let text = print(file);
         assert_eq!(
             text,
             "/// A\n/// B\npub struct S;\n\n/// C\npub mod m {\n    /// D\n    ///\n    /// E\n    pub struct T;\n\n    pub struct U;\n\n    impl U {\n        fn a() {}\n\n        fn b() {}\n    }\n}\n"

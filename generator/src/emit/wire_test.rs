@@ -120,7 +120,7 @@ pub(crate) fn wire_test(model: &Model) -> WireTest {
         #(#tests)*
     };
     WireTest {
-        items: crate::emit::print::print(&file),
+        items: crate::emit::print::print(file),
         skipped,
     }
 }
