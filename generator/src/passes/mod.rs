@@ -34,6 +34,7 @@ pub(crate) fn prepare(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<ApiFacts> {
     schemas::check_refs(ctx, doc)?;
     // Before `single_refs`, which writes each reference it marks nullable as an `Option`.
     schemas::nullable_at_use_sites(doc);
+    wrappers::null_alternatives(ctx, doc)?;
     // Before every pass that reads references, so that each sees one spelling of them.
     wrappers::single_refs(ctx, doc)?;
     let mut ops = operation_list::operations(ctx, doc)?;

@@ -40,6 +40,62 @@ enum Place {
     Other,
 }
 
+/// The alternative some converters (Microsoft Graph's, throughout) write beside a reference to
+/// say that the value may be `null`: an object schema with nothing in it but `nullable`.
+fn is_null_alternative(node: &Value) -> bool {
+    node.as_object().is_some_and(|n| {
+        n.get("nullable") == Some(&Value::Bool(true))
+            && n.keys().all(|k| k == "nullable" || k == "type")
+            && n.get("type").is_none_or(|t| t == "object")
+    })
+}
+
+/// `anyOf` or `oneOf` of a reference and a null alternative (`{type: object, nullable: true}`)
+/// becomes a nullable wrapper of the reference, which [`single_refs`] then writes one way per
+/// place: `Option<Referenced>` instead of a union type of the referenced type and any object,
+/// named after each place it is written. One warning, at the first, counts them.
+pub(crate) fn null_alternatives(ctx: &mut Ctx<'_>, doc: &mut Value) -> R<()> {
+    let mut rewritten = Vec::new();
+    for at in schema_pointers(doc) {
+        let Some(node) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for key in ["anyOf", "oneOf"] {
+            let Some(list) = node.get_mut(key).and_then(Value::as_array_mut) else {
+                continue;
+            };
+            let [a, b] = list.as_slice() else { continue };
+            let reference = match (is_null_alternative(a), is_null_alternative(b)) {
+                (true, false) => b,
+                (false, true) => a,
+                _ => continue,
+            };
+            if reference.get("$ref").is_none() {
+                continue;
+            }
+            let reference = reference.clone();
+            *list = vec![reference];
+            node.insert("nullable".into(), Value::Bool(true));
+            rewritten.push(format!("{at}/{key}"));
+            break;
+        }
+    }
+    if let Some(first) = rewritten.first() {
+        let others = match rewritten.len() - 1 {
+            0 => String::new(),
+            1 => " (here and in 1 other place)".to_string(),
+            n => format!(" (here and in {n} other places)"),
+        };
+        ctx.warn(
+            first,
+            format!(
+                "a reference beside an empty nullable object{others} is read as a nullable reference; any other object there does not decode"
+            ),
+        )?;
+    }
+    Ok(())
+}
+
 /// Normalises every wrapper of a single reference, innermost first.
 ///
 /// - Not nullable: the wrapper becomes `{$ref}` (its description kept beside, where OpenAPI 3.0
@@ -204,6 +260,43 @@ mod tests {
             "inner": {"type": "object", "properties": {"x": {"type": "string"}}},
             "thing": {"type": "object", "required": required, "properties": props}
         }}})
+    }
+
+    #[test]
+    fn a_reference_beside_a_null_alternative_becomes_an_option_of_it() {
+        let r = json!({"$ref": "#/components/schemas/inner"});
+        let empty = json!({"type": "object", "nullable": true});
+        let mut doc = thing(
+            json!({
+                "a": {"anyOf": [r, empty]},
+                "b": {"oneOf": [empty, r], "description": "d"},
+                "c": {"anyOf": [r, {"type": "object", "nullable": true, "properties": {}}]},
+                "d": {"anyOf": [{"type": "string"}, empty]}
+            }),
+            json!(["b"]),
+        );
+        let src = SpecSource::new("x.yaml", "openapi: 3.0.3\n");
+        let mut ctx = Ctx::new(&src, false);
+        null_alternatives(&mut ctx, &mut doc).expect("the pass runs");
+        assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
+        assert!(
+            ctx.warnings[0]
+                .message
+                .contains("here and in 1 other place"),
+            "{}",
+            ctx.warnings[0].message
+        );
+        single_refs(&mut ctx, &mut doc).expect("the pass runs");
+        let props = &doc["components"]["schemas"]["thing"]["properties"];
+        // Optional: the reference, nullable; required: an `Option` of the referenced type.
+        assert_eq!(props["a"], json!({"$ref": r["$ref"], "nullable": true}));
+        assert_eq!(
+            props["b"],
+            json!({"allOf": [r], "nullable": true, "description": "d"})
+        );
+        // Anything more than `nullable` in the other alternative, or no reference: unchanged.
+        assert_eq!(props["c"]["anyOf"].as_array().map(Vec::len), Some(2));
+        assert_eq!(props["d"]["anyOf"].as_array().map(Vec::len), Some(2));
     }
 
     #[test]
