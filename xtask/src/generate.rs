@@ -213,24 +213,10 @@ pub(crate) fn build_generated(paths: &Paths) -> Result<(), String> {
 /// Runs the wire test written with the crate in `out` (`tests/wire.rs`: every operation against
 /// a local recording server) in the workspace's target folder, and returns how long it took.
 fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let started = std::time::Instant::now();
-    let status = std::process::Command::new(&cargo)
-        // `test-util` gives request bodies `Deserialize`: the test reads each one from JSON.
-        .args([
-            "test",
-            "--quiet",
-            "--features",
-            "test-util",
-            "--test",
-            "wire",
-        ])
-        .arg("--manifest-path")
-        .arg(out.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", paths.target())
-        .status()
-        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    if status.success() {
+    // `test-util` gives request bodies `Deserialize`: the test reads each one from JSON.
+    let args = ["--quiet", "--features", "test-util", "--test", "wire"];
+    if cargo_on(paths, out, "test", &args)? {
         Ok(started.elapsed())
     } else {
         Err(format!(
@@ -238,6 +224,21 @@ fn run_wire_test(paths: &Paths, out: &Path) -> Result<std::time::Duration, Strin
             out.display()
         ))
     }
+}
+
+/// Runs `cargo <command> --manifest-path <out>/Cargo.toml <args>` in the workspace's target
+/// folder, where the generated crate's dependencies are already built; whether it succeeded.
+fn cargo_on(paths: &Paths, out: &Path, command: &str, args: &[&str]) -> Result<bool, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    std::process::Command::new(&cargo)
+        .arg(command)
+        .arg("--manifest-path")
+        .arg(out.join("Cargo.toml"))
+        .args(args)
+        .env("CARGO_TARGET_DIR", paths.target())
+        .status()
+        .map(|status| status.success())
+        .map_err(|e| format!("error: cannot run cargo: {e}"))
 }
 
 /// Makes cargo rebuild the vendored runtime and contract when their sources differ from those
@@ -278,22 +279,14 @@ fn forget_stale_runtime(paths: &Paths, out: &Path) -> Result<(), String> {
     if std::fs::read_to_string(&stamp).is_ok_and(|h| h == hash) {
         return Ok(());
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = std::process::Command::new(&cargo)
-        .args([
-            "clean",
-            "--quiet",
-            "-p",
-            "intercom-runtime",
-            "-p",
-            "intercom-contract",
-        ])
-        .arg("--manifest-path")
-        .arg(out.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", paths.target())
-        .status()
-        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    if !status.success() {
+    let args = [
+        "--quiet",
+        "-p",
+        "intercom-runtime",
+        "-p",
+        "intercom-contract",
+    ];
+    if !cargo_on(paths, out, "clean", &args)? {
         return Err("error: cannot remove the builds of an older runtime".to_string());
     }
     std::fs::write(&stamp, hash)
@@ -325,17 +318,13 @@ pub(crate) fn compile_crate(
     std::fs::copy(paths.lock_file(), out.join(Paths::LOCK_FILE))
         .map_err(|e| format!("error: cannot copy {}: {e}", Paths::LOCK_FILE))?;
     forget_stale_runtime(paths, out)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let started = std::time::Instant::now();
-    let status = std::process::Command::new(&cargo)
-        .args(["rustc", "--quiet", "--lib", "--manifest-path"])
-        .arg(out.join("Cargo.toml"))
-        .args(features)
-        .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", paths.target())
-        .status()
-        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    if status.success() {
+    let args: Vec<&str> = ["--quiet", "--lib"]
+        .into_iter()
+        .chain(features.iter().copied())
+        .chain(["--", "-D", "warnings"])
+        .collect();
+    if cargo_on(paths, out, "rustc", &args)? {
         Ok(started.elapsed())
     } else {
         Err(format!(
