@@ -261,8 +261,29 @@ fn free_name(old: &str, taken: &dyn Fn(&str) -> bool) -> String {
 /// Every name the type generator would give a schema of `doc`: components under their own
 /// names, the inline schemas inside them, and each operation's inline bodies, responses and
 /// parameters.
+///
+/// Inline members of an `allOf` are merged into their parent, so two members that declare one
+/// property give one type: claims whose pointers differ only in the member index are one claim.
 fn claims(doc: &Value) -> Vec<Claim> {
+    let mut seen = BTreeSet::new();
     claims_with(doc, true)
+        .into_iter()
+        .filter(|c| seen.insert((c.name.clone(), merged_place(&c.pointer))))
+        .collect()
+}
+
+/// `pointer` with the index of every `allOf` member left out (`…/allOf/1/properties/a` →
+/// `…/allOf/properties/a`).
+fn merged_place(pointer: &str) -> String {
+    let mut out = Vec::new();
+    let mut tokens = pointer.split('/');
+    while let Some(token) = tokens.next() {
+        out.push(token);
+        if token == "allOf" {
+            tokens.next();
+        }
+    }
+    out.join("/")
 }
 
 /// The claims; with `through_all_of`, also those inside the inline members of an `allOf`, which
@@ -574,6 +595,23 @@ mod tests {
         // `contact_tags_2` is a component name already, though its type comes later.
         let (names, _) = renamed(schemas(&["ContactTags", "contact_tags", "contact_tags_2"]));
         assert_eq!(names, ["ContactTags", "contact_tags_2", "contact_tags_3"]);
+    }
+
+    #[test]
+    fn one_property_in_two_all_of_members_is_one_claim() {
+        let options = json!({"type": "array", "items": {"type": "object", "properties": {
+            "key": {"type": "string"}
+        }}});
+        let doc = json!({"components": {"schemas": {"template": {"allOf": [
+            {"type": "object", "properties": {"options": options}},
+            {"type": "object", "properties": {"options": options}}
+        ]}}}});
+        let names: Vec<String> = claims(&doc).into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Template", "TemplateOptionsItem"]);
+        assert_eq!(
+            merged_place("/components/schemas/t/allOf/1/properties/a/allOf/0"),
+            "/components/schemas/t/allOf/properties/a/allOf"
+        );
     }
 
     #[test]
