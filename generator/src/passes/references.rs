@@ -109,24 +109,25 @@ fn hoist_schemas_in_paths(doc: &mut Value) {
             continue;
         };
         let schema = std::mem::replace(node, serde_json::json!({ "$ref": to }));
-        let Some(root) = doc.as_object_mut() else {
-            return;
-        };
-        let components = root
-            .entry("components")
-            .or_insert_with(|| Value::Object(serde_json::Map::new()));
-        let Some(schemas) = components.as_object_mut().map(|c| {
-            c.entry("schemas")
-                .or_insert_with(|| Value::Object(serde_json::Map::new()))
-        }) else {
-            return;
-        };
-        let Some(schemas) = schemas.as_object_mut() else {
+        let Some(schemas) = component_schemas(doc) else {
             return;
         };
         schemas.insert(name.clone(), schema);
         retarget_under(doc, &target, &to);
     }
+}
+
+/// `components/schemas` of `doc`, made empty where the description has none; `None` when either
+/// is there but not a mapping.
+fn component_schemas(doc: &mut Value) -> Option<&mut serde_json::Map<String, Value>> {
+    let mut node = doc;
+    for key in ["components", "schemas"] {
+        node = node
+            .as_object_mut()?
+            .entry(key)
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    node.as_object_mut()
 }
 
 /// Points every `$ref` to `from`, or to a node inside it, at the same place under `to`.
